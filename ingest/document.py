@@ -1,0 +1,77 @@
+"""The document model every reader returns, whatever the input format.
+
+Readers never know what a 政府信息公开年度报告 is: they only turn a file into ordered blocks
+(paragraphs and fully expanded cell grids), each carrying where it came from.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Provenance(BaseModel):
+    """Where a piece of text sits in its source file.
+
+    Text: 1-based ``line`` (and ``line_end`` when it spans lines). PDF: ``page`` (1-based) and
+    ``bbox`` (x0, top, x1, bottom in PDF points). DOCX/HTML/PDF tables: ``table`` (0-based index
+    in document order) and the grid ``row``/``col`` after merges are expanded.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line: int | None = None
+    line_end: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+class GridCell(BaseModel):
+    """One cell of an expanded grid. A merged cell is repeated in every slot it covers,
+    with ``merged`` set on the copies, so a label applies to every row it spans."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    prov: Provenance
+    merged: bool = False
+
+
+class Paragraph(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["paragraph"] = "paragraph"
+    text: str
+    prov: Provenance
+
+
+class Grid(BaseModel):
+    """A table as a full rectangle of cells (every row has the same number of columns)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["grid"] = "grid"
+    rows: tuple[tuple[GridCell, ...], ...]
+    prov: Provenance
+
+
+Block = Paragraph | Grid
+
+
+class Document(BaseModel):
+    """What any reader produces."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str
+    report_id: str
+    format: Literal["text", "html", "docx", "pdf"]
+    encoding: str | None = None
+    metadata: dict[str, str] = Field(default_factory=dict)
+    blocks: tuple[Block, ...] = ()
+    # Problems the reader met but survived (e.g. pages without a text layer), as (code, message).
+    warnings: tuple[tuple[str, str], ...] = ()

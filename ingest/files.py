@@ -1,0 +1,30 @@
+"""Finding input files: folders are walked recursively, in a stable order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+
+def discover(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
+    """Yield (path, source) for every file under the inputs.
+
+    ``source`` is the input path as given, or for a file inside a walked folder that folder's path
+    joined with the file's relative path. Symbolic links to folders are not followed, so a link
+    loop cannot trap the walk; a missing input is still yielded so that it gets its own failed row.
+    """
+    for item in inputs:
+        given = os.fspath(item)
+        path = Path(given)
+        if path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+                dirnames.sort()
+                rel = os.path.relpath(dirpath, path)
+                for name in sorted(filenames):
+                    if name.startswith(".") and name in {".DS_Store"}:
+                        continue
+                    sub = name if rel == "." else os.path.join(rel, name)
+                    yield Path(dirpath) / name, os.path.join(given, sub)
+        else:
+            yield path, given

@@ -1,0 +1,76 @@
+"""The reader interface and the registry that picks a reader for a file."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Protocol
+
+from ingest.document import Document
+from ingest.errors import EmptyFileError, IngestError, TooLargeError, UnsupportedFormatError
+
+# Reports are a few MB at most; a much larger file is a mistake or an attack, refused unread.
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class Reader(Protocol):
+    format: str
+    extensions: tuple[str, ...]
+
+    def accepts(self, path: Path, head: bytes) -> bool: ...
+
+    def read(self, path: Path, data: bytes, source: str) -> Document: ...
+
+
+def report_id(data: bytes) -> str:
+    """Stable id for the same content: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _readers() -> list[Reader]:
+    # Imported here so that a missing optional dependency of one format cannot break the others.
+    from ingest import text
+
+    readers: list[Reader] = [text.TextReader()]
+    for name in ("html", "docx", "pdf", "legacy"):
+        try:
+            module = __import__(f"ingest.{name}", fromlist=["READER"])
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("ingest."):
+                continue  # that reader is not built yet
+            raise
+        readers.append(module.READER)
+    return readers
+
+
+_REGISTRY: list[Reader] | None = None
+
+
+def registry() -> list[Reader]:
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = _readers()
+    return _REGISTRY
+
+
+def known_extensions() -> set[str]:
+    return {ext for reader in registry() for ext in reader.extensions}
+
+
+def read_document(path: Path, source: str | None = None) -> Document:
+    """Read one file with the first reader that accepts it. Raises an IngestError subclass."""
+    source = source if source is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise TooLargeError(f"file is {size / 2**20:.0f} MB, above the {MAX_BYTES // 2**20} MB limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise EmptyFileError("file is empty" if not data else "file holds only whitespace")
+    head = data[:4096]
+    for reader in registry():
+        if reader.accepts(path, head):
+            return reader.read(path, data, source)
+    raise UnsupportedFormatError(f"no reader for {path.suffix or 'files without extension'}")

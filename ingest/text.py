@@ -1,0 +1,69 @@
+"""Plain text and markdown reports (.txt, .md): decoding and lines as paragraphs.
+
+Table layouts inside the text (tabs, pipes, one cell per line, markdown) are left to the parsers,
+which turn lines into cell rows in one place for every format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.document import Document, Paragraph, Provenance
+from ingest.errors import NotTextError
+from ingest.reader import report_id
+
+# Tried strictly in this order; the first that decodes the whole file wins. GB18030 is a superset
+# of GBK, so GBK is tried first only to record the narrower name when it suffices.
+CANDIDATES = ("utf-8-sig", "gbk", "gb18030")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding used). Raises NotTextError for binary data."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotTextError("file holds binary data (NUL bytes), not text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    for name in CANDIDATES:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if name == "utf-8-sig":
+            name = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        if _looks_binary(text):
+            break
+        return text, name
+    raise NotTextError("file is not text in UTF-8, GBK or GB18030")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return controls > max(4, len(sample) // 100)
+
+
+class TextReader:
+    format = "text"
+    extensions = (".txt", ".md", ".markdown", ".text")
+
+    def accepts(self, path: Path, head: bytes) -> bool:
+        return path.suffix.lower() in self.extensions
+
+    def read(self, path: Path, data: bytes, source: str) -> Document:
+        text, encoding = decode(data)
+        blocks = tuple(
+            Paragraph(text=line, prov=Provenance(line=number))
+            for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip()
+        )
+        return Document(
+            source=source,
+            report_id=report_id(data),
+            format="text",
+            encoding=encoding,
+            metadata={"filename": path.name},
+            blocks=blocks,
+        )
+
+
+READER = TextReader()

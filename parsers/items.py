@@ -1,0 +1,65 @@
+"""Blocks → items: every text layout becomes rows of cells here, in one place.
+
+Text lines are split on tabs, on pipes (' | ' rows, markdown tables, one cell per line ending in
+'|'), or kept whole. Grid rows keep their cells, with horizontally merged copies dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ingest.document import Block, Grid, Paragraph
+from parsers.model import Item
+
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def split_line(line: str) -> list[str] | None:
+    """Cells of one text line; None for a line that is only structure (separators, padding)."""
+    stripped = line.strip()
+    if "\t" in line:
+        parts = line.rstrip("\r\n").split("\t")
+        if parts and parts[-1].strip() == "":
+            parts.pop()  # the separator that terminates the row
+        return [p.strip() for p in parts]
+    if "|" not in stripped:
+        return [stripped]
+    if _MD_SEPARATOR.match(stripped):
+        return None
+    if set(stripped) <= {"|", " "}:
+        # A lone '|' closes one empty cell; a run of them pads merged cells and holds no cell.
+        return [""] if stripped.count("|") == 1 else None
+    parts = stripped.split("|")
+    if stripped.startswith("|"):
+        parts.pop(0)
+    if stripped.endswith("|"):
+        parts.pop()
+    return [p.strip() for p in parts]
+
+
+def items_from_blocks(blocks: Iterable[Block]) -> list[Item]:
+    items: list[Item] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            for offset, line in enumerate(block.text.splitlines()):
+                cells = split_line(line)
+                if cells is None:
+                    continue
+                prov = block.prov
+                if offset and prov.line is not None:
+                    prov = prov.model_copy(update={"line": prov.line + offset})
+                items.append(Item([(c, prov) for c in cells], prov))
+        elif isinstance(block, Grid):
+            for row in block.rows:
+                cells: list[tuple[str, object]] = []
+                previous = None
+                for cell in row:
+                    # A merged copy beside its original repeats a label across columns: keep one.
+                    if cell.merged and previous is not None and previous.text == cell.text:
+                        continue
+                    cells.append((cell.text, cell.prov))
+                    previous = cell
+                if row:
+                    items.append(Item(cells, row[0].prov, from_grid=True))
+    return items

@@ -1,0 +1,95 @@
+"""Metadata guesses with their evidence: title, bureau, report year, template."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.labels import simplify
+from parsers.model import Evidence, Item, ParsedCell
+
+_TITLE = re.compile(
+    r"^[#\s]*(?P<bureau>.*?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
+    r"(?:政府|政务)?\s*信\s*息\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*(?:报\s*告|年\s*报)?"
+)
+_PERIOD = re.compile(r"统计期限[^0-9]{0,12}((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_YEAR_WORK = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?[，,]?\s*(?:我|全|本|在)")
+_FILENAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_BUREAU_TAIL = re.compile(r"(关于)?$")
+
+
+def find_title(items: list[Item], limit: int = 25) -> tuple[str, Item | None]:
+    """The report's title line, joined with the next line when it was broken (…工作 / 年度报告)."""
+    head = [i for i in items[:limit] if not i.from_grid and len(i.cells) == 1]
+    for index, item in enumerate(head):
+        text = simplify(item.cells[0][0]).strip()
+        if "信息公开" not in text.replace(" ", "") or len(text) > 80:
+            continue
+        joined = text
+        if "报告" not in text and "年报" not in text and index + 1 < len(head):
+            nxt = simplify(head[index + 1].cells[0][0]).strip()
+            if nxt.replace(" ", "").startswith(("年度报告", "报告", "年报")):
+                joined = text + nxt
+        if ("报告" in joined or "年报" in joined) and _TITLE.search(joined):
+            return joined.lstrip("# ").strip(), item
+    return "", None
+
+
+def bureau_and_year(title: str, text: str, filename: str) -> tuple[Evidence, Evidence]:
+    bureau = Evidence(None, "", 0.0)
+    year = Evidence(None, "", 0.0)
+    match = _TITLE.search(title) if title else None
+    if match:
+        name = re.sub(r"\s+", "", match["bureau"]).strip("#：:（）() ")
+        if 2 <= len(name) <= 40:
+            bureau = Evidence(name, f"标题：{title}", 0.9)
+        year = Evidence(int(match["year"]), f"标题：{title}", 0.95)
+    if year.value is None:
+        period = _PERIOD.search(text)
+        if period:
+            year = Evidence(int(period[1]), f"统计期限：{period[0]}", 0.9)
+    if year.value is None:
+        work = _YEAR_WORK.search(text[:3000])
+        if work:
+            year = Evidence(int(work[1]), f"正文：{work[0]}", 0.6)
+    if year.value is None:
+        found = _FILENAME_YEAR.search(filename)
+        if found:
+            year = Evidence(int(found[1]), f"文件名：{filename}", 0.5)
+    if bureau.value is None and filename:
+        stem = re.sub(r"\.[A-Za-z0-9]+$", "", filename)
+        fmatch = _TITLE.search(stem)
+        if fmatch and 2 <= len(fmatch["bureau"].strip()) <= 40:
+            bureau = Evidence(fmatch["bureau"].strip(), f"文件名：{filename}", 0.6)
+    return bureau, year
+
+
+_TEMPLATE_2021_COLS = {"made", "repealed", "in_force", "amount_wan_yuan"}
+_TEMPLATE_2019_COLS = {"new_made", "new_published", "total_published", "prev_items", "delta", "projects", "amount"}
+_PRE2019_WORDS = ("申请总数", "同意公开答复", "收费及减免", "收费和减免", "不予公开信息", "依申请公开信息的情况")
+
+
+def detect_template(cells: list[ParsedCell], text: str, year: int | None) -> Evidence:
+    """The template the report follows, from the tables first, then wording, then the year."""
+    t2_cols = {c.col_key for c in cells if c.table == "table2"}
+    t3_rows = {c.row_key for c in cells if c.table == "table3"}
+    votes_2021 = []
+    votes_2019 = []
+    if t2_cols & _TEMPLATE_2021_COLS:
+        votes_2021.append("表二列为本年制发件数/本年废止件数/现行有效件数")
+    if t2_cols & _TEMPLATE_2019_COLS:
+        votes_2019.append("表二列为本年新制作数量/上一年项目数量等")
+    if t3_rows & {"other_no_correction", "other_fee_unpaid", "other_misc"}:
+        votes_2021.append("表三（六）其他处理分三行")
+    elif "other_handling" in t3_rows:
+        votes_2019.append("表三（六）其他处理为一行")
+    if "2021〕30号" in text or "2021]30号" in text:
+        votes_2021.append("正文引用国办公开办函〔2021〕30号")
+    if votes_2021 or votes_2019:
+        if len(votes_2021) >= len(votes_2019):
+            return Evidence("2021", "；".join(votes_2021 + votes_2019), len(votes_2021) / (len(votes_2021) + len(votes_2019)))
+        return Evidence("2019", "；".join(votes_2019 + votes_2021), len(votes_2019) / (len(votes_2021) + len(votes_2019)))
+    if any(w in text for w in _PRE2019_WORDS) or (year is not None and year < 2019):
+        return Evidence("pre2019", "旧版年报用语或报告年度早于2019年", 0.7 if year and year < 2019 else 0.5)
+    if year is not None:
+        return Evidence("2021" if year >= 2021 else "2019", f"无表格可据，按报告年度{year}年推定", 0.4)
+    return Evidence("unknown", "无表格、无年度可据", 0.0)

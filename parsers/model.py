@@ -1,0 +1,81 @@
+"""What the parsers produce: sections, tables with canonical keys, template and metadata guesses.
+
+Plain dataclasses: the versioned pydantic schema lives in normalize, which validates these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.document import Provenance
+
+
+@dataclass(slots=True)
+class Item:
+    """One row of text in reading order: a text line split into cells, a paragraph, or a grid row."""
+
+    cells: list[tuple[str, Provenance]]
+    prov: Provenance
+    from_grid: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(text for text, _ in self.cells)
+
+
+@dataclass(slots=True)
+class ParsedSection:
+    key: str  # overview, active_disclosure, requests, review_litigation, problems, other, …
+    number: str  # the printed numeral: 一 … 六; "" for the preamble
+    title: str
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(item.text for item in self.items)
+
+
+@dataclass(slots=True)
+class ParsedCell:
+    table: str
+    row_key: str
+    col_key: str  # "" when the position is unknown
+    raw: str
+    prov: Provenance
+    label: str = ""  # the row label as printed
+    score: float = 1.0  # how well the label matched its canonical row
+    position: str = "exact"  # "exact" · "unknown" (a value whose column cannot be told)
+
+
+@dataclass(slots=True)
+class ParseIssue:
+    """Something the parser saw and could not settle: reported as a finding, never guessed."""
+
+    code: str
+    severity: str
+    table: str
+    row_key: str
+    col_key: str
+    message: str
+    prov: Provenance | None = None
+
+
+@dataclass(slots=True)
+class Evidence:
+    value: str | int | None
+    evidence: str
+    confidence: float
+
+
+@dataclass(slots=True)
+class ParsedReport:
+    sections: list[ParsedSection]
+    cells: list[ParsedCell]
+    issues: list[ParseIssue]
+    tables_found: set[str]
+    rows_found: dict[str, set[str]]
+    template: Evidence
+    bureau: Evidence
+    year: Evidence
+    title: str
+    is_report: bool

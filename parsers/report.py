@@ -1,0 +1,66 @@
+"""Document → ParsedReport: sections, tables, metadata and template."""
+
+from __future__ import annotations
+
+from ingest.document import Document
+from parsers.items import items_from_blocks
+from parsers.meta import bureau_and_year, detect_template, find_title
+from parsers.model import Item, ParsedReport, ParsedSection
+from parsers.sections import split_sections
+from parsers.tables import parse_table2, parse_table3, parse_table4
+
+# Where each table is printed; when its section is missing the whole text is searched instead.
+TABLE_SECTIONS = {"table2": "active_disclosure", "table3": "requests", "table4": "review_litigation"}
+_SIGNATURES = {
+    "table2": ("第二十条",),
+    "table3": ("本年新收", "勾稽关系"),
+    "table4": ("结果维持", "尚未审结"),
+}
+
+
+def _region(sections: list[ParsedSection], table: str, items: list[Item]) -> list[Item]:
+    for section in sections:
+        if section.key == TABLE_SECTIONS[table]:
+            return section.items
+    # No heading: start at the table's signature and stop at the next section heading found.
+    for index, item in enumerate(items):
+        text = item.text
+        if any(sig in text for sig in _SIGNATURES[table]):
+            return items[index:]
+    return []
+
+
+def parse_document(doc: Document) -> ParsedReport:
+    items = items_from_blocks(doc.blocks)
+    sections = split_sections(items)
+    full_text = "\n".join(item.text for item in items)
+    title, _ = find_title(items)
+    if not title and doc.metadata.get("title"):
+        title = doc.metadata["title"]
+    bureau, year = bureau_and_year(title, full_text, doc.metadata.get("filename", doc.source.rsplit("/", 1)[-1]))
+
+    # 表二 needs the template for rows printed without a usable header; a first pass over 表三
+    # and the headers decides it.
+    cells3, issues3, rows3 = parse_table3(_region(sections, "table3", items))
+    cells4, issues4, rows4 = parse_table4(_region(sections, "table4", items))
+    region2 = _region(sections, "table2", items)
+    cells2, issues2, rows2 = parse_table2(region2, None)
+    template = detect_template(cells2 + cells3, full_text, year.value if isinstance(year.value, int) else None)
+    if any(c.col_key == "" for c in cells2) and template.value in ("2021", "2019"):
+        cells2, issues2, rows2 = parse_table2(region2, str(template.value))
+
+    tables_found = {name for name, rows in (("table2", rows2), ("table3", rows3), ("table4", rows4)) if rows}
+    headed = sum(1 for s in sections if s.key != "preamble")
+    is_report = bool(tables_found) or headed >= 2 or bool(title)
+    return ParsedReport(
+        sections=sections,
+        cells=cells2 + cells3 + cells4,
+        issues=issues2 + issues3 + issues4,
+        tables_found=tables_found,
+        rows_found={"table2": rows2, "table3": rows3, "table4": rows4},
+        template=template,
+        bureau=bureau,
+        year=year,
+        title=title,
+        is_report=is_report,
+    )

@@ -1,0 +1,380 @@
+"""Reading 表二, 表三 and 表四 out of a section's items.
+
+Rows are found by their labels, never by position alone. Values are attached to the row whose
+label precedes them; a row's values are mapped to columns only when they are exactly as many as
+the columns (after dropping blank padding from merged label cells). Anything else keeps its
+cells with an unknown position and raises a parse finding — nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.document import Provenance
+from parsers.cellvalue import classify
+from parsers.labels import match_t3_group, match_t3_header, match_t3_row, simplify, squash
+from parsers.model import Item, ParsedCell, ParseIssue
+from parsers.vocabulary import (
+    LABELS,
+    OTHER_ROWS,
+    T2_COLUMNS,
+    T2_DEFAULT_COLUMNS,
+    T2_ROWS,
+    T3_COLUMNS,
+    T4_COLUMNS,
+    T4_ROWS,
+)
+
+Cell = tuple[str, Provenance]
+
+_PAGE_FOOTER = re.compile(r"^[—\-–－\s]*\d{1,3}[—\-–－\s]*$|^第\s*\d+\s*页")
+_DIGIT = re.compile(r"\d")
+
+
+def _label_like(text: str) -> bool:
+    """Short text without sentence punctuation or counts: a row label, not narrative."""
+    simple = simplify(text)
+    core = squash(simple)
+    if not core or len(core) > 60 or "。" in simple:
+        return False
+    body = re.sub(r"^\s*[（(]?\d{1,2}[)）.、．]?", "", simple)
+    return not _DIGIT.search(body)
+
+
+@dataclass(slots=True)
+class RowRecord:
+    key: str
+    label: str
+    score: float
+    prov: Provenance
+    values: list[Cell] = field(default_factory=list)
+    same_line: int = 0  # values that came on the label's own line (not limited in count)
+
+
+def _fit(values: list[Cell], expected: int) -> list[Cell] | None:
+    """Values mapped one-to-one onto ``expected`` columns, or None when that cannot be told.
+
+    Blank cells beyond the expected count are the empty slots of merged label cells (leading)
+    or trailing separators, so they are dropped from the left first, then from the right.
+    """
+    values = list(values)
+    while len(values) > expected and values and not values[0][0].strip():
+        values.pop(0)
+    while len(values) > expected and values and not values[-1][0].strip():
+        values.pop()
+    return values if len(values) == expected else None
+
+
+def _emit_row(
+    table: str,
+    record: RowRecord,
+    columns: tuple[str, ...],
+    cells: list[ParsedCell],
+    issues: list[ParseIssue],
+    label_name: str,
+) -> None:
+    if not record.values:
+        # The row is printed but no cell of it survives: blank, never zero.
+        for col in columns:
+            cells.append(ParsedCell(table, record.key, col, "", record.prov, record.label, record.score))
+        return
+    fitted = _fit(record.values, len(columns))
+    if fitted is not None:
+        for col, (raw, prov) in zip(columns, fitted, strict=True):
+            cells.append(ParsedCell(table, record.key, col, raw, prov, record.label, record.score))
+        return
+    present = [(raw, prov) for raw, prov in record.values if raw.strip()]
+    for raw, prov in present:
+        cells.append(ParsedCell(table, record.key, "", raw, prov, record.label, record.score, "unknown"))
+    issues.append(
+        ParseIssue(
+            "P-MISALIGNED",
+            "warning",
+            table,
+            record.key,
+            "",
+            f"{label_name}：该行印有{len(present)}个数值，应有{len(columns)}列，无法确定各数值所在列，"
+            f"未作推断（{'、'.join(raw for raw, _ in present)}）",
+            record.prov,
+        )
+    )
+
+
+# --- 表三 -----------------------------------------------------------------------------------
+
+T3_COLS = tuple(key for key, _ in T3_COLUMNS)
+
+
+def parse_table3(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue], set[str]]:
+    expected = len(T3_COLS)
+    records: list[RowRecord] = []
+    current: RowRecord | None = None
+    group: str | None = None
+    header: tuple[str, ...] | None = None
+    in_body = False
+    orphans: list[Cell] = []
+    issues: list[ParseIssue] = []
+
+    for item in items:
+        cells = item.cells
+        n_values = sum(1 for text, _ in cells if classify(text)[0] != "text")
+        if len(cells) >= 3 and n_values == 0:
+            # A header line: never a row, even when it repeats row words (予以公开, 总计).
+            found = tuple(h for h in (match_t3_header(t) for t, _ in cells) if h)
+            if len(found) == expected and len(set(found)) == expected:
+                header = found
+            continue
+        label_here = False
+        for text, prov in cells:
+            kind, _ = classify(text)
+            if kind != "text":
+                if current is not None and (label_here or len(current.values) < expected):
+                    current.values.append((text, prov))
+                    current.same_line += label_here
+                elif kind != "blank":
+                    orphans.append((text, prov))
+                continue
+            if _PAGE_FOOTER.match(text) or not _label_like(text):
+                continue
+            new_group = match_t3_group(text)
+            if new_group:
+                group = new_group
+                continue
+            if not in_body and match_t3_header(text):
+                continue
+            match = match_t3_row(text, group)
+            if match is None:
+                continue
+            in_body = True
+            current = RowRecord(match.key, text, match.score, prov)
+            records.append(current)
+            label_here = True
+            if match.key == "other_handling":
+                group = "（六）其他处理"
+        if item.from_grid:
+            label_here = False
+
+    cells: list[ParsedCell] = []
+    rows = _settle(records, issues)
+    columns = header or T3_COLS
+    for record in rows:
+        _emit_row("table3", record, columns, cells, issues, f"表三 {LABELS['table3'].get(record.key, record.label)}")
+    if orphans:
+        issues.append(
+            ParseIssue(
+                "P-ORPHAN", "warning", "table3", "", "",
+                f"表三：{len(orphans)}个数值前没有可识别的行标签，未归入任何行"
+                f"（{'、'.join(t for t, _ in orphans[:10])}）",
+                orphans[0][1],
+            )
+        )
+    return cells, issues, {r.key for r in rows}
+
+
+def _settle(records: list[RowRecord], issues: list[ParseIssue]) -> list[RowRecord]:
+    """One record per row key: a label repeated without values (a heading over its own table,
+    a group printed as a row) yields to the occurrence that carries values."""
+    by_key: dict[str, RowRecord] = {}
+    for record in records:
+        kept = by_key.get(record.key)
+        if kept is None or (not kept.values and record.values):
+            by_key[record.key] = record
+        elif kept.values and record.values:
+            issues.append(
+                ParseIssue(
+                    "P-DUPLICATE-ROW", "warning", "table3", record.key, "",
+                    f"表三 {LABELS['table3'][record.key]}：该行出现两次，采用第一次出现的数值",
+                    record.prov,
+                )
+            )
+    has_other_rows = any(k in by_key for k in OTHER_ROWS)
+    other = by_key.get("other_handling")
+    if other is not None and has_other_rows and not any(t.strip() for t, _ in other.values):
+        del by_key["other_handling"]  # only the group heading over its three rows
+    order = [r.key for r in records]
+    return sorted(by_key.values(), key=lambda r: order.index(r.key))
+
+
+# --- 表二 -----------------------------------------------------------------------------------
+
+_T2_HEADERS = tuple((squash(text), key) for text, key, _ in T2_COLUMNS)
+
+
+def _t2_column(text: str) -> str | None:
+    core = squash(text)
+    for pattern, key in _T2_HEADERS:
+        if pattern in core:
+            return key
+    return None
+
+
+def _t2_row(text: str) -> str | None:
+    core = squash(text)
+    if len(core) > 14:
+        return None
+    for row in T2_ROWS:
+        if any(k in core for k in row.keywords):
+            return row.key
+    return None
+
+
+def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCell], list[ParseIssue], set[str]]:
+    cells: list[ParsedCell] = []
+    issues: list[ParseIssue] = []
+    blocks: list[tuple[list[str], list[RowRecord]]] = []
+    columns: list[str] = []
+    rows: list[RowRecord] = []
+    current: RowRecord | None = None
+    collecting_header = False
+
+    def close_block() -> None:
+        nonlocal columns, rows, current
+        if rows:
+            blocks.append((columns, rows))
+        columns, rows, current = [], [], None
+
+    for item in items:
+        label_here = False
+        for text, prov in item.cells:
+            kind, _ = classify(text)
+            if kind != "text":
+                limit = max(len(columns), 1)
+                if current is not None and (label_here or len(current.values) < limit):
+                    current.values.append((text, prov))
+                continue
+            core = squash(text)
+            if "第二十条" in core:
+                close_block()
+                continue
+            if core.startswith("信息内容"):
+                if rows:
+                    close_block()
+                columns, collecting_header = [], True
+                continue
+            column = _t2_column(text)
+            if column and (collecting_header or not rows):
+                if current is None:
+                    columns.append(column)
+                continue
+            if not _label_like(text) or _PAGE_FOOTER.match(text):
+                continue
+            key = _t2_row(text)
+            if key is None:
+                if len(core) <= 14 and (columns or rows):
+                    key = "x_" + core  # a row the template does not have (D11), kept
+                else:
+                    continue
+            collecting_header = False
+            current = RowRecord(key, text, 1.0 if not key.startswith("x_") else 0.0, prov)
+            rows.append(current)
+            label_here = True
+    close_block()
+
+    found: set[str] = set()
+    for block_columns, block_rows in blocks:
+        for record in block_rows:
+            if record.key.startswith("x_") and not record.values:
+                continue  # a stray word, not a row
+            cols = tuple(block_columns)
+            if not cols or (_fit(record.values, len(cols)) is None and record.values):
+                default = T2_DEFAULT_COLUMNS.get(template or "", {}).get(record.key)
+                if default and _fit(record.values, len(default)) is not None:
+                    cols = default
+            if not cols:
+                cols = T2_DEFAULT_COLUMNS.get(template or "2021", {}).get(record.key, ())
+            if not cols:
+                continue
+            found.add(record.key)
+            label = LABELS["table2"].get(record.key, record.label)
+            _emit_row("table2", record, cols, cells, issues, f"表二 {label}")
+            if record.key.startswith("x_"):
+                issues.append(
+                    ParseIssue(
+                        "D11", "info", "table2", record.key, "",
+                        f"表二 出现模板以外的行“{record.label}”，已按原样保留",
+                        record.prov,
+                    )
+                )
+    return cells, issues, found
+
+
+# --- 表四 -----------------------------------------------------------------------------------
+
+T4_ROW_KEYS = tuple(key for key, _ in T4_ROWS)
+T4_COLS = tuple(key for key, _ in T4_COLUMNS)
+
+
+def _t4_context(text: str) -> str | None:
+    core = squash(text)
+    if "未经复议" in core or "直接起诉" in core:
+        return "litigation_direct"
+    if "复议后起诉" in core:
+        return "litigation_after_review"
+    if core.startswith("行政复议") and "诉讼" not in core:
+        return "review"
+    return None
+
+
+def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue], set[str]]:
+    values: list[tuple[str, Provenance, str | None]] = []
+    context: str | None = None
+    header_seen = False
+    first_prov: Provenance | None = None
+    for item in items:
+        lone_context = None
+        for text, prov in item.cells:
+            kind, _ = classify(text)
+            if kind != "text":
+                if header_seen:
+                    values.append((text, prov, context))
+                continue
+            core = squash(text)
+            if any(w in core for w in ("结果维持", "维持", "尚未审结", "行政复议", "行政诉讼")) and _label_like(text):
+                header_seen = True
+                first_prov = first_prov or prov
+            found = _t4_context(text)
+            if found and len(item.cells) == 1:
+                lone_context = found
+        if lone_context:
+            context = lone_context
+    cells: list[ParsedCell] = []
+    issues: list[ParseIssue] = []
+    if not header_seen:
+        return cells, issues, set()
+    fitted = _fit([(t, p) for t, p, _ in values], 15)
+    if fitted is not None:
+        slots = [(r, c) for r in T4_ROW_KEYS for c in T4_COLS]
+        for (row, col), (raw, prov) in zip(slots, fitted, strict=True):
+            cells.append(ParsedCell("table4", row, col, raw, prov, LABELS["table4"][row]))
+        return cells, issues, set(T4_ROW_KEYS)
+    if not any(t.strip() for t, _, _ in values):
+        prov = first_prov or Provenance()
+        for row in T4_ROW_KEYS:
+            for col in T4_COLS:
+                cells.append(ParsedCell("table4", row, col, "", prov, LABELS["table4"][row]))
+        return cells, issues, set(T4_ROW_KEYS)
+    # Printed as three small tables, each under its own heading.
+    groups: dict[str, list[Cell]] = {}
+    for text, prov, ctx in values:
+        if ctx:
+            groups.setdefault(ctx, []).append((text, prov))
+    stray = [t for t, _, ctx in values if ctx is None and t.strip()]
+    fitted_groups = {row: _fit(group, 5) for row, group in groups.items()}
+    if groups and not stray and all(f is not None for f in fitted_groups.values()):
+        for row, group_values in fitted_groups.items():
+            for col, (raw, prov) in zip(T4_COLS, group_values or [], strict=True):
+                cells.append(ParsedCell("table4", row, col, raw, prov, LABELS["table4"][row]))
+        return cells, issues, set(groups)
+    present = [(t, p) for t, p, _ in values if t.strip()]
+    for raw, prov in present:
+        cells.append(ParsedCell("table4", "", "", raw, prov, "", 1.0, "unknown"))
+    issues.append(
+        ParseIssue(
+            "P-MISALIGNED", "warning", "table4", "", "",
+            f"表四：读到{len(present)}个数值，应为15个（复议、直接起诉、复议后起诉各5列），"
+            f"无法确定各数值所在位置，未作推断",
+            present[0][1] if present else first_prov,
+        )
+    )
+    return cells, issues, set()

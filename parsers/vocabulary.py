@@ -1,0 +1,163 @@
+"""The official tables' rows and columns: canonical keys, printed labels and matching keywords.
+
+Keys and labels follow ../shared/spec/report-format.md. Keywords are the distinctive part of a
+label that survives damage (spaces, numbering, truncation); a label is matched by keyword first and
+by fuzzy similarity to the full label only when no keyword is present.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RowDef:
+    key: str
+    label: str  # as printed in the official template
+    keywords: tuple[str, ...]
+    group: str | None = None  # the group label the row sits under, e.g. （三）不予公开
+    numbered: str | None = None  # the numbering printed before the label: 一 / （一） / 1
+
+
+# --- 表三 -----------------------------------------------------------------------------------
+
+T3_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("natural_person", "自然人"),
+    ("commercial_enterprise", "商业企业"),
+    ("research_institution", "科研机构"),
+    ("social_welfare_org", "社会公益组织"),
+    ("legal_service_org", "法律服务机构"),
+    ("other_org", "其他"),
+    ("total", "总计"),
+)
+T3_APPLICANTS = tuple(key for key, _ in T3_COLUMNS[:-1])
+
+DENIED = "（三）不予公开"
+UNABLE = "（四）无法提供"
+NOT_PROCESSED = "（五）不予处理"
+OTHER = "（六）其他处理"
+
+T3_ROWS: tuple[RowDef, ...] = (
+    RowDef("new_requests", "一、本年新收政府信息公开申请数量", ("本年新收",), None, "一"),
+    RowDef("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转",), None, "二"),
+    RowDef("granted", "（一）予以公开", ("予以公开",), None, "（一）"),
+    RowDef("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开", "区分处理"), None, "（二）"),
+    RowDef("denied_state_secret", "1.属于国家秘密", ("国家秘密",), DENIED, "1"),
+    RowDef("denied_prohibited_by_law", "2.其他法律行政法规禁止公开", ("行政法规禁止", "法规禁止公开", "其他法律行政"), DENIED, "2"),
+    RowDef("denied_three_safeties_one_stability", "3.危及“三安全一稳定”", ("三安全一稳定", "三安全", "一稳定"), DENIED, "3"),
+    RowDef("denied_third_party_rights", "4.保护第三方合法权益", ("第三方合法权益", "保护第三方"), DENIED, "4"),
+    RowDef("denied_internal_affairs", "5.属于三类内部事务信息", ("内部事务",), DENIED, "5"),
+    RowDef("denied_process_info", "6.属于四类过程性信息", ("过程性信息", "四类过程"), DENIED, "6"),
+    RowDef("denied_enforcement_file", "7.属于行政执法案卷", ("执法案卷",), DENIED, "7"),
+    RowDef("denied_admin_query", "8.属于行政查询事项", ("行政查询",), DENIED, "8"),
+    RowDef("unable_not_held", "1.本机关不掌握相关政府信息", ("不掌握",), UNABLE, "1"),
+    RowDef("unable_needs_creation", "2.没有现成信息需要另行制作", ("另行制作", "没有现成"), UNABLE, "2"),
+    RowDef("unable_unclear_after_correction", "3.补正后申请内容仍不明确", ("仍不明确", "补正后申请"), UNABLE, "3"),
+    RowDef("not_processed_petition_complaint", "1.信访举报投诉类申请", ("信访", "举报投诉"), NOT_PROCESSED, "1"),
+    RowDef("not_processed_duplicate", "2.重复申请", ("重复申请",), NOT_PROCESSED, "2"),
+    RowDef("not_processed_publication", "3.要求提供公开出版物", ("公开出版物", "出版物"), NOT_PROCESSED, "3"),
+    RowDef("not_processed_excessive", "4.无正当理由大量反复申请", ("大量反复",), NOT_PROCESSED, "4"),
+    RowDef("not_processed_confirmation", "5.要求行政机关确认或重新出具已获取信息", ("确认或重新出具", "重新出具", "已获取信息"), NOT_PROCESSED, "5"),
+    RowDef("other_handling", "（六）其他处理", ("其他处理",), None, "（六）"),
+    RowDef("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", ("逾期不补正", "不补正"), OTHER, "1"),
+    RowDef("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", ("收费通知", "缴纳费用"), OTHER, "2"),
+    RowDef("other_misc", "3.其他", (), OTHER, "3"),
+    RowDef("total_processed", "（七）总计", (), None, "（七）"),
+    RowDef("carried_forward", "四、结转下年度继续办理", ("结转下年度", "结转下一年度"), None, "四"),
+)
+T3_ROW = {row.key: row for row in T3_ROWS}
+
+# Group labels carry no cells (except 其他处理 in the 2019 template, a row above).
+T3_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("results", ("本年度办理结果",)),
+    (DENIED, ("不予公开",)),
+    (UNABLE, ("无法提供",)),
+    (NOT_PROCESSED, ("不予处理",)),
+)
+
+DENIED_ROWS = tuple(r.key for r in T3_ROWS if r.group == DENIED)
+UNABLE_ROWS = tuple(r.key for r in T3_ROWS if r.group == UNABLE)
+NOT_PROCESSED_ROWS = tuple(r.key for r in T3_ROWS if r.group == NOT_PROCESSED)
+OTHER_ROWS = ("other_no_correction", "other_fee_unpaid", "other_misc")
+
+# --- 表二 -----------------------------------------------------------------------------------
+
+T2_ROWS: tuple[RowDef, ...] = (
+    RowDef("regulations", "规章", ("规章",)),
+    RowDef("normative_docs", "行政规范性文件", ("规范性文件",)),
+    RowDef("licensing", "行政许可", ("行政许可",)),
+    RowDef("other_admin_services", "其他对外管理服务事项", ("对外管理服务",)),
+    RowDef("penalty", "行政处罚", ("行政处罚",)),
+    RowDef("coercion", "行政强制", ("行政强制",)),
+    RowDef("admin_fees", "行政事业性收费", ("事业性收费",)),
+    RowDef("central_procurement", "政府集中采购", ("集中采购",)),
+)
+T2_ROW = {row.key: row for row in T2_ROWS}
+
+# Header text → column key. Order matters: longer, more specific texts first.
+T2_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("本年制发件数", "made", "本年制发件数"),
+    ("本年废止件数", "repealed", "本年废止件数"),
+    ("现行有效件数", "in_force", "现行有效件数"),
+    ("本年新制作数量", "new_made", "本年新制作数量"),
+    ("本年新公开数量", "new_published", "本年新公开数量"),
+    ("对外公开总数量", "total_published", "对外公开总数量"),
+    ("上一年项目数量", "prev_items", "上一年项目数量"),
+    ("本年增/减", "delta", "本年增/减"),
+    ("增减", "delta", "本年增/减"),
+    ("本年收费金额", "amount_wan_yuan", "本年收费金额（单位：万元）"),
+    ("本年处理决定数量", "decisions", "本年处理决定数量"),
+    ("处理决定数量", "decisions", "处理决定数量"),
+    ("采购项目数量", "projects", "采购项目数量"),
+    ("采购总金额", "amount", "采购总金额"),
+)
+T2_COLUMN_LABEL = {key: label for _, key, label in T2_COLUMNS}
+
+# Columns of each row when a block prints no usable header, by template.
+T2_DEFAULT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "2021": {
+        "regulations": ("made", "repealed", "in_force"),
+        "normative_docs": ("made", "repealed", "in_force"),
+        "licensing": ("decisions",),
+        "penalty": ("decisions",),
+        "coercion": ("decisions",),
+        "admin_fees": ("amount_wan_yuan",),
+    },
+    "2019": {
+        "regulations": ("new_made", "new_published", "total_published"),
+        "normative_docs": ("new_made", "new_published", "total_published"),
+        "licensing": ("prev_items", "delta", "decisions"),
+        "other_admin_services": ("prev_items", "delta", "decisions"),
+        "penalty": ("prev_items", "delta", "decisions"),
+        "coercion": ("prev_items", "delta", "decisions"),
+        "admin_fees": ("prev_items", "delta"),
+        "central_procurement": ("projects", "amount"),
+    },
+}
+
+# --- 表四 -----------------------------------------------------------------------------------
+
+T4_ROWS: tuple[tuple[str, str], ...] = (
+    ("review", "行政复议"),
+    ("litigation_direct", "行政诉讼·未经复议直接起诉"),
+    ("litigation_after_review", "行政诉讼·复议后起诉"),
+)
+T4_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+    ("total", "总计"),
+)
+
+LABELS: dict[str, dict[str, str]] = {
+    "table2": {row.key: row.label for row in T2_ROWS},
+    "table3": {row.key: row.label for row in T3_ROWS},
+    "table4": dict(T4_ROWS),
+}
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "table2": T2_COLUMN_LABEL,
+    "table3": dict(T3_COLUMNS),
+    "table4": dict(T4_COLUMNS),
+}
+TABLE_NAMES = {"table2": "表二", "table3": "表三", "table4": "表四"}
