@@ -41,7 +41,8 @@ def parse_document(doc: Document) -> ParsedReport:
 
     # 表二 needs the template for rows printed without a usable header; a first pass over 表三
     # and the headers decides it.
-    cells3, issues3, rows3 = parse_table3(_region(sections, "table3", items))
+    region3 = _region(sections, "table3", items)
+    cells3, issues3, rows3 = parse_table3(region3, ends_document=bool(region3) and region3[-1] is items[-1])
     cells4, issues4, rows4 = parse_table4(_region(sections, "table4", items))
     region2 = _region(sections, "table2", items)
     cells2, issues2, rows2 = parse_table2(region2, None)

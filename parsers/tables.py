@@ -50,6 +50,7 @@ class RowRecord:
     prov: Provenance
     values: list[Cell] = field(default_factory=list)
     same_line: int = 0  # values that came on the label's own line (not limited in count)
+    cut: bool = False  # the text ends inside this row (a truncated copy)
 
 
 def _fit(values: list[Cell], expected: int) -> list[Cell] | None:
@@ -84,6 +85,19 @@ def _emit_row(
         for col, (raw, prov) in zip(columns, fitted, strict=True):
             cells.append(ParsedCell(table, record.key, col, raw, prov, record.label, record.score))
         return
+    if record.cut and record.same_line == len(record.values) < len(columns):
+        # A row cut off by the end of the text keeps its leading cells in place; only the
+        # columns after the cut are missing.
+        for col, (raw, prov) in zip(columns, record.values):
+            cells.append(ParsedCell(table, record.key, col, raw, prov, record.label, record.score))
+        issues.append(
+            ParseIssue(
+                "P-TRUNCATED", "warning", table, record.key, "",
+                f"{label_name}：文本在该行中断，只读到前{len(record.values)}列，其余各列缺失",
+                record.prov,
+            )
+        )
+        return
     present = [(raw, prov) for raw, prov in record.values if raw.strip()]
     for raw, prov in present:
         cells.append(ParsedCell(table, record.key, "", raw, prov, record.label, record.score, "unknown"))
@@ -106,7 +120,7 @@ def _emit_row(
 T3_COLS = tuple(key for key, _ in T3_COLUMNS)
 
 
-def parse_table3(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue], set[str]]:
+def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[ParsedCell], list[ParseIssue], set[str]]:
     expected = len(T3_COLS)
     records: list[RowRecord] = []
     current: RowRecord | None = None
@@ -132,7 +146,7 @@ def parse_table3(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
                 if current is not None and (label_here or len(current.values) < expected):
                     current.values.append((text, prov))
                     current.same_line += label_here
-                elif kind != "blank":
+                elif kind == "number":
                     orphans.append((text, prov))
                 continue
             if _PAGE_FOOTER.match(text) or not _label_like(text):
@@ -147,7 +161,7 @@ def parse_table3(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
             if match is None:
                 continue
             in_body = True
-            current = RowRecord(match.key, text, match.score, prov)
+            current = RowRecord(match.key, text, match.score, prov, cut=ends_document and item is items[-1])
             records.append(current)
             label_here = True
             if match.key == "other_handling":

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Cell-by-cell accuracy against hand-read truth.
+
+    python bench/accuracy.py ../shared/corpus [fixtures ...]
+
+Every folder holding ``source.*`` and ``truth.json`` (see ../shared/corpus/README.md) is parsed and
+scored: each key in ``cells`` must come out with the recorded value (a recorded null must come out
+as a cell without a number). Also reported: cells we left unplaced with a P- finding (never
+guessed), expected identity breaks flagged, error-level identity findings the truth does not
+expect (false alarms), and reports where the truth says there are no tables but we found some.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from xxgk import parse_file  # noqa: E402
+
+IDENTITY_CODES = {"T3-BAL", "T3-COLSUM", "T3-ROWSUM", "T3-INT", "T4-SUM", "T4-INT"}
+
+
+def documents(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for given in paths:
+        root = Path(given)
+        for truth in sorted(root.rglob("truth.json")) if root.is_dir() else []:
+            if any(truth.parent.glob("source.*")):
+                found.append(truth.parent)
+    return found
+
+
+def same(expected: object, cell: object) -> bool:
+    if cell is None:
+        return expected is None
+    value = cell.value if cell.kind == "number" else None  # type: ignore[attr-defined]
+    if expected is None or value is None:
+        return expected is None and value is None
+    return Decimal(str(expected)) == Decimal(str(value))
+
+
+def score(folder: Path) -> dict[str, object]:
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    source = next(p for p in sorted(folder.glob("source.*")))
+    report = parse_file(source)
+    row: dict[str, object] = {"doc": folder.name, "format": source.suffix.lstrip("."), "status": report.status}
+    if report.error and report.error.code == "UNSUPPORTED":
+        row["status"] = "not supported"  # its reader is not built: nothing is scored as a match
+        report = report.model_copy(update={"cells": [], "findings": []})
+    cells = {(c.table, c.row_key, c.col_key): c for c in report.cells if c.position == "exact"}
+    unplaced_rows = {(c.table, c.row_key) for c in report.cells if c.position == "unknown"}
+    matched = wrong = unplaced = 0
+    misses: list[str] = []
+    for key, expected in truth.get("cells", {}).items():
+        table, row_key, col_key = key.split(".")
+        cell = cells.get((table, row_key, col_key))
+        if same(expected, cell) and row["status"] != "not supported":
+            matched += 1
+        elif cell is None and (table, row_key) in unplaced_rows:
+            unplaced += 1
+        else:
+            wrong += 1
+            got = "missing" if cell is None else repr(cell.raw)
+            misses.append(f"{key}: truth {expected!r}, got {got}")
+    found_errors = {f.code for f in report.findings if f.severity == "error" and f.code in IDENTITY_CODES}
+    expected_codes = set(truth.get("expected_codes", []))
+    expected_places = {
+        (e["code"], e.get("table", ""), e.get("row_key", ""), e.get("col_key", ""))
+        for e in truth.get("expected_findings", [])
+    }
+    found_places = {(f.code, f.table, f.row_key, f.col_key) for f in report.findings if f.severity == "error"}
+    located = len(expected_places & found_places)
+    false_alarms = sorted(found_errors - expected_codes)
+    invented = 0
+    if truth.get("tables_present") is False or truth.get("not_a_report"):
+        invented = sum(1 for c in report.cells if c.kind == "number")
+    row.update(
+        scored=len(truth.get("cells", {})), matched=matched, wrong=wrong, unplaced=unplaced,
+        expected=len(expected_codes), flagged=len(expected_codes & found_errors),
+        located=f"{located}/{len(expected_places)}" if expected_places else "",
+        false_alarms=",".join(false_alarms), invented=invented, misses=misses,
+    )
+    if truth.get("not_a_report") and report.status != "skipped":
+        row["false_alarms"] = (str(row["false_alarms"]) + " not-skipped").strip()
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dirs", nargs="+", help="corpus or fixture folders")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every wrong cell")
+    args = parser.parse_args()
+    rows = [score(folder) for folder in documents(args.dirs)]
+    if not rows:
+        print("no source.* + truth.json folders found", file=sys.stderr)
+        return 2
+    header = f"{'document':<40} {'fmt':<5} {'status':<13} {'cells':>11} {'wrong':>5} {'unplaced':>8} {'breaks':>7} {'located':>7} {'false alarms':<14} {'invented':>8}"
+    print(header)
+    print("-" * len(header))
+    totals = {"scored": 0, "matched": 0, "wrong": 0, "unplaced": 0, "expected": 0, "flagged": 0, "invented": 0, "alarms": 0}
+    for r in rows:
+        print(
+            f"{r['doc'][:40]:<40} {r['format']:<5} {r['status']:<13} {r['matched']:>5}/{r['scored']:<5} {r['wrong']:>5} "
+            f"{r['unplaced']:>8} {r['flagged']:>3}/{r['expected']:<3} {r['located']:>7} {r['false_alarms'] or '-':<14} {r['invented']:>8}"
+        )
+        if args.verbose:
+            for miss in r["misses"]:
+                print(f"      {miss}")
+        for key in ("scored", "matched", "wrong", "unplaced", "expected", "flagged", "invented"):
+            totals[key] += r[key]  # type: ignore[operator]
+        totals["alarms"] += bool(r["false_alarms"])
+    print("-" * len(header))
+    pct = 100.0 * totals["matched"] / totals["scored"] if totals["scored"] else 100.0
+    print(
+        f"TOTAL {len(rows)} documents: {totals['matched']}/{totals['scored']} cells match ({pct:.1f}%), "
+        f"{totals['wrong']} wrong, {totals['unplaced']} left unplaced with a P- finding; "
+        f"expected breaks flagged {totals['flagged']}/{totals['expected']}; "
+        f"documents with false alarms {totals['alarms']}; numbers invented where truth has no table {totals['invented']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

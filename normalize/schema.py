@@ -1,0 +1,102 @@
+"""The canonical, versioned report schema (report-format.md) — what every output is written from.
+
+Value objects are frozen; every cell keeps its raw text, its kind and its provenance.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from ingest.document import Provenance
+
+SCHEMA_VERSION = "1.0"
+
+Status = Literal["ok", "partial", "failed", "skipped"]
+Severity = Literal["error", "warning", "info"]
+Template = Literal["2021", "2019", "pre2019", "unknown"]
+# Decimals (万元 amounts) travel as JSON numbers, not strings, so notebooks read them as numbers.
+Number = int | Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Cell(Frozen):
+    table: str
+    row_key: str
+    col_key: str  # "" when the column cannot be told (position "unknown")
+    raw: str
+    kind: Literal["number", "blank", "dash", "word", "text"]
+    value: Number | None = None
+    label: str = ""  # the row label as printed in the source
+    match_score: float = 1.0
+    position: Literal["exact", "unknown"] = "exact"
+    provenance: Provenance
+
+
+class Section(Frozen):
+    key: str
+    number: str
+    title: str
+    text: str
+    provenance: Provenance | None = None
+
+
+class Finding(Frozen):
+    code: str
+    severity: Severity
+    table: str = ""
+    row_key: str = ""
+    col_key: str = ""
+    message: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    provenance: Provenance | None = None
+
+
+class CheckResult(Frozen):
+    """The outcome of one identity at one place: pass, fail, or not assessable."""
+
+    code: str
+    table: str
+    row_key: str = ""
+    col_key: str = ""
+    status: Literal["pass", "fail", "not_assessable"]
+    lhs: Number | None = None
+    rhs: Number | None = None
+
+
+class Guess(Frozen):
+    value: str | int | None = None
+    evidence: str = ""
+    confidence: float = 0.0
+
+
+class ErrorItem(Frozen):
+    code: str
+    message: str
+
+
+class Report(Frozen):
+    schema_version: str = SCHEMA_VERSION
+    parser_version: str
+    report_id: str
+    source: str
+    format: str = ""
+    encoding: str | None = None
+    status: Status
+    error: ErrorItem | None = None
+    missing: list[str] = Field(default_factory=list)
+    template: Template = "unknown"
+    bureau: str | None = None
+    year: int | None = None
+    title: str = ""
+    metadata: dict[str, str] = Field(default_factory=dict)
+    guesses: dict[str, Guess] = Field(default_factory=dict)
+    sections: list[Section] = Field(default_factory=list)
+    cells: list[Cell] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)

@@ -1,0 +1,103 @@
+"""The contract files (output-contract.md), written as reports stream in.
+
+CSV files are UTF-8 with a BOM by default (Excel on a Chinese Windows opens them correctly) and
+every text field that a spreadsheet would run as a formula is written so it shows as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from normalize.schema import Report
+
+REPORT_COLUMNS = (
+    "report_id", "source", "status", "template", "bureau", "year", "error",
+    "error_code", "format", "encoding", "title", "missing", "cells", "errors", "warnings",
+    "parser_version", "schema_version",
+)
+CELL_COLUMNS = (
+    "report_id", "source", "table", "row_key", "col_key", "value", "raw", "kind",
+    "label", "position", "match_score", "page", "line", "bbox", "grid_table", "grid_row", "grid_col",
+)
+FINDING_COLUMNS = ("report_id", "source", "code", "severity", "table", "row_key", "col_key", "message", "page", "line")
+SECTION_COLUMNS = ("report_id", "source", "section", "title", "text", "line", "line_end", "page")
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def safe(value: Any) -> str:
+    """A CSV field that a spreadsheet shows as text, never evaluates: '=1+1' → "'=1+1"."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def _bbox(bbox: tuple[float, float, float, float] | None) -> str:
+    return "" if bbox is None else " ".join(f"{v:.1f}" for v in bbox)
+
+
+class ContractWriter:
+    """Opens OUT's five files, appends each report as it comes, closes them on exit."""
+
+    def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
+        self.out = out
+        self.encoding = encoding
+        self._files: list[IO[str]] = []
+
+    def __enter__(self) -> ContractWriter:
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.reports = self._csv("reports.csv", REPORT_COLUMNS)
+        self.cells = self._csv("cells.csv", CELL_COLUMNS)
+        self.findings = self._csv("findings.csv", FINDING_COLUMNS)
+        self.sections = self._csv("sections.csv", SECTION_COLUMNS)
+        self.jsonl = open(self.out / "reports.jsonl", "w", encoding="utf-8", newline="\n")
+        self._files.append(self.jsonl)
+        return self
+
+    def _csv(self, name: str, columns: tuple[str, ...]) -> Any:
+        handle = open(self.out / name, "w", encoding=self.encoding, newline="")
+        self._files.append(handle)
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        return writer
+
+    def write(self, report: Report) -> None:
+        rid, src = report.report_id, report.source
+        errors = sum(1 for f in report.findings if f.severity == "error")
+        warnings = sum(1 for f in report.findings if f.severity == "warning")
+        self.reports.writerow([safe(v) for v in (
+            rid, src, report.status, report.template, report.bureau, report.year,
+            report.error.message if report.error else "", report.error.code if report.error else "",
+            report.format, report.encoding, report.title, "; ".join(report.missing), len(report.cells),
+            errors, warnings, report.parser_version, report.schema_version,
+        )])
+        for c in report.cells:
+            p = c.provenance
+            self.cells.writerow([safe(v) for v in (
+                rid, src, c.table, c.row_key, c.col_key, "" if c.value is None else c.value, c.raw, c.kind,
+                c.label, c.position, c.match_score, p.page, p.line, _bbox(p.bbox), p.table, p.row, p.col,
+            )])
+        for f in report.findings:
+            p = f.provenance
+            self.findings.writerow([safe(v) for v in (
+                rid, src, f.code, f.severity, f.table, f.row_key, f.col_key, f.message,
+                p.page if p else None, p.line if p else None,
+            )])
+        for s in report.sections:
+            p = s.provenance
+            self.sections.writerow([safe(v) for v in (
+                rid, src, s.key, s.title, s.text, p.line if p else None, p.line_end if p else None, p.page if p else None,
+            )])
+        self.jsonl.write(report.model_dump_json() + "\n")
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        for handle in self._files:
+            handle.close()

@@ -1,0 +1,50 @@
+"""The batch summary and progress bar, on stderr: stdout and output files hold data only."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.table import Table
+
+from normalize.schema import Report
+
+
+@dataclass
+class BatchSummary:
+    statuses: Counter[str] = field(default_factory=Counter)
+    findings: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, report: Report) -> None:
+        self.statuses[report.status] += 1
+        for finding in report.findings:
+            self.findings[(finding.code, finding.severity)] += 1
+        if report.status == "failed" and report.error:
+            self.failures.append((report.source, f"{report.error.code}: {report.error.message}"))
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
+
+
+def print_summary(summary: BatchSummary, console: Console, out: str) -> None:
+    docs = Table(title=f"xxgk: {summary.total} files → {out}", title_justify="left")
+    for status in ("ok", "partial", "failed", "skipped"):
+        docs.add_column(status, justify="right")
+    docs.add_row(*(str(summary.statuses.get(s, 0)) for s in ("ok", "partial", "failed", "skipped")))
+    console.print(docs)
+    if summary.findings:
+        table = Table(title="findings by code", title_justify="left")
+        table.add_column("code")
+        table.add_column("severity")
+        table.add_column("count", justify="right")
+        order = {"error": 0, "warning": 1, "info": 2}
+        for (code, severity), count in sorted(summary.findings.items(), key=lambda kv: (order[kv[0][1]], kv[0][0])):
+            table.add_row(code, severity, str(count))
+        console.print(table)
+    for source, error in summary.failures[:20]:
+        console.print(f"[red]failed[/red] {source}: {error}", markup=True, highlight=False)
+    if len(summary.failures) > 20:
+        console.print(f"… and {len(summary.failures) - 20} more failed files (see reports.csv)")
