@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from ingest.document import Block, Grid, Paragraph
 from parsers.model import Item
 
+# "行政许可 0", "规章 0 0 0": a label and its numbers on one line, separated by spaces only
+# (PDF-to-text conversions). Narrative never ends in a bare run of numbers like this.
+_LABEL_NUMBERS = re.compile(r"^(?P<label>[^\d\s][^\d。]{0,29}?)\s+(?P<nums>[+\-]?\d+(?:\.\d+)?(?:\s+[+\-]?\d+(?:\.\d+)?)*)$")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -24,6 +27,9 @@ def split_line(line: str) -> list[str] | None:
             parts.pop()  # the separator that terminates the row
         return [p.strip() for p in parts]
     if "|" not in stripped:
+        match = _LABEL_NUMBERS.match(stripped)
+        if match and not match["label"].rstrip().endswith(("第", "共", "计", "约", "为", "有")):
+            return [match["label"].strip(), *match["nums"].split()]
         return [stripped]
     if _MD_SEPARATOR.match(stripped):
         return None

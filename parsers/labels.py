@@ -121,6 +121,18 @@ def match_t3_row(text: str, group: str | None = None) -> RowMatch | None:
     return _fuzzy(body, T3_ROWS, _T3_BODIES, 0.72)
 
 
+_T3_FULL = {row.key: squash(split_numbering(row.label)[1]) for row in T3_ROWS}
+
+
+@lru_cache(maxsize=16384)
+def t3_candidates(text: str) -> tuple[str, ...]:
+    """Rows whose official label contains this fragment (at least 6 characters), in table order."""
+    body = squash(split_numbering(text)[1])
+    if len(body) < 6:
+        return ()
+    return tuple(key for key, full in _T3_FULL.items() if body in full)
+
+
 @lru_cache(maxsize=4096)
 def match_t3_group(text: str) -> str | None:
     """Return the group a label opens (三、本年度办理结果, （三）不予公开 …), if it is one."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ingest.document import Provenance
 from parsers.cellvalue import classify
-from parsers.labels import match_t3_group, match_t3_header, match_t3_row, simplify, squash
+from parsers.labels import match_t3_group, match_t3_header, match_t3_row, simplify, squash, t3_candidates
 from parsers.model import Item, ParsedCell, ParseIssue
 from parsers.vocabulary import (
     LABELS,
@@ -22,6 +22,7 @@ from parsers.vocabulary import (
     T2_DEFAULT_COLUMNS,
     T2_ROWS,
     T3_COLUMNS,
+    T3_ROWS,
     T4_COLUMNS,
     T4_ROWS,
 )
@@ -51,6 +52,7 @@ class RowRecord:
     values: list[Cell] = field(default_factory=list)
     same_line: int = 0  # values that came on the label's own line (not limited in count)
     cut: bool = False  # the text ends inside this row (a truncated copy)
+    candidates: tuple[str, ...] = ()  # rows an incomplete label could stand for
 
 
 def _fit(values: list[Cell], expected: int) -> list[Cell] | None:
@@ -122,12 +124,11 @@ T3_COLS = tuple(key for key, _ in T3_COLUMNS)
 
 def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[ParsedCell], list[ParseIssue], set[str]]:
     expected = len(T3_COLS)
-    records: list[RowRecord] = []
+    records: list[RowRecord] = []  # in reading order; key "" for values printed without a label
     current: RowRecord | None = None
     group: str | None = None
     header: tuple[str, ...] | None = None
     in_body = False
-    orphans: list[Cell] = []
     issues: list[ParseIssue] = []
 
     for item in items:
@@ -146,8 +147,10 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                 if current is not None and (label_here or len(current.values) < expected):
                     current.values.append((text, prov))
                     current.same_line += label_here
-                elif kind == "number":
-                    orphans.append((text, prov))
+                elif kind == "number" and in_body:
+                    # Values with no label before them: a row whose label was printed elsewhere.
+                    current = RowRecord("", "", 0.0, prov, values=[(text, prov)])
+                    records.append(current)
                 continue
             if _PAGE_FOOTER.match(text) or not _label_like(text):
                 continue
@@ -158,32 +161,75 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
             if not in_body and match_t3_header(text):
                 continue
             match = match_t3_row(text, group)
-            if match is None:
-                continue
+            candidates = (match.key,) if match else t3_candidates(text)
+            if not candidates or (label_here and match is None):
+                continue  # a label fragment beside the row's own label on the same line
             in_body = True
-            current = RowRecord(match.key, text, match.score, prov, cut=ends_document and item is items[-1])
+            current = RowRecord(
+                candidates[0], text, match.score if match else 0.7, prov,
+                cut=ends_document and item is items[-1], candidates=candidates,
+            )
             records.append(current)
             label_here = True
-            if match.key == "other_handling":
+            if current.key == "other_handling":
                 group = "（六）其他处理"
-        if item.from_grid:
-            label_here = False
 
+    _place_by_order(records, issues)
+    orphans = [r for r in records if not r.key]
     cells: list[ParsedCell] = []
-    rows = _settle(records, issues)
+    rows = _settle([r for r in records if r.key], issues)
     columns = header or T3_COLS
     for record in rows:
         _emit_row("table3", record, columns, cells, issues, f"表三 {LABELS['table3'].get(record.key, record.label)}")
-    if orphans:
+    for orphan in orphans:
+        present = [t for t, _ in orphan.values if t.strip()]
         issues.append(
             ParseIssue(
                 "P-ORPHAN", "warning", "table3", "", "",
-                f"表三：{len(orphans)}个数值前没有可识别的行标签，未归入任何行"
-                f"（{'、'.join(t for t, _ in orphans[:10])}）",
-                orphans[0][1],
+                f"表三：{len(present)}个数值前没有可识别的行标签，未归入任何行（{'、'.join(present[:10])}）",
+                orphan.prov,
             )
         )
     return cells, issues, {r.key for r in rows}
+
+
+_T3_ORDER = {row.key: index for index, row in enumerate(T3_ROWS)}
+
+
+def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
+    """Settle rows whose label alone cannot: a fragment that fits several rows, and a full row of
+    values printed without its label (a conversion detached the label, which stands elsewhere).
+
+    Only the official row order decides, and only when it leaves one possibility: the next row
+    after the last one read, still without values, and — for unlabelled values — whose label
+    does appear in the table.
+    """
+    valued = {r.key for r in records if r.key and r.values and len(r.candidates) <= 1}
+    labelled = {r.key for r in records if r.key}
+    last = -1
+    for record in records:
+        if len(record.candidates) > 1:
+            options = [k for k in record.candidates if _T3_ORDER[k] > last and k not in valued]
+            if options:
+                record.key = min(options, key=_T3_ORDER.__getitem__)
+                record.score = min(record.score, 0.7)
+                issues.append(ParseIssue(
+                    "D11", "info", "table3", record.key, "",
+                    f"表三 行标签“{record.label}”不完整，可对应多行，按表中行序读作“{LABELS['table3'][record.key]}”",
+                    record.prov,
+                ))
+        elif not record.key and _fit(record.values, len(T3_COLS)) is not None:
+            nxt = next((r.key for r in T3_ROWS if _T3_ORDER[r.key] > last and r.key != "other_handling"), None)
+            if nxt and nxt not in valued and nxt in labelled:
+                record.key, record.label, record.score = nxt, LABELS["table3"][nxt], 0.7
+                issues.append(ParseIssue(
+                    "P-DETACHED-LABEL", "info", "table3", nxt, "",
+                    f"表三 一行数值前没有行标签；其标签“{LABELS['table3'][nxt]}”印在表中别处，按表中行序归入该行",
+                    record.prov,
+                ))
+        if record.key and record.values:
+            valued.add(record.key)
+            last = max(last, _T3_ORDER[record.key])
 
 
 def _settle(records: list[RowRecord], issues: list[ParseIssue]) -> list[RowRecord]:
