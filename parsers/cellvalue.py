@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 
 Kind = Literal["number", "blank", "dash", "word", "text"]
 
 DASHES = frozenset({"/", "\\", "-", "--", "—", "——", "–", "－", "／", "―", "…", "..."})
+# Short words published in place of a number.
 WORDS = frozenset({"无", "暂无", "空", "不适用", "未统计", "/无", "没有", "否", "无数据", "0件无"})
 
 _NUMBER = re.compile(r"^(?P<sign>[+\-−－]|增|减|增加|减少)?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?$")
@@ -22,6 +25,7 @@ def normalize_raw(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).replace("\u3000", " ").strip()
 
 
+@lru_cache(maxsize=8192)
 def classify(raw: str) -> tuple[Kind, int | Decimal | None]:
     """Return (kind, value). A value is an int for whole numbers and a Decimal otherwise."""
     text = normalize_raw(raw)

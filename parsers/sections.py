@@ -49,7 +49,10 @@ def heading(item: Item) -> tuple[str, str, str] | None:
     """(numeral, title, key) when the item is a section heading."""
     if item.from_grid or len(item.cells) != 1:
         return None
-    text = simplify(item.cells[0][0]).strip()
+    raw = item.cells[0][0].lstrip("# \t\u3000")
+    if not raw or raw[0] not in NUMERALS or len(raw) > 60:
+        return None
+    text = simplify(raw).strip()
     match = _HEADING.match(text)
     if not match:
         return None
