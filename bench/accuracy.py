@@ -79,7 +79,15 @@ def score(folder: Path) -> dict[str, object]:
     invented = 0
     if truth.get("tables_present") is False or truth.get("not_a_report"):
         invented = sum(1 for c in report.cells if c.kind == "number")
+    stated = {**truth.get("narrative", {}), **truth.get("pre2019", {})}
+    stated = {k: v for k, v in stated.items() if isinstance(v, (int, float))}
+    facts: dict[str, object] = {}
+    for fact in report.facts:
+        facts.setdefault(fact.key, fact.value)
+    facts_ok = sum(1 for k, v in stated.items() if k in facts and Decimal(str(facts[k])) == Decimal(str(v)))
     row.update(
+        facts=f"{facts_ok}/{len(stated)}" if stated else "",
+        facts_ok=facts_ok, facts_total=len(stated),
         scored=len(truth.get("cells", {})), matched=matched, wrong=wrong, unplaced=unplaced,
         expected=len(expected_codes), flagged=len(expected_codes & found_errors),
         located=f"{located}/{len(expected_places)}" if expected_places else "",
@@ -99,19 +107,20 @@ def main() -> int:
     if not rows:
         print("no source.* + truth.json folders found", file=sys.stderr)
         return 2
-    header = f"{'document':<40} {'fmt':<5} {'status':<13} {'cells':>11} {'wrong':>5} {'unplaced':>8} {'breaks':>7} {'located':>7} {'false alarms':<14} {'invented':>8}"
+    header = f"{'document':<40} {'fmt':<5} {'status':<13} {'cells':>11} {'wrong':>5} {'unplaced':>8} {'breaks':>7} {'located':>7} {'false alarms':<14} {'invented':>8} {'facts':>6}"
     print(header)
     print("-" * len(header))
-    totals = {"scored": 0, "matched": 0, "wrong": 0, "unplaced": 0, "expected": 0, "flagged": 0, "invented": 0, "alarms": 0}
+    totals = {"scored": 0, "matched": 0, "wrong": 0, "unplaced": 0, "expected": 0, "flagged": 0, "invented": 0,
+              "alarms": 0, "facts_ok": 0, "facts_total": 0}
     for r in rows:
         print(
             f"{r['doc'][:40]:<40} {r['format']:<5} {r['status']:<13} {r['matched']:>5}/{r['scored']:<5} {r['wrong']:>5} "
-            f"{r['unplaced']:>8} {r['flagged']:>3}/{r['expected']:<3} {r['located']:>7} {r['false_alarms'] or '-':<14} {r['invented']:>8}"
+            f"{r['unplaced']:>8} {r['flagged']:>3}/{r['expected']:<3} {r['located']:>7} {r['false_alarms'] or '-':<14} {r['invented']:>8} {r['facts']:>6}"
         )
         if args.verbose:
             for miss in r["misses"]:
                 print(f"      {miss}")
-        for key in ("scored", "matched", "wrong", "unplaced", "expected", "flagged", "invented"):
+        for key in ("scored", "matched", "wrong", "unplaced", "expected", "flagged", "invented", "facts_ok", "facts_total"):
             totals[key] += r[key]  # type: ignore[operator]
         totals["alarms"] += bool(r["false_alarms"])
     print("-" * len(header))
@@ -120,7 +129,8 @@ def main() -> int:
         f"TOTAL {len(rows)} documents: {totals['matched']}/{totals['scored']} cells match ({pct:.1f}%), "
         f"{totals['wrong']} wrong, {totals['unplaced']} left unplaced with a P- finding; "
         f"expected breaks flagged {totals['flagged']}/{totals['expected']}; "
-        f"documents with false alarms {totals['alarms']}; numbers invented where truth has no table {totals['invented']}"
+        f"documents with false alarms {totals['alarms']}; numbers invented where truth has no table {totals['invented']}; "
+        f"stated counts read from the text {totals['facts_ok']}/{totals['facts_total']}"
     )
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.document import Document, Provenance
 from normalize.checks import run_checks
-from normalize.schema import Cell, ErrorItem, Finding, Guess, Report, Section
+from normalize.schema import Cell, ErrorItem, Finding, Guess, NarrativeFact, Report, Section
 from parsers.cellvalue import classify
 from parsers.model import Evidence, ParsedReport
 from parsers.sections import REQUIRED_SECTIONS, SECTION_TITLES
@@ -83,6 +83,10 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
         cells=cells,
         findings=findings,
         checks=checks,
+        facts=[
+            NarrativeFact(key=f.key, value=f.value, unit=f.unit, section=f.section, sentence=f.sentence, provenance=f.prov)
+            for f in parsed.facts
+        ],
     )
 
 

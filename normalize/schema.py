@@ -69,6 +69,17 @@ class CheckResult(Frozen):
     rhs: Number | None = None
 
 
+class NarrativeFact(Frozen):
+    """A count the text states (主动公开信息25条), with the sentence it came from."""
+
+    key: str  # active_disclosure_items, applications_received, admin_review_cases, …
+    value: Number
+    unit: str
+    section: str
+    sentence: str
+    provenance: Provenance | None = None
+
+
 class Guess(Frozen):
     value: str | int | None = None
     evidence: str = ""
@@ -100,3 +111,4 @@ class Report(Frozen):
     cells: list[Cell] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
+    facts: list[NarrativeFact] = Field(default_factory=list)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal

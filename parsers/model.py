@@ -79,3 +79,4 @@ class ParsedReport:
     year: Evidence
     title: str
     is_report: bool
+    facts: list = field(default_factory=list)  # parsers.facts.Fact, in reading order

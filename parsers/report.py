@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ingest.document import Document
+from parsers.facts import extract_facts
 from parsers.items import items_from_blocks
 from parsers.meta import bureau_and_year, detect_template, find_title
 from parsers.model import Item, ParsedReport, ParsedSection
@@ -64,4 +65,5 @@ def parse_document(doc: Document) -> ParsedReport:
         year=year,
         title=title,
         is_report=is_report,
+        facts=extract_facts(sections),
     )

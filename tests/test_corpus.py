@@ -97,3 +97,16 @@ def test_blank_is_not_zero(corpus: Path) -> None:
     regulations = [c for c in report.cells if c.row_key == "regulations"]
     assert {c.kind for c in regulations} == {"dash"} and {c.raw for c in regulations} == {"/"}
     assert any(f.code == "D10" and f.row_key == "new_requests" for f in report.findings)
+
+
+@pytest.mark.parametrize("prefix", ["q01", "q02", "q03", "p05", "p06", "p07"])
+def test_stated_counts_are_read_from_the_text(corpus: Path, prefix: str) -> None:
+    folder = _folder(corpus, prefix)
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    stated = {k: v for k, v in {**truth.get("narrative", {}), **truth.get("pre2019", {})}.items() if isinstance(v, int)}
+    report = parse_file(next(folder.glob("source.*")))
+    facts: dict[str, object] = {}
+    for fact in report.facts:
+        facts.setdefault(fact.key, fact.value)
+        assert fact.sentence and fact.section
+    assert {k: facts.get(k) for k in stated} == stated
