@@ -69,12 +69,18 @@ def score(folder: Path) -> dict[str, object]:
             misses.append(f"{key}: truth {expected!r}, got {got}")
     found_errors = {f.code for f in report.findings if f.severity == "error" and f.code in IDENTITY_CODES}
     expected_codes = set(truth.get("expected_codes", []))
-    expected_places = {
-        (e["code"], e.get("table", ""), e.get("row_key", ""), e.get("col_key", ""))
-        for e in truth.get("expected_findings", [])
-    }
-    found_places = {(f.code, f.table, f.row_key, f.col_key) for f in report.findings if f.severity == "error"}
-    located = len(expected_places & found_places)
+    # An expected finding names its table and the row or column where the identity breaks
+    # (null for the other axis); a found finding locates it when every named part agrees.
+    expected_places = truth.get("expected_findings", [])
+    found_places = [(f.code, f.table, f.row_key, f.col_key) for f in report.findings if f.severity == "error"]
+    located = sum(
+        1
+        for e in expected_places
+        if any(
+            code == e["code"] and table == e.get("table") and e.get("row_key") in (None, row) and e.get("col_key") in (None, col)
+            for code, table, row, col in found_places
+        )
+    )
     false_alarms = sorted(found_errors - expected_codes)
     invented = 0
     if truth.get("tables_present") is False or truth.get("not_a_report"):

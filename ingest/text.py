@@ -6,6 +6,7 @@ which turn lines into cell rows in one place for every format.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ingest.document import Document, Paragraph, Provenance
@@ -36,10 +37,12 @@ def decode(data: bytes) -> tuple[str, str]:
     raise NotTextError("file is not text in UTF-8, GBK or GB18030")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    return controls > max(4, len(sample) // 100)
+    return len(_CONTROL.findall(sample)) > max(4, len(sample) // 100)
 
 
 class TextReader:
@@ -51,10 +54,8 @@ class TextReader:
 
     def read(self, path: Path, data: bytes, source: str) -> Document:
         text, encoding = decode(data)
-        # Built without re-validation: a line number and a str need none, and a report has
-        # hundreds of lines.
         blocks = tuple(
-            Paragraph.model_construct(text=line, prov=Provenance.model_construct(line=number))
+            Paragraph(text=line, prov=Provenance(line=number))
             for number, line in enumerate(text.splitlines(), start=1)
             if line.strip()
         )

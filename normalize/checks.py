@@ -138,21 +138,25 @@ def t3_row_sum(index: CellIndex) -> Iterator[Outcome]:
 
 
 def _integer_check(code: str, table: str, index: CellIndex) -> Iterator[Outcome]:
+    """One result per cell that is not a whole number ≥ 0, or a single pass for the table."""
     name = {"table3": "表三", "table4": "表四"}[table]
+    failed = False
     for (tbl, row, col), cell in index.cells.items():
         if tbl != table or cell.kind != "number" or cell.value is None:
             continue
-        whole = cell.value == int(cell.value) and not (isinstance(cell.value, Decimal) and "." in cell.raw)
-        ok = whole and cell.value >= 0
-        result = CheckResult(code=code, table=table, row_key=row, col_key=col, status="pass" if ok else "fail", lhs=cell.value)
-        finding = None
-        if not ok:
-            finding = Finding(
+        if isinstance(cell.value, int) and cell.value >= 0:
+            continue
+        failed = True
+        yield (
+            CheckResult(code=code, table=table, row_key=row, col_key=col, status="fail", lhs=cell.value),
+            Finding(
                 code=code, severity="error", table=table, row_key=row, col_key=col,
                 message=f"{name} {LABELS[table].get(row, row)} {COLUMN_LABELS[table].get(col, col)}：“{cell.raw}”不是非负整数",
                 evidence={"raw": cell.raw}, provenance=cell.provenance,
-            )
-        yield result, finding
+            ),
+        )
+    if not failed:
+        yield CheckResult(code=code, table=table, status="pass"), None
 
 
 @check("T3-INT")

@@ -26,7 +26,7 @@ CELL_COLUMNS = (
 FINDING_COLUMNS = ("report_id", "source", "code", "severity", "table", "row_key", "col_key", "message", "page", "line")
 SECTION_COLUMNS = ("report_id", "source", "section", "title", "text", "line", "line_end", "page")
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = "=+-@\t\r"
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
@@ -34,8 +34,8 @@ def safe(value: Any) -> str:
     """A CSV field that a spreadsheet shows as text, never evaluates: '=1+1' → "'=1+1"."""
     if value is None:
         return ""
-    text = str(value)
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+    text = value if isinstance(value, str) else str(value)
+    if text and text[0] in _FORMULA_START and not _PLAIN_NUMBER.match(text):
         return "'" + text
     return text
 
@@ -70,32 +70,41 @@ class ContractWriter:
         return writer
 
     def write(self, report: Report) -> None:
-        rid, src = report.report_id, report.source
+        # Keys, codes, kinds and numbers are ours and cannot start a formula; only text that
+        # comes from the input (or embeds it) goes through ``safe``.
+        rid, src = report.report_id, safe(report.source)
         errors = sum(1 for f in report.findings if f.severity == "error")
         warnings = sum(1 for f in report.findings if f.severity == "warning")
-        self.reports.writerow([safe(v) for v in (
-            rid, src, report.status, report.template, report.bureau, report.year,
-            report.error.message if report.error else "", report.error.code if report.error else "",
-            report.format, report.encoding, report.title, "; ".join(report.missing), len(report.cells),
+        error = report.error
+        self.reports.writerow((
+            rid, src, report.status, report.template, safe(report.bureau), report.year,
+            safe(error.message) if error else "", error.code if error else "",
+            report.format, report.encoding, safe(report.title), safe("; ".join(report.missing)), len(report.cells),
             errors, warnings, report.parser_version, report.schema_version,
-        )])
-        for c in report.cells:
-            p = c.provenance
-            self.cells.writerow([safe(v) for v in (
-                rid, src, c.table, c.row_key, c.col_key, "" if c.value is None else c.value, c.raw, c.kind,
-                c.label, c.position, c.match_score, p.page, p.line, _bbox(p.bbox), p.table, p.row, p.col,
-            )])
-        for f in report.findings:
-            p = f.provenance
-            self.findings.writerow([safe(v) for v in (
-                rid, src, f.code, f.severity, f.table, f.row_key, f.col_key, f.message,
-                p.page if p else None, p.line if p else None,
-            )])
-        for s in report.sections:
-            p = s.provenance
-            self.sections.writerow([safe(v) for v in (
-                rid, src, s.key, s.title, s.text, p.line if p else None, p.line_end if p else None, p.page if p else None,
-            )])
+        ))
+        self.cells.writerows(
+            (
+                rid, src, c.table, c.row_key, c.col_key, "" if c.value is None else c.value, safe(c.raw), c.kind,
+                safe(c.label), c.position, c.match_score, p.page, p.line, _bbox(p.bbox), p.table, p.row, p.col,
+            )
+            for c in report.cells
+            for p in (c.provenance,)
+        )
+        self.findings.writerows(
+            (
+                rid, src, f.code, f.severity, f.table, f.row_key, f.col_key, safe(f.message),
+                f.provenance.page if f.provenance else None, f.provenance.line if f.provenance else None,
+            )
+            for f in report.findings
+        )
+        self.sections.writerows(
+            (
+                rid, src, s.key, safe(s.title), safe(s.text),
+                s.provenance.line if s.provenance else None, s.provenance.line_end if s.provenance else None,
+                s.provenance.page if s.provenance else None,
+            )
+            for s in report.sections
+        )
         self.jsonl.write(report.model_dump_json() + "\n")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -22,8 +22,8 @@ def find_title(items: list[Item], limit: int = 25) -> tuple[str, Item | None]:
     head = [i for i in items[:limit] if not i.from_grid and len(i.cells) == 1]
     for index, item in enumerate(head):
         text = simplify(item.cells[0][0]).strip()
-        if "信息公开" not in text.replace(" ", "") or len(text) > 80:
-            continue
+        if "信息公开" not in text.replace(" ", "") or len(text) > 80 or any(p in text for p in "。，,；;:："):
+            continue  # a sentence that mentions reports is not a title
         joined = text
         if "报告" not in text and "年报" not in text and index + 1 < len(head):
             nxt = simplify(head[index + 1].cells[0][0]).strip()

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Text-report throughput on one core, and peak memory against the number of reports.
+
+    python bench/throughput.py [--copies 1000] [SOURCE ...]
+
+Copies the text sources (default: every .txt/.md report under fixtures/ and ../shared/corpus)
+N times into a temporary folder, each copy made unique so every report is really parsed, then
+runs the whole `xxgk parse` pipeline (reading, parsing, checks, writing every output file) in a
+fresh process on one core, twice: with N/5 and with N copies. It prints reports per second and
+the peak resident memory of each run; memory that does not grow with N shows that reports stream.
+The parse-only rate (no output files) is measured in this process as a second figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHILD = """
+import os, resource, sys, time
+os.sched_setaffinity(0, {0})
+from xxgk.batch import run_parse
+start = time.perf_counter()
+run_parse([sys.argv[1]], sys.argv[2], quiet=True)
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def sources(given: list[str]) -> list[Path]:
+    if given:
+        return [Path(p) for p in given]
+    found = sorted(ROOT.glob("fixtures/**/source.txt")) + sorted(ROOT.glob("fixtures/**/source.md"))
+    corpus = ROOT.parent / "shared" / "corpus"
+    found += sorted(corpus.glob("*/source.txt"))
+    return found
+
+
+def make_copies(texts: list[tuple[str, str]], n: int, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        name, text = texts[i % len(texts)]
+        # A trailing line makes each copy's content (and so its report_id) unique.
+        (folder / f"{i:06d}_{name}").write_text(f"{text}\n\n编号 {i}\n", encoding="utf-8")
+
+
+def run(folder: Path, out: Path) -> tuple[float, int]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(folder), str(out)], capture_output=True, text=True, env=env, check=True
+    )
+    elapsed, rss_kb = result.stdout.split()
+    return float(elapsed), int(rss_kb)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sources", nargs="*")
+    parser.add_argument("--copies", type=int, default=1000)
+    args = parser.parse_args()
+    paths = sources(args.sources)
+    if not paths:
+        print("no text sources found", file=sys.stderr)
+        return 2
+    texts = [(p.parent.name + p.suffix, p.read_text(encoding="utf-8", errors="replace")) for p in paths]
+    print(f"{len(texts)} distinct text reports, copied to {args.copies} files")
+
+    from xxgk import parse_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        small, large = max(1, args.copies // 5), args.copies
+        make_copies(texts, small, tmp_path / "small")
+        make_copies(texts, large, tmp_path / "large")
+
+        files = sorted((tmp_path / "small").iterdir())
+        parse_file(files[0])  # imports and caches warm, as in a long batch
+        start = time.perf_counter()
+        for path in files:
+            parse_file(path)
+        parse_rate = len(files) / (time.perf_counter() - start)
+
+        small_time, small_rss = run(tmp_path / "small", tmp_path / "out-small")
+        large_time, large_rss = run(tmp_path / "large", tmp_path / "out-large")
+
+    print(f"parse only (no output), this process:  {parse_rate:8.1f} reports/s")
+    print(f"xxgk parse, one core, {small:>6} reports: {small / small_time:8.1f} reports/s, peak RSS {small_rss / 1024:7.1f} MB")
+    print(f"xxgk parse, one core, {large:>6} reports: {large / large_time:8.1f} reports/s, peak RSS {large_rss / 1024:7.1f} MB")
+    print(f"peak memory ratio {large}/{small} reports: {large_rss / small_rss:.2f} (1.0 = flat)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
