@@ -5,27 +5,34 @@ from __future__ import annotations
 from ingest.document import Document
 from parsers.facts import extract_facts
 from parsers.items import items_from_blocks
+from parsers.labels import simplify
 from parsers.meta import bureau_and_year, detect_template, find_title
-from parsers.model import Item, ParsedReport, ParsedSection
+from parsers.model import Item, ParsedReport, ParsedSection, ParseIssue
+from parsers.pre2019 import parse_pre2019_table
 from parsers.sections import split_sections
 from parsers.tables import parse_table2, parse_table3, parse_table4
+from parsers.vocabulary import OTHER_ROWS
 
 # Where each table is printed; when its section is missing the whole text is searched instead.
 TABLE_SECTIONS = {"table2": "active_disclosure", "table3": "requests", "table4": "review_litigation"}
 _SIGNATURES = {
-    "table2": ("第二十条",),
-    "table3": ("本年新收", "勾稽关系"),
-    "table4": ("结果维持", "尚未审结"),
+    "table2": ("第二十条", "信息内容"),
+    "table3": ("本年新收", "勾稽关系", "申请人情况", "上年结转"),
+    "table4": ("维持", "尚未审结", "结果纠正"),
 }
 
 
 def _region(sections: list[ParsedSection], table: str, items: list[Item]) -> list[Item]:
+    """The items a table is read from: its section, when that section shows the table's
+    signature (a pre-2019 section of the same name holds other tables)."""
     for section in sections:
         if section.key == TABLE_SECTIONS[table]:
-            return section.items
+            if any(sig in simplify(item.text) for item in section.items for sig in _SIGNATURES[table]):
+                return section.items
+            return []
     # No heading: start at the table's signature and stop at the next section heading found.
     for index, item in enumerate(items):
-        text = item.text
+        text = simplify(item.text)
         if any(sig in text for sig in _SIGNATURES[table]):
             return items[index:]
     return []
@@ -51,12 +58,22 @@ def parse_document(doc: Document) -> ParsedReport:
     if any(c.col_key == "" for c in cells2) and template.value in ("2021", "2019"):
         cells2, issues2, rows2 = parse_table2(region2, str(template.value))
 
+    cells_old = []
+    if template.value in ("pre2019", "unknown") and not (rows2 or rows3 or rows4):
+        cells_old = parse_pre2019_table(items)
+    if template.value == "2021" and "other_handling" in rows3 and not rows3 & set(OTHER_ROWS):
+        issues3.append(ParseIssue(
+            "D11", "info", "table3", "other_handling", "",
+            "表三 （六）其他处理印为一行（2019年试行格式），2021年格式应分为三行；已按“（六）其他处理”一行读取",
+        ))
     tables_found = {name for name, rows in (("table2", rows2), ("table3", rows3), ("table4", rows4)) if rows}
+    if cells_old:
+        tables_found.add("pre2019")
     headed = sum(1 for s in sections if s.key != "preamble")
     is_report = bool(tables_found) or headed >= 2 or bool(title)
     return ParsedReport(
         sections=sections,
-        cells=cells2 + cells3 + cells4,
+        cells=cells2 + cells3 + cells4 + cells_old,
         issues=issues2 + issues3 + issues4,
         tables_found=tables_found,
         rows_found={"table2": rows2, "table3": rows3, "table4": rows4},

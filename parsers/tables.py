@@ -103,6 +103,16 @@ def _emit_row(
     present = [(raw, prov) for raw, prov in record.values if raw.strip()]
     for raw, prov in present:
         cells.append(ParsedCell(table, record.key, "", raw, prov, record.label, record.score, "unknown"))
+    joined = _split_digit(present, columns)
+    if joined is not None:
+        issues.append(ParseIssue(
+            "P-SPLIT-DIGIT", "warning", table, record.key, "",
+            f"{label_name}：该行印有{len(present)}个数值，比{len(columns)}列多一个；把相邻的“{present[joined][0]}”"
+            f"“{present[joined + 1][0]}”合为“{present[joined][0]}{present[joined + 1][0]}”后该行合计成立，"
+            f"疑为一个数被拆成两格。原值保留，未作修改",
+            record.prov,
+        ))
+        return
     issues.append(
         ParseIssue(
             "P-MISALIGNED",
@@ -115,6 +125,23 @@ def _emit_row(
             record.prov,
         )
     )
+
+
+def _split_digit(present: list[Cell], columns: tuple[str, ...]) -> int | None:
+    """The index of the one pair of adjacent single digits whose joining makes the row add up
+    (总计 = the other columns), when exactly one such pair exists."""
+    if len(present) != len(columns) + 1 or columns[-1] != "total":
+        return None
+    raws = [raw.strip() for raw, _ in present]
+    if not all(r.isdigit() for r in raws):
+        return None
+    fits = []
+    for i in range(len(raws) - 1):
+        if len(raws[i]) == 1 and len(raws[i + 1]) == 1:
+            values = [int(r) for r in raws[:i]] + [int(raws[i] + raws[i + 1])] + [int(r) for r in raws[i + 2:]]
+            if sum(values[:-1]) == values[-1]:
+                fits.append(i)
+    return fits[0] if len(fits) == 1 else None
 
 
 # --- 表三 -----------------------------------------------------------------------------------
@@ -141,7 +168,7 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                 header = found
             continue
         label_here = False
-        for text, prov in cells:
+        for position, (text, prov) in enumerate(cells):
             kind, _ = classify(text)
             if kind != "text":
                 if current is not None and (label_here or len(current.values) < expected):
@@ -162,6 +189,15 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                 continue
             match = match_t3_row(text, group)
             candidates = (match.key,) if match else t3_candidates(text)
+            if not candidates and in_body and not label_here and _values_after(cells, position) >= expected:
+                # A row the template does not have (a province's extra row): kept, reported (D11).
+                current = RowRecord("x_" + squash(text), text, 0.0, prov)
+                records.append(current)
+                label_here = True
+                issues.append(ParseIssue(
+                    "D11", "info", "table3", current.key, "", f"表三 出现模板以外的行“{text}”，已按原样保留", prov,
+                ))
+                continue
             if not candidates or (label_here and match is None):
                 continue  # a label fragment beside the row's own label on the same line
             in_body = True
@@ -196,6 +232,10 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
 _T3_ORDER = {row.key: index for index, row in enumerate(T3_ROWS)}
 
 
+def _values_after(cells: list[Cell], position: int) -> int:
+    return sum(1 for text, _ in cells[position + 1:] if classify(text)[0] != "text")
+
+
 def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
     """Settle rows whose label alone cannot: a fragment that fits several rows, and a full row of
     values printed without its label (a conversion detached the label, which stands elsewhere).
@@ -227,7 +267,7 @@ def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
                     f"表三 一行数值前没有行标签；其标签“{LABELS['table3'][nxt]}”印在表中别处，按表中行序归入该行",
                     record.prov,
                 ))
-        if record.key and record.values:
+        if record.key in _T3_ORDER and record.values:
             valued.add(record.key)
             last = max(last, _T3_ORDER[record.key])
 
@@ -244,7 +284,8 @@ def _settle(records: list[RowRecord], issues: list[ParseIssue]) -> list[RowRecor
             issues.append(
                 ParseIssue(
                     "P-DUPLICATE-ROW", "warning", "table3", record.key, "",
-                    f"表三 {LABELS['table3'][record.key]}：该行出现两次，采用第一次出现的数值",
+                    f"表三 {LABELS['table3'].get(record.key, record.label)}：该行出现两次，采用第一次出现的数值；"
+                    f"另一次为（{'、'.join(t for t, _ in record.values)}）",
                     record.prov,
                 )
             )

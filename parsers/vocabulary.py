@@ -160,4 +160,4 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "table3": dict(T3_COLUMNS),
     "table4": dict(T4_COLUMNS),
 }
-TABLE_NAMES = {"table2": "表二", "table3": "表三", "table4": "表四"}
+TABLE_NAMES = {"table2": "表二", "table3": "表三", "table4": "表四", "pre2019": "统计表（2019年前）"}
