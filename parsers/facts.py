@@ -29,6 +29,7 @@ PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("carried_forward", "件", re.compile(r"结转(?:下一?年度?|至下一?年度?)" + _GAP + _NUM + r"\s*件")),
     ("admin_review_cases", "件", re.compile(r"行政复议" + _GAP + _NUM + r"\s*[件起]")),
     ("admin_litigation_cases", "件", re.compile(r"行政诉讼" + _GAP + _NUM + r"\s*[件起]")),
+    ("complaints", "件", re.compile(r"举报投诉" + _GAP + _NUM + r"\s*[件起]")),
     ("withheld_items", "条", re.compile(r"不予公开" + _GAP + _NUM + r"\s*[条件]")),
     ("fees_charged", "元", re.compile(r"收取" + r"[^。；;\d]{0,16}?" + _NUM + r"\s*(?:元)")),
 )
@@ -40,6 +41,7 @@ ZERO_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("admin_review_cases", re.compile(r"(?:未|没有)(?:发生|出现|涉及|收到)[^。；;，,]{0,14}?复议(?![^。；;]{0,3}纠)")),
     ("admin_litigation_cases", re.compile(r"(?:未|没有)(?:发生|出现|涉及|收到)[^。；;，,]{0,20}?诉讼(?![^。；;]{0,3}纠)")),
     ("withheld_items", re.compile(r"未涉及[“\"]?不予公开|没有不予公开")),
+    ("complaints", re.compile(r"(?:未|没有)(?:发生|出现|涉及|收到)[^。；;，,]{0,20}?投诉")),
     ("appeal_cases", re.compile(r"(?:未|没有)(?:发生|出现|涉及|收到)[^。；;，,]{0,24}?申诉")),
     ("fees_charged", re.compile(r"(?:未|没有|不)(?:收取|收费)|没有[^。；;]{0,16}(?:收费|收取)|无收费|免收|未产生[^。；;]{0,6}费")),
 )

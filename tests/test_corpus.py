@@ -81,7 +81,8 @@ def test_missing_tables_make_a_report_partial(corpus: Path) -> None:
     report = parse_file(_folder(corpus, "p05") / "source.txt")
     assert report.status == "partial"
     assert {"table:表二", "table:表三", "table:表四"} <= set(report.missing)
-    assert (report.template, report.bureau, report.year) == ("2019", "桂花坪街道", 2020)
+    assert (report.template, report.year) == ("2019", 2020)
+    assert report.bureau in ("桂花坪街道", "长沙市天心区桂花坪街道办事处")  # title, or the signature
 
 
 @pytest.mark.parametrize(("prefix", "template"), [("q01", "pre2019"), ("p02", "2019"), ("p03", "2019"), ("r04", "2021"), ("p07", "2021")])
