@@ -47,6 +47,10 @@ ZERO_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_DIGIT = re.compile(r"\d")
+_NEGATIONS = ("未", "没有", "无", "不", "免")
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
     key: str
@@ -81,13 +85,15 @@ def extract_facts(sections: list[ParsedSection]) -> list[Fact]:
 def _facts_in(sentence: str, section: str, prov: Provenance) -> list[Fact]:
     found: dict[str, Fact] = {}
     compact = sentence.replace(" ", "").replace("\u3000", "")
-    for key, unit, pattern in PATTERNS:
+    has_digit = _DIGIT.search(compact) is not None
+    for key, unit, pattern in PATTERNS if has_digit else ():
         match = pattern.search(compact)
         if match and key not in found:
             if unit == "元" and "万元" in compact[match.end() - 3: match.end() + 1]:
                 unit = "万元"
             found[key] = Fact(key, _number(match[1]), unit, section, sentence, prov)
-    for key, pattern in ZERO_PATTERNS:
+    negated = any(word in compact for word in _NEGATIONS)
+    for key, pattern in ZERO_PATTERNS if negated else ():
         if key not in found and pattern.search(compact):
             found[key] = Fact(key, 0, "件" if key != "fees_charged" else "元", section, sentence, prov)
     return list(found.values())

@@ -17,10 +17,10 @@ class Item:
     cells: list[tuple[str, Provenance]]
     prov: Provenance
     from_grid: bool = False
+    text: str = field(init=False)  # the cells joined; read many times, so made once
 
-    @property
-    def text(self) -> str:
-        return " ".join(text for text, _ in self.cells)
+    def __post_init__(self) -> None:
+        self.text = " ".join(text for text, _ in self.cells)
 
 
 @dataclass(slots=True)
