@@ -1,0 +1,798 @@
+"""PDF reports (.pdf): text lines as paragraphs, ruled tables as grids stitched across pages.
+
+Two engines, each where it is cheap. PDFium (pypdfium2, which pdfplumber already depends on) reads
+the text of every page several times faster than pdfminer, so it supplies the paragraphs, the
+metadata and the hints that decide where tables can be. pdfplumber (pdfminer) parses only the pages
+that show table signals or continue a table from the page before, and runs its ruled-table finder
+there; it also re-reads the text of a page PDFium did not read completely. Both engines measure in
+PDF points from the top-left corner of the page as displayed, so lines inside a table are known.
+
+Readers never know what a report is; the signal words below are only a cheap hint of where ruled
+tables may be, never a condition on what a table holds.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfplumber.page import Page as PlumberPage
+from pdfplumber.table import Table
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+from ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
+from ingest.errors import CorruptFileError, EncryptedError, IngestError
+from ingest.reader import report_id
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+Note = tuple[str, str]  # (code, message) for Document.warnings
+
+
+class NeedsOcrError(IngestError):
+    """No page carries a text layer: the PDF is a scan and has to go through OCR first."""
+
+    code = "NEEDS_OCR"
+
+
+# Words that only the statistics tables of these reports (or the sentences around them) contain.
+TABLE_SIGNALS = ("信息内容", "第二十条", "申请人情况", "本年新收", "自然人", "行政复议", "结果维持", "予以公开", "总计", "勾稽")
+# A page continuing a table from the page before needs ruling lines of its own to hold rows.
+MIN_CONTINUATION_RULINGS = 8
+# Page numbers and running heads live in this share of the page height at the top and bottom;
+# text there does not separate a table from the page edge.
+MARGIN_BAND = 0.1
+# Cell borders drawn by word processors land within a point or two of each other.
+X_TOLERANCE = 4.0
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "edge_min_length": 3,
+    "intersection_tolerance": 3,
+}
+ENCRYPTED_MESSAGE = "PDF is encrypted; decrypt it first (qpdf --decrypt --password=PASSWORD in.pdf out.pdf)"
+
+# PDFium keeps global state and is not thread-safe; a batch may run readers in threads.
+_PDFIUM_LOCK = threading.Lock()
+
+# --- text cleanup -----------------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+_NUMBER_LINE = re.compile(r"[\d.,，]+")
+_NUMERIC = re.compile(r"[\s\d.,，+\-−%‰]*")
+# How a row label opens a new item: （四）, (4), 4., 4、, 四、, 第…
+_LIST_MARKER = re.compile(r"\s*(?:[（(【\[]|[0-9０-９]+\s*[.、．,，)）]|[一二三四五六七八九十]+\s*[、.．]|第)")
+
+
+# Some fonts map ideographs to their look-alike Kangxi radicals or compatibility forms (⼀ for 一,
+# ⽇ for 日); NFKC gives the ordinary character. Punctuation keeps its published width.
+_LOOKALIKES = {
+    code: unicodedata.normalize("NFKC", chr(code))
+    for start, end in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF))
+    for code in range(start, end + 1)
+    if unicodedata.normalize("NFKC", chr(code)) != chr(code)
+}
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _drop_wide_spaces(match: re.Match[str]) -> str:
+    # Justified CJK text is spread with gaps the extractor turns into spaces; between two CJK
+    # characters a space is never meant ("商业 企业", "总 计").
+    text, start, end = match.string, match.start(), match.end()
+    if 0 < start and end < len(text) and _is_wide(text[start - 1]) and _is_wide(text[end]):
+        return ""
+    return " "
+
+
+def tidy(text: str) -> str:
+    """One line of text: whitespace runs become one space, none between CJK characters."""
+    return _SPACES.sub(_drop_wide_spaces, text).strip()
+
+
+def clean_cell(text: str | None) -> str:
+    """Join the lines of a cell: stacked labels (三/、/本/年…) and wrapped labels and numbers."""
+    lines = [line for line in (tidy(part) for part in (text or "").translate(_LOOKALIKES).splitlines()) if line]
+    if len(lines) >= 3 and all(len(line) <= 2 for line in lines):
+        return tidy("".join(lines))
+    if all(_NUMBER_LINE.fullmatch(line) for line in lines):
+        # A long number wrapped in a narrow column.
+        return "".join(lines)
+    joined = lines[0] if lines else ""
+    for line in lines[1:]:
+        joined += (" " if _is_latin(joined[-1]) and _is_latin(line[0]) else "") + line
+    return tidy(joined)
+
+
+def _is_numeric(text: str) -> bool:
+    return _NUMERIC.fullmatch(text) is not None
+
+
+# --- PDFium pass: text lines and page hints ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    bbox: BBox
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+    def centre_in(self, box: BBox) -> bool:
+        x, y = (self.bbox[0] + self.bbox[2]) / 2, (self.bbox[1] + self.bbox[3]) / 2
+        return box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1
+
+
+@dataclass(frozen=True)
+class _PageScan:
+    number: int  # 1-based
+    height: float
+    lines: tuple[_Line, ...]
+    has_chars: bool
+    has_pictures: bool  # images or form XObjects: what a scan is made of
+    rulings: int  # visible paths (and forms, which may hold them): what ruled tables are drawn with
+    complete: bool  # PDFium read every text object; otherwise pdfplumber reads the page again
+
+    def has_table_signal(self) -> bool:
+        text = "".join(line.text for line in self.lines).replace(" ", "")
+        return any(word in text for word in TABLE_SIGNALS)
+
+
+Transform = Callable[[float, float], tuple[float, float]]
+
+
+def _to_top_left(rotation: int, mediabox: tuple[float, float, float, float]) -> Transform:
+    """Map PDF user space (origin bottom-left) to the displayed page (origin top-left) exactly as
+    pdfplumber does, offsets of a shifted MediaBox included, so paragraph and cell boxes compare."""
+    left, bottom, right, top = mediabox
+    if rotation == 90:
+        return lambda x, y: (y - bottom, x - left)
+    if rotation == 180:
+        return lambda x, y: (right - x, y - bottom)
+    if rotation == 270:
+        return lambda x, y: (top - y, right - x)
+    return lambda x, y: (x, top - bottom - y)
+
+
+def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform) -> list[_Char]:
+    raw = textpage.raw
+    box = pdfium_c.FS_RECTF()
+    chars: list[_Char] = []
+    for index in range(pdfium_c.FPDFText_CountChars(raw)):
+        # Generated characters are PDFium's own guesses at spaces and line breaks; lines are
+        # rebuilt from positions instead.
+        if pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(raw, index)
+        if code < 32 or code in (0xFFFE, 0xFFFF):
+            continue
+        # Loose boxes span the font's ascent and descent, so every glyph of a line shares them.
+        if not pdfium_c.FPDFText_GetLooseCharBox(raw, index, box):
+            continue
+        x0, y0 = transform(box.left, box.top)
+        x1, y1 = transform(box.right, box.bottom)
+        chars.append(_Char(chr(code), min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+    return chars
+
+
+def _group_lines(chars: list[_Char]) -> list[_Line]:
+    """Chars that share a band of height become one line, read left to right."""
+    rows: list[list[_Char]] = []
+    band = (0.0, -1.0)
+    for char in sorted(chars, key=lambda c: c.top + c.bottom):
+        middle = (char.top + char.bottom) / 2
+        if rows and band[0] <= middle <= band[1]:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+            band = (char.top, char.bottom)
+    lines = (_line(sorted(row, key=lambda c: c.x0)) for row in rows)
+    return [line for line in lines if line.text]
+
+
+def _line(chars: list[_Char]) -> _Line:
+    # Spaces come from the gaps, not from space characters: justified CJK text is spread without
+    # them, and typed spaces only repeat what the gap shows. A gap of a full character width
+    # separates even CJK text (columns of an unruled table).
+    ink = [c for c in chars if not c.text.isspace()]
+    if not ink:
+        return _Line("", (0.0, 0.0, 0.0, 0.0))
+    height = max(c.bottom - c.top for c in ink) or 1.0
+    parts: list[str] = []
+    previous: _Char | None = None
+    for char in ink:
+        if previous is not None:
+            if char.text == previous.text and char.x0 - previous.x0 < (previous.x1 - previous.x0) / 2:
+                continue  # fake bold: the same glyph painted again a hair to the right
+            gap = char.x0 - previous.x1
+            wide = _is_wide(char.text) or _is_wide(previous.text)
+            if gap > height or (gap > height / 5 and not wide):
+                parts.append(" ")
+        parts.append(char.text)
+        previous = char
+    bbox = (min(c.x0 for c in ink), min(c.top for c in ink), max(c.x1 for c in ink), max(c.bottom for c in ink))
+    return _Line("".join(parts).translate(_LOOKALIKES), bbox)
+
+
+def _is_white_rgb(color: tuple[int, int, int, int]) -> bool:
+    red, green, blue, alpha = color
+    return alpha == 0 or min(red, green, blue) >= 242
+
+
+def _path_color(getter: Callable[..., int], obj: Any) -> tuple[int, int, int, int]:
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    if not getter(obj, *(ctypes.byref(v) for v in rgba)):
+        return (0, 0, 0, 255)  # unknown colour: assume ink
+    red, green, blue, alpha = (v.value for v in rgba)
+    return (red, green, blue, alpha)
+
+
+def _is_visible_path(obj: Any) -> bool:
+    # Word and WPS exports lay an invisible white box behind every text line: signal words in a
+    # narrative page must not send it to the table finder for those.
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        return True
+    stroked = stroke.value and not _is_white_rgb(_path_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj))
+    filled = fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE and not _is_white_rgb(
+        _path_color(pdfium_c.FPDFPageObj_GetFillColor, obj)
+    )
+    return bool(stroked or filled)
+
+
+@dataclass
+class _Graphics:
+    texts: int = 0
+    pictures: int = 0  # images and forms: what scans are made of
+    rulings: int = 0  # visible paths and forms (which may hold paths): what ruled tables are made of
+
+
+def _graphics(page: pdfium.PdfPage) -> _Graphics:
+    found = _Graphics()
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            found.texts += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            found.pictures += 1
+            found.rulings += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            found.pictures += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and _is_visible_path(obj):
+            found.rulings += 1
+    return found
+
+
+def _scan_page(document: pdfium.PdfDocument, index: int) -> _PageScan:
+    page = document[index]
+    try:
+        left, bottom, right, top = page.get_mediabox()
+        rotation = page.get_rotation()
+        height = (right - left) if rotation in (90, 270) else (top - bottom)
+        textpage = page.get_textpage()
+        try:
+            chars = _page_chars(textpage, _to_top_left(rotation, (left, bottom, right, top)))
+        finally:
+            textpage.close()
+        graphics = _graphics(page)
+    finally:
+        page.close()
+    return _PageScan(
+        number=index + 1,
+        height=height,
+        lines=tuple(_group_lines(chars)),
+        has_chars=any(not c.text.isspace() for c in chars),
+        has_pictures=graphics.pictures > 0,
+        rulings=graphics.rulings,
+        # PDFium leaves out a text object whose glyphs it cannot measure (a lone character in a
+        # font that is neither embedded nor installed); every text object shows at least one char.
+        complete=len(chars) >= graphics.texts,
+    )
+
+
+def _open_error(exc: pdfium.PdfiumError) -> IngestError:
+    if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+        return EncryptedError(ENCRYPTED_MESSAGE)
+    return CorruptFileError(f"PDF cannot be opened: {exc}")
+
+
+def _scan(data: bytes) -> tuple[dict[str, str], list[_PageScan]]:
+    """Metadata and a text scan of every page."""
+    with _PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise _open_error(exc) from exc
+        try:
+            metadata = _metadata(document.get_metadata_dict(skip_empty=True))
+            pages = [_scan_page(document, index) for index in range(len(document))]
+        except pdfium.PdfiumError as exc:
+            raise CorruptFileError(f"PDF cannot be read: {exc}") from exc
+        finally:
+            document.close()
+    return metadata, pages
+
+
+# --- metadata ---------------------------------------------------------------------------------
+
+_METADATA_KEYS = {"Title": "title", "Author": "author", "Creator": "creator", "Producer": "producer"}
+_DATE_KEYS = {"CreationDate": "created", "ModDate": "modified"}
+_PDF_DATE = re.compile(
+    r"(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(?:([Zz])|([+\-])(\d{2})'?(\d{2})?'?)?"
+)
+
+
+def pdf_date(value: str) -> str | None:
+    """A PDF date (D:YYYYMMDDHHmmSSOHH'mm') as ISO 8601, or None when it is not a date."""
+    match = _PDF_DATE.match(value.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, zulu, sign, tz_hours, tz_minutes = match.groups()
+    try:
+        moment = datetime(int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+    if hour is None:
+        return moment.date().isoformat()
+    if zulu:
+        moment = moment.replace(tzinfo=timezone.utc)
+    elif sign:
+        offset = timedelta(hours=int(tz_hours), minutes=int(tz_minutes or 0))
+        moment = moment.replace(tzinfo=timezone(-offset if sign == "-" else offset))
+    return moment.isoformat()
+
+
+def _metadata(info: dict[str, str]) -> dict[str, str]:
+    # PDFium decodes PDFDocEncoding and UTF-16 (either byte order, after its BOM) itself.
+    metadata: dict[str, str] = {}
+    for key, name in _METADATA_KEYS.items():
+        text = tidy("".join(ch for ch in info.get(key, "") if ch.isprintable()))
+        if text:
+            metadata[name] = text
+    for key, name in _DATE_KEYS.items():
+        date = pdf_date(info.get(key, ""))
+        if date:
+            metadata[name] = date
+    return metadata
+
+
+# --- pdfplumber pass: ruled tables ------------------------------------------------------------
+
+
+@dataclass
+class _Cell:
+    """A real (unsplit) cell of one table part. Mutable: a cell split by a page break takes the
+    text of both halves when the parts are stitched."""
+
+    text: str
+    page: int
+    bbox: BBox
+    row: int
+    col: int  # index into its part's own column boundaries
+    rowspan: int
+    colspan: int
+    continued: bool = False  # the lower half of a cell split by a page break
+
+
+@dataclass(frozen=True)
+class _Part:
+    """The piece of a table that sits on one page."""
+
+    page: int
+    bbox: BBox
+    xs: tuple[float, ...]  # column boundaries
+    ys: tuple[float, ...]  # row boundaries
+    cells: tuple[_Cell, ...]
+
+
+def _is_white(color: Any) -> bool:
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, (tuple, list)) or not all(isinstance(v, (int, float)) for v in color):
+        return False
+    if len(color) == 4:  # CMYK: white is no ink at all
+        return all(v <= 0.05 for v in color)
+    return len(color) in (1, 3) and all(v >= 0.95 for v in color)
+
+
+def _is_visible(obj: dict[str, Any]) -> bool:
+    # Word and WPS exports lay invisible white boxes behind every text line; their edges would
+    # turn narrative into tables.
+    if obj.get("object_type") not in ("rect", "line", "curve"):
+        return True
+    stroked = obj.get("stroke") and not _is_white(obj.get("stroking_color"))
+    filled = obj.get("fill") and not _is_white(obj.get("non_stroking_color"))
+    return bool(stroked or filled)
+
+
+def _boundaries(values: list[float]) -> tuple[float, ...]:
+    merged: list[float] = []
+    for value in sorted(values):
+        if merged and value - merged[-1] <= 2:
+            continue
+        merged.append(value)
+    return tuple(merged)
+
+
+def _nearest(bounds: tuple[float, ...], value: float) -> int:
+    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
+
+
+def _part(table: Table, page: int) -> _Part | None:
+    """One table part, or None when the ruling only frames narrative (one column or one cell)."""
+    real = [
+        (bbox, text)
+        for row, texts in zip(table.rows, table.extract())
+        for bbox, text in zip(row.cells, texts)
+        if bbox is not None
+    ]
+    xs = _boundaries([v for bbox, _ in real for v in (bbox[0], bbox[2])])
+    ys = _boundaries([v for bbox, _ in real for v in (bbox[1], bbox[3])])
+    if len(real) <= 1 or len(xs) <= 2:
+        return None
+    cells = []
+    for bbox, text in real:
+        col, row = _nearest(xs, bbox[0]), _nearest(ys, bbox[1])
+        cells.append(
+            _Cell(
+                text=clean_cell(text),
+                page=page,
+                bbox=tuple(bbox),
+                row=row,
+                col=col,
+                rowspan=max(1, _nearest(ys, bbox[3]) - row),
+                colspan=max(1, _nearest(xs, bbox[2]) - col),
+            )
+        )
+    return _Part(page=page, bbox=tuple(table.bbox), xs=xs, ys=ys, cells=tuple(cells))
+
+
+def _overprinted(chars: list[dict[str, Any]]) -> bool:
+    """Whether some glyph is painted twice within a point of itself (fake bold)."""
+    seen: set[tuple[str, int, int]] = set()
+    for char in chars:
+        text, x, y = char["text"], round(char["x0"]), round(char["top"])
+        if any((text, x + dx, y + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            return True
+        seen.add((text, x, y))
+    return False
+
+
+def _deduped(page: PlumberPage) -> PlumberPage:
+    # pdfplumber's dedupe costs half as much as parsing the page; most pages need none.
+    return page.dedupe_chars() if _overprinted(page.chars) else page
+
+
+def _find_parts(page: PlumberPage, number: int) -> list[_Part]:
+    prepared = _deduped(page.filter(_is_visible))
+    tables = prepared.find_tables(TABLE_SETTINGS)
+    parts = (_part(table, number) for table in sorted(tables, key=lambda t: t.bbox[1]))
+    return [part for part in parts if part is not None]
+
+
+# --- stitching parts into tables --------------------------------------------------------------
+
+
+def _column_map(xs: tuple[float, ...], canonical: tuple[float, ...]) -> list[int] | None:
+    """Where each column boundary of a part falls among the table's boundaries, or None."""
+    if len(xs) == len(canonical):
+        return list(range(len(xs)))
+    if len(xs) > len(canonical):
+        return None
+    mapping = [_nearest(canonical, x) for x in xs]
+    close = all(abs(canonical[i] - x) <= X_TOLERANCE for i, x in zip(mapping, xs))
+    ordered = all(a < b for a, b in zip(mapping, mapping[1:]))
+    spans = mapping[0] == 0 and mapping[-1] == len(canonical) - 1
+    return mapping if close and ordered and spans else None
+
+
+def _finest(parts: list[_Part]) -> tuple[float, ...]:
+    return max(parts, key=lambda part: len(part.xs)).xs
+
+
+def _fits(parts: list[_Part], part: _Part) -> bool:
+    together = [*parts, part]
+    canonical = _finest(together)
+    return all(_column_map(p.xs, canonical) is not None for p in together)
+
+
+def _clear_below(part: _Part, scan: _PageScan) -> bool:
+    """No body text between the part and the bottom margin of its page."""
+    limit = scan.height * (1 - MARGIN_BAND)
+    return not any(part.bbox[3] - 1 <= line.top < limit for line in scan.lines)
+
+
+def _clear_above(part: _Part, scan: _PageScan) -> bool:
+    """No body text between the top margin of its page and the part."""
+    limit = scan.height * MARGIN_BAND
+    return not any(limit < line.bbox[3] <= part.bbox[1] + 1 for line in scan.lines)
+
+
+def _stitch(tables: list[list[_Part]], parts: list[_Part], scans: list[_PageScan]) -> None:
+    """Add one page's parts to the tables, continuing the last table when it runs on."""
+    for index, part in enumerate(parts):
+        if index == 0 and tables and _continues(tables[-1], part, scans):
+            tables[-1].append(part)
+        else:
+            tables.append([part])
+
+
+def _continues(table: list[_Part], part: _Part, scans: list[_PageScan]) -> bool:
+    last = table[-1]
+    return (
+        last.page == part.page - 1
+        and _clear_below(last, scans[last.page - 1])
+        and _clear_above(part, scans[part.page - 1])
+        and _fits(table, part)
+    )
+
+
+def _open_at_bottom(tables: list[list[_Part]], page: int, scans: list[_PageScan]) -> bool:
+    """The page ends inside a table that the next page may continue."""
+    if not tables or tables[-1][-1].page != page:
+        return False
+    return _clear_below(tables[-1][-1], scans[page - 1])
+
+
+# --- building grids ---------------------------------------------------------------------------
+
+Slots = list[_Cell | None]
+
+
+@dataclass(frozen=True)
+class _Row:
+    part: _Part
+    index: int  # row index within the part
+    slots: Slots
+
+
+def _expand(part: _Part, canonical: tuple[float, ...]) -> list[_Row]:
+    mapping = _column_map(part.xs, canonical)
+    assert mapping is not None  # guaranteed by _fits when the part was stitched
+    rows: list[Slots] = [[None] * (len(canonical) - 1) for _ in range(len(part.ys) - 1)]
+    for cell in part.cells:
+        first, last = mapping[cell.col], mapping[min(cell.col + cell.colspan, len(mapping) - 1)]
+        for r in range(cell.row, min(cell.row + cell.rowspan, len(rows))):
+            for c in range(first, last):
+                rows[r][c] = cell
+    return [_Row(part, index, slots) for index, slots in enumerate(rows)]
+
+
+def _row_key(slots: Slots) -> tuple[str, ...]:
+    return tuple((cell.text if cell else "").replace(" ", "") for cell in slots)
+
+
+def _drop_repeated_header(head: list[_Row], rows: list[_Row]) -> list[_Row]:
+    """Word repeats header rows on every page; they are rows identical to the table's first rows."""
+    count = 0
+    while count < min(len(head), len(rows)) and _row_key(rows[count].slots) == _row_key(head[count].slots):
+        if all(_is_numeric(text) for text in _row_key(rows[count].slots)):
+            break  # identical numbers are data, not a header
+        count += 1
+    return rows[count:]
+
+
+def _join_split_cells(above: Slots, below: Slots) -> None:
+    """A tall cell cut by the page break leaves its rest (or nothing) in the first row of the next
+    page: '（四）无' above, '法提供' below. Both halves take the whole text."""
+    for col, (upper, lower) in enumerate(zip(above, below)):
+        if upper is None or lower is None or upper is lower:
+            continue
+        if col > 0 and above[col - 1] is upper:
+            continue  # seen at its first column
+        same_columns = [c for c, cell in enumerate(above) if cell is upper] == [
+            c for c, cell in enumerate(below) if cell is lower
+        ]
+        tall = upper.rowspan > 1 or lower.rowspan > 1
+        label = upper.text and not _is_numeric(upper.text)
+        rest = not lower.text or not (_is_numeric(lower.text) or _LIST_MARKER.match(lower.text))
+        if same_columns and tall and label and rest:
+            joined = clean_cell(f"{upper.text}\n{lower.text}") if lower.text else upper.text
+            upper.text = lower.text = joined
+            lower.continued = True
+
+
+def _table_rows(parts: list[_Part]) -> list[_Row]:
+    canonical = _finest(parts)
+    rows = _expand(parts[0], canonical)
+    head = list(rows)
+    for part in parts[1:]:
+        more = _drop_repeated_header(head, _expand(part, canonical))
+        if rows and more:
+            _join_split_cells(rows[-1].slots, more[0].slots)
+        rows.extend(more)
+    return rows
+
+
+def _grid(parts: list[_Part], index: int) -> Grid:
+    canonical = _finest(parts)
+    seen: set[int] = set()
+    grid_rows = []
+    for r, row in enumerate(_table_rows(parts)):
+        cells = []
+        for c, cell in enumerate(row.slots):
+            if cell is None:
+                bbox = (canonical[c], row.part.ys[row.index], canonical[c + 1], row.part.ys[row.index + 1])
+                cells.append(GridCell(text="", prov=Provenance(page=row.part.page, bbox=bbox, table=index, row=r, col=c)))
+                continue
+            # Slots are visited top-left first, so a cell's first slot is where it starts.
+            merged = id(cell) in seen or cell.continued
+            seen.add(id(cell))
+            prov = Provenance(page=cell.page, bbox=cell.bbox, table=index, row=r, col=c)
+            cells.append(GridCell(text=cell.text, prov=prov, merged=merged))
+        grid_rows.append(tuple(cells))
+    first = parts[0]
+    return Grid(rows=tuple(grid_rows), prov=Provenance(page=first.page, bbox=first.bbox, table=index))
+
+
+# --- the reader -------------------------------------------------------------------------------
+
+
+def _plumber_error(exc: Exception) -> IngestError:
+    # pdfplumber wraps whatever pdfminer raised (PDFSyntaxError, PSEOF, PDFPasswordIncorrect...).
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(cause, PDFEncryptionError):
+        return EncryptedError(ENCRYPTED_MESSAGE)
+    return CorruptFileError(f"PDF cannot be read: {str(cause) or type(cause).__name__}")
+
+
+def _open_plumber(data: bytes) -> pdfplumber.PDF:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except PdfminerException:
+        raise  # mapped by the caller, with the pages' own errors
+    except Exception as exc:  # PDFium read the file, so whatever pdfminer trips on is damage
+        raise CorruptFileError(f"PDF cannot be read: {exc}") from exc
+
+
+class _Plumber:
+    """pdfplumber over the same bytes, opened only if some page needs it, one page at a time so
+    that its caches never hold more than one page."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: pdfplumber.PDF | None = None
+        self._page: PlumberPage | None = None
+
+    def __enter__(self) -> _Plumber:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._release()
+        if self._pdf is not None:
+            self._pdf.close()
+
+    def _release(self) -> None:
+        if self._page is not None:
+            self._page.close()  # flushes the page's parsed objects
+            self._page = None
+
+    def page(self, number: int) -> PlumberPage:
+        if self._page is not None and self._page.page_number == number:
+            return self._page
+        self._release()
+        if self._pdf is None:
+            self._pdf = _open_plumber(self._data)
+        if number > len(self._pdf.pages):
+            raise CorruptFileError(f"page {number} is missing from the PDF page tree")
+        self._page = self._pdf.pages[number - 1]
+        return self._page
+
+    def rescan(self, scan: _PageScan) -> _PageScan:
+        """The page's lines read by pdfminer, for a page PDFium did not read completely."""
+        chars = [
+            _Char(c["text"], c["x0"], c["top"], c["x1"], c["bottom"])
+            for c in _deduped(self.page(scan.number)).chars
+            if c.get("upright", True)
+        ]
+        lines = tuple(_group_lines(chars))
+        return replace(scan, lines=lines, has_chars=bool(lines), complete=True)
+
+
+def _wants_tables(scan: _PageScan, tables: list[list[_Part]], scans: list[_PageScan]) -> bool:
+    if scan.rulings == 0:
+        return False
+    if scan.has_table_signal():
+        return True
+    continuing = _open_at_bottom(tables, scan.number - 1, scans)
+    return continuing and scan.rulings >= MIN_CONTINUATION_RULINGS
+
+
+def _complete_and_find_tables(data: bytes, scans: list[_PageScan]) -> list[list[_Part]]:
+    """Re-read the pages PDFium missed text on (in place), and find the tables page by page."""
+    tables: list[list[_Part]] = []
+    try:
+        with _Plumber(data) as plumber:
+            for index, scan in enumerate(scans):
+                if not scan.complete:
+                    scan = scans[index] = plumber.rescan(scan)
+                if _wants_tables(scan, tables, scans):
+                    _stitch(tables, _find_parts(plumber.page(scan.number), scan.number), scans)
+    except (PdfminerException, MalformedPDFException) as exc:
+        raise _plumber_error(exc) from exc
+    return tables
+
+
+def _blocks(scans: list[_PageScan], tables: list[list[_Part]]) -> list[Block]:
+    """Each page in reading order: its lines outside tables, and the grids that start on it."""
+    starts: dict[int, list[tuple[float, Grid]]] = {}
+    areas: dict[int, list[BBox]] = {}
+    for index, parts in enumerate(tables):
+        first = parts[0]
+        starts.setdefault(first.page, []).append((first.bbox[1], _grid(parts, index)))
+        for part in parts:
+            areas.setdefault(part.page, []).append(part.bbox)
+    blocks: list[Block] = []
+    for scan in scans:
+        placed: list[tuple[float, Block]] = list(starts.get(scan.number, []))
+        for line in scan.lines:
+            if not any(line.centre_in(area) for area in areas.get(scan.number, [])):
+                placed.append((line.top, Paragraph(text=line.text, prov=Provenance(page=scan.number, bbox=line.bbox))))
+        blocks.extend(block for _, block in sorted(placed, key=lambda item: item[0]))
+    return blocks
+
+
+def _ocr_warnings(scans: list[_PageScan]) -> list[Note]:
+    return [
+        ("NEEDS_OCR", f"page {scan.number} has no text layer (scanned image); OCR is needed")
+        for scan in scans
+        if not scan.has_chars and scan.has_pictures
+    ]
+
+
+class PdfReader:
+    format = "pdf"
+    extensions = (".pdf",)
+
+    def accepts(self, path: Path, head: bytes) -> bool:
+        return path.suffix.lower() in self.extensions or head.lstrip()[:4] == b"%PDF"
+
+    def read(self, path: Path, data: bytes, source: str) -> Document:
+        metadata, scans = _scan(data)
+        if not scans:
+            raise CorruptFileError("PDF has no pages")
+        tables = _complete_and_find_tables(data, scans)
+        if not any(scan.has_chars for scan in scans):
+            raise NeedsOcrError("no page has a text layer (scanned images); OCR is needed")
+        return Document(
+            source=source,
+            report_id=report_id(data),
+            format="pdf",
+            metadata={"filename": path.name, "pages": str(len(scans)), **metadata},
+            blocks=tuple(_blocks(scans, tables)),
+            warnings=tuple(_ocr_warnings(scans)),
+        )
+
+
+READER = PdfReader()
