@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.document import Document
+from ingest.document import Document, Provenance
 from parsers.facts import extract_facts
 from parsers.items import items_from_blocks
 from parsers.labels import simplify
@@ -44,7 +44,9 @@ def parse_document(doc: Document) -> ParsedReport:
     full_text = "\n".join(item.text for item in items)
     title, _ = find_title(items)
     if not title and doc.metadata.get("title"):
-        title = doc.metadata["title"]
+        # The file's own title (HTML <title>, PDF/DOCX properties) counts only if it reads as
+        # a report title: a page titled 新闻 is not a report.
+        title, _ = find_title([Item([(doc.metadata["title"], Provenance())], Provenance())])
     bureau, year = bureau_and_year(title, full_text, doc.metadata.get("filename", doc.source.rsplit("/", 1)[-1]))
 
     # 表二 needs the template for rows printed without a usable header; a first pass over 表三
