@@ -1,4 +1,5 @@
-"""How fast the PDF reader is, against plain pdfplumber text and table extraction of every page.
+"""How fast the PDF reader is, against plain pdfplumber text and table extraction of every page;
+and how many DOCX and HTML reports the whole pipeline parses per second.
 
     python bench/speed.py [PDF or DIR ...] [--repeat N]
 
@@ -134,7 +135,29 @@ def main() -> int:
             totals = {name: (totals[name] or 0.0) + (times[name] or 0.0) for name in contenders}
     print(table_row("TOTAL", totals, width))
     print("target: reader/base <= 1.0 (aim 0.6)")
+    if pipeline is not None:
+        print()
+        for suffix in (".docx", ".html"):
+            rate = reports_per_second(suffix, options.repeat)
+            print(f"{suffix} reports per second (whole pipeline, one core): {rate}")
     return 0
+
+
+def reports_per_second(suffix: str, repeat: int) -> str:
+    """Whole-pipeline rate over the fixtures and corpus files of one format."""
+    from xxgk import parse_file
+
+    files = sorted((ROOT / "fixtures").glob(f"**/*{suffix}")) + sorted(CORPUS.glob(f"*/*{suffix}"))
+    if not files:
+        return "no files"
+    for path in files:
+        parse_file(path)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for path in files:
+            parse_file(path)
+    elapsed = time.perf_counter() - start
+    return f"{repeat * len(files) / elapsed:.1f} ({len(files)} files x {repeat})"
 
 
 if __name__ == "__main__":
