@@ -12,7 +12,8 @@ def discover(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, s
 
     ``source`` is the input path as given, or for a file inside a walked folder that folder's path
     joined with the file's relative path. Symbolic links to folders are not followed, so a link
-    loop cannot trap the walk; a missing input is still yielded so that it gets its own failed row.
+    loop cannot trap the walk, but they are yielded like files so that each gets its own row; a
+    missing input is still yielded so that it gets its own failed row.
     """
     for item in inputs:
         given = os.fspath(item)
@@ -21,7 +22,8 @@ def discover(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, s
             for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
                 dirnames.sort()
                 rel = os.path.relpath(dirpath, path)
-                for name in sorted(filenames):
+                links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+                for name in sorted(filenames + links):
                     if name.startswith(".") and name in {".DS_Store"}:
                         continue
                     sub = name if rel == "." else os.path.join(rel, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ingest.document import Document, Provenance
 from normalize.checks import run_checks
+from normalize.metadata import with_metadata
 from normalize.schema import Cell, ErrorItem, Finding, Guess, NarrativeFact, Report, Section
 from parsers.cellvalue import classify
 from parsers.model import Evidence, ParsedReport
@@ -64,7 +65,7 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
         status, error = "partial", None
     else:
         status, error = "ok", None
-    return Report(
+    report = Report(
         parser_version=parser_version,
         report_id=doc.report_id,
         source=doc.source,
@@ -88,6 +89,7 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
             for f in parsed.facts
         ],
     )
+    return with_metadata(report, [item.text for section in parsed.sections for item in section.items])
 
 
 def _missing(parsed: ParsedReport, template: str, cells: list[Cell]) -> list[str]:
@@ -153,7 +155,8 @@ def _cell_findings(cells: list[Cell]) -> list[Finding]:
 
 def failed_report(source: str, report_id: str, code: str, message: str, status: str = "failed",
                   fmt: str = "", parser_version: str = PARSER_VERSION) -> Report:
-    return Report(
+    report = Report(
         parser_version=parser_version, report_id=report_id, source=source, format=fmt,
         status=status, error=ErrorItem(code=code, message=message),  # type: ignore[arg-type]
     )
+    return with_metadata(report, ())

@@ -5,6 +5,7 @@ Value objects are frozen; every cell keeps its raw text, its kind and its proven
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -17,6 +18,8 @@ SCHEMA_VERSION = "1.0"
 Status = Literal["ok", "partial", "failed", "skipped"]
 Severity = Literal["error", "warning", "info"]
 Template = Literal["2021", "2019", "pre2019", "unknown"]
+# The tier of the issuing body (parsers/bureau.py); whether it is a government is separate.
+Level = Literal["national", "province", "city", "county", "township"]
 # Decimals (万元 amounts) travel as JSON numbers, not strings, so notebooks read them as numbers.
 Number = int | Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
@@ -91,6 +94,15 @@ class ErrorItem(Frozen):
     message: str
 
 
+class Region(Frozen):
+    """Where the body sits, from its name and the bundled division list; ``code`` is the deepest one known."""
+
+    province: str | None = None
+    city: str | None = None  # empty for districts of a 直辖市 and counties a province administers directly
+    county: str | None = None
+    code: str | None = None  # six-digit GB/T 2260 code
+
+
 class Report(Frozen):
     schema_version: str = SCHEMA_VERSION
     parser_version: str
@@ -104,6 +116,12 @@ class Report(Frozen):
     template: Template = "unknown"
     bureau: str | None = None
     year: int | None = None
+    # Metadata derived from the bureau's name and the text (evidence and confidence in guesses).
+    bureau_key: str | None = None
+    level: Level | None = None
+    is_government: bool | None = None
+    region: Region | None = None
+    published: date | None = None
     title: str = ""
     metadata: dict[str, str] = Field(default_factory=dict)
     guesses: dict[str, Guess] = Field(default_factory=dict)

@@ -11,6 +11,14 @@ _TITLE = re.compile(
     r"^[#\s]*(?P<bureau>.*?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
     r"(?:政府|政务)?\s*信\s*息\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*(?:报\s*告|年\s*报)?"
 )
+# 2025年上海市人民政府办公厅政府信息公开工作年度报告: the year first, the body after it.
+_YEAR_FIRST_TITLE = re.compile(
+    r"^[#\s]*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<bureau>[^\d]{2,40}?)\s*(?:政府|政务)?\s*信\s*息\s*公\s*开"
+)
+# A body's name alone on the line above a title that starts with the year (淮安市人民政府 / 2024年…报告).
+_NAME_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|办公厅|办公室|办事处|管委会|委员会|局|委|办|厅|署|部|院|中心|所|站|队|会|乡|镇|街道)$"
+)
 _PERIOD = re.compile(r"统计期限[^0-9]{0,12}((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_WORK = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?[，,]?\s*(?:我|全|本|在)")
 _FILENAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -27,9 +35,14 @@ def find_title(items: list[Item], limit: int = 25) -> tuple[str, Item | None]:
         joined = text
         if "报告" not in text and "年报" not in text and index + 1 < len(head):
             nxt = simplify(head[index + 1].cells[0][0]).strip()
-            if nxt.replace(" ", "").startswith(("年度报告", "报告", "年报")):
+            if nxt.replace(" ", "").startswith(("工作", "年度报告", "报告", "年报")):
                 joined = text + nxt
-        if ("报告" in joined or "年报" in joined) and _TITLE.search(joined):
+        if ("报告" in joined or "年报" in joined) and (_TITLE.search(joined) or _YEAR_FIRST_TITLE.search(joined)):
+            match = _TITLE.search(joined)
+            if match and not match["bureau"].strip("# ") and index > 0:
+                above = simplify(head[index - 1].cells[0][0]).strip("# ").replace(" ", "")
+                if _NAME_LINE.match(above):
+                    joined = above + joined.lstrip("# ")
             return joined.lstrip("# ").strip(), item
     return "", None
 
@@ -43,6 +56,11 @@ def bureau_and_year(title: str, text: str, filename: str) -> tuple[Evidence, Evi
         if 2 <= len(name) <= 40:
             bureau = Evidence(name, f"标题：{title}", 0.9)
         year = Evidence(int(match["year"]), f"标题：{title}", 0.95)
+    elif title and (first := _YEAR_FIRST_TITLE.search(title)):
+        name = re.sub(r"\s+", "", first["bureau"])
+        name += "政府" if name.endswith("人民") else ""  # 人民政府信息公开: 政府 belongs to both
+        bureau = Evidence(name, f"标题：{title}", 0.85)
+        year = Evidence(int(first["year"]), f"标题：{title}", 0.95)
     if year.value is None:
         period = _PERIOD.search(text)
         if period:

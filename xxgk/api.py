@@ -4,40 +4,82 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.files import discover
-from ingest.reader import known_extensions, read_document
+from ingest.reader import MAX_BYTES, known_extensions, read_document
 from normalize.build import build_report, failed_report
 from normalize.schema import Report
 from parsers.report import parse_document
 
 
-def _path_id(source: str) -> str:
-    # Unread files have no content hash; the path keeps their id stable from run to run.
+def path_id(source: str) -> str:
+    """The report_id of a file that was not read: from its path, stable from run to run."""
     return "path-" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:11]
+
+
+def content_id(path: Path) -> str | None:
+    """The report_id a readable file will get (ingest.reader.report_id, streamed); None if it will not be read.
+
+    Lets a batch recognise a file it has parsed before without parsing it again.
+    """
+    try:
+        # O_NONBLOCK: opening a named pipe would otherwise wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with open(fd, "rb", closefd=False) as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Report:
     """Parse one file into a Report. Never raises for bad input: the Report says what went wrong."""
     path = Path(path)
     source = source if source is not None else str(path)
+    try:
+        mode: int | None = path.stat().st_mode
+    except OSError:
+        mode = None  # missing, unreadable or a link loop: said below, by the reader
+    if mode is not None and stat.S_ISDIR(mode):
+        return failed_report(
+            source, path_id(source), "NOT_A_FILE", "a link to a folder; links are not followed", status="skipped"
+        )
+    if mode is not None and not stat.S_ISREG(mode):
+        # Reading a pipe or a device would block or never end.
+        return failed_report(source, path_id(source), "NOT_A_FILE", "not a regular file (a pipe, socket or device)")
     if path.suffix.lower() not in known_extensions():
         if not path.exists() and not path.is_symlink():
-            return failed_report(source, _path_id(source), "NOT_FOUND", "file does not exist")
+            return failed_report(source, path_id(source), "NOT_FOUND", "file does not exist")
         return failed_report(
-            source, _path_id(source), "UNSUPPORTED",
+            source, path_id(source), "UNSUPPORTED",
             f"not a report format ({path.suffix or 'no extension'}); readable: {', '.join(sorted(known_extensions()))}",
             status="skipped",
         )
     try:
         doc = read_document(path, source)
     except IngestError as exc:
-        return failed_report(source, _path_id(source), exc.code, str(exc))
+        return failed_report(source, path_id(source), exc.code, str(exc))
+    except MemoryError:
+        return failed_report(source, path_id(source), "OUT_OF_MEMORY", "reading the file needed more memory than allowed")
+    except Exception as exc:  # a reader bug must not take the batch down either
+        return failed_report(source, path_id(source), "READ_ERROR", f"internal reader error {type(exc).__name__}: {exc}")
     try:
         return build_report(doc, parse_document(doc))
+    except MemoryError:
+        return failed_report(
+            source, doc.report_id, "OUT_OF_MEMORY", "parsing the file needed more memory than allowed", fmt=doc.format
+        )
     except RecursionError as exc:
         return failed_report(source, doc.report_id, "PARSE_ERROR", f"document too deeply nested to parse: {exc}", fmt=doc.format)
     except Exception as exc:  # a parser bug must not take the batch down; the row says what broke

@@ -1,18 +1,46 @@
-"""A batch run: every input parsed, written to OUT as it comes, summarised at the end."""
+"""A batch run: every input parsed by an executor, kept in OUT/xxgk.sqlite, exported to OUT's files.
+
+A re-run into the same OUT parses only what is new: a file whose content (report_id) was already
+parsed by this parser version is taken from the store, found without reading the file when its
+size, times and inode are unchanged. The exported files are written at the end, from the store, in
+discovery order — whatever order the workers finished in — and left as they are when a re-run finds
+the same inputs with the same reports.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from collections.abc import Sequence
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+import output.csvfiles
+from ingest.errors import XxgkError
 from ingest.files import discover
-from output.csvfiles import ContractWriter
+from normalize.build import PARSER_VERSION
+from output.export import concatenate, write_range
+from output.research import ResearchOptions, finish
+from output.store import STORE_NAME, Export, FileState, Store
 from output.terminal import BatchSummary, print_summary
-from xxgk.api import parse_file
+from xxgk.api import content_id
+from xxgk.executors import DaskExecutor, Executor, ProcessExecutor, Result, Task, available_cpus, worker_context
+
+# Below this many reports per process, writing in parallel costs more than it saves.
+EXPORT_CHUNK = 200
+_STAGING = ".xxgk-export"
+
+
+class BatchError(XxgkError):
+    """The batch as a whole cannot run (OUT cannot be written, the store is inconsistent)."""
+
+    code = "BATCH"
 
 
 def run_parse(
@@ -22,22 +50,191 @@ def run_parse(
     encoding: str = "utf-8-sig",
     quiet: bool = False,
     console: Console | None = None,
+    jobs: int | None = None,
+    timeout: float = 120.0,
+    max_memory_mb: int | None = 2048,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
+    resume: bool = True,
+    research: ResearchOptions = ResearchOptions(),
 ) -> BatchSummary:
-    """Parse every input into OUT's contract files. Returns the batch summary."""
+    """Parse every input into OUT (store and contract files). Returns the batch summary.
+
+    Files are parsed on ``jobs`` local worker processes (default: every CPU this process may use),
+    each file within ``timeout`` seconds and ``max_memory_mb`` of memory; with ``scheduler`` on that
+    Dask cluster instead; or on any given ``executor``. With ``resume`` (the default) files already
+    in OUT's store are not parsed again. ``research`` asks for the optional Parquet/.xlsx copies and
+    applies a metadata corrections file to every exported file (output/research.py). Raises :class:`~ingest.errors.XxgkError` only when the batch
+    as a whole cannot run; a bad input file is a failed row, never an exception.
+    """
     console = console or Console(stderr=True)
+    out = Path(out)
+    jobs = jobs or available_cpus()
+    if executor is None:
+        executor = (
+            DaskExecutor(scheduler, timeout=timeout)
+            if scheduler
+            else ProcessExecutor(jobs, timeout=timeout, max_memory_mb=max_memory_mb)
+        )
     files = list(discover(inputs))
-    summary = BatchSummary()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
     show = not quiet and console.is_terminal
-    with ContractWriter(Path(out), encoding=encoding) as writer, Progress(
-        TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Store(out / STORE_NAME) as store, Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, disable=not show, transient=True,
     ) as progress:
-        task = progress.add_task("parse", total=len(files))
-        for path, source in files:
-            report = parse_file(path, source)
-            writer.write(report)
-            summary.add(report)
-            progress.advance(task)
+        run_id = store.begin_run(PARSER_VERSION, len(files))
+        parsing = progress.add_task("parsing", total=len(files))
+        _Parse(files, store, run_id, resume, lambda: progress.advance(parsing)).run(executor)
+        summary = _export(store, run_id, len(files), out, encoding, jobs, progress, research)
     if not quiet:
         print_summary(summary, console, str(out))
     return summary
+
+
+class _Parse:
+    """The parse phase: which inputs the store already holds, which go to the executor, and storing what comes back."""
+
+    def __init__(
+        self, files: list[tuple[Path, str]], store: Store, run_id: int, resume: bool, advance: Callable[[], None]
+    ) -> None:
+        self.files, self.store, self.run_id, self.resume, self.advance = files, store, run_id, resume, advance
+        self.states: dict[int, FileState | None] = {}  # of the files in flight
+        self.sent: set[str] = set()  # content ids sent to the executor in this run
+        self.parsed: set[str] = set()  # report ids stored in this run
+        self.copies: list[int] = []  # inputs whose content was in flight when they came up
+
+    def run(self, executor: Executor) -> None:
+        with executor:
+            self._store(executor.results(self._tasks(range(len(self.files)), defer_copies=True)))
+            # Identical files are parsed once: the copies get the first one's report, or are parsed
+            # now if its report turned out not to be of their content (a file that was not read).
+            self._store(executor.results(self._tasks(self.copies, defer_copies=False)))
+        self.store.commit()
+
+    def _tasks(self, indices: Iterable[int], defer_copies: bool) -> Iterator[Task]:
+        for index in indices:
+            path, source = self.files[index]
+            state = FileState.of(path)
+            known = self._report_id(path, source, state)
+            if known is not None:
+                if known in self.parsed or (self.resume and self.store.reusable(known, PARSER_VERSION)):
+                    self.store.link(self.run_id, index, source, state, known, PARSER_VERSION)
+                    self.advance()
+                    continue
+                if defer_copies and known in self.sent:
+                    self.copies.append(index)
+                    continue
+                self.sent.add(known)
+            self.states[index] = state
+            yield index, str(path), source
+
+    def _report_id(self, path: Path, source: str, state: FileState | None) -> str | None:
+        if state is None:
+            return None  # gone or unreadable: the parse says why
+        if self.resume and (known := self.store.known_id(source, state, PARSER_VERSION)):
+            return known
+        return content_id(path)
+
+    def _store(self, results: Iterable[Result]) -> None:
+        for index, text in results:
+            source = self.files[index][1]
+            self.parsed.add(self.store.put(self.run_id, index, source, self.states.pop(index), text))
+            self.advance()
+
+
+def _export(
+    store: Store, run_id: int, count: int, out: Path, encoding: str, jobs: int, progress: Progress,
+    research: ResearchOptions = ResearchOptions(),
+) -> BatchSummary:
+    """Write OUT's contract files from the store — unless the files there already say exactly this."""
+    # What the files would hold: every input's source and report (revision), how they are written.
+    digest = hashlib.sha256(f"{PARSER_VERSION}\0{encoding}\0".encode())
+    digest.update(Path(output.csvfiles.__file__).read_bytes())  # a changed export format writes again
+    digest.update(research.fingerprint())
+    stored = 0
+    for source, report_id, revision in store.inputs(run_id, PARSER_VERSION):
+        digest.update(f"{source}\0{report_id}\0{revision}\n".encode("utf-8", "surrogatepass"))
+        stored += 1
+    if stored != count:
+        raise BatchError(f"the store holds {stored} of this run's {count} reports")
+    fingerprint = digest.hexdigest()
+    last = store.last_export(run_id)
+    if last is not None and last.fingerprint == fingerprint and _file_states(out, last.files) == last.files:
+        store.finish_run(run_id, last)
+        return _summary_from_json(last.summary)
+
+    staging = out / _STAGING  # written aside, then moved in: a killed export leaves the old files whole
+    shutil.rmtree(staging, ignore_errors=True)
+    ranges = _ranges(count, jobs)
+    writing = progress.add_task("writing", total=len(ranges))
+    if len(ranges) == 1:
+        summary = write_range(store.path, run_id, PARSER_VERSION, 0, count, staging, encoding, research)
+        progress.advance(writing)
+    else:
+        parts = [staging / f"part{n:05d}" for n in range(len(ranges))]
+        summaries: list[BatchSummary] = [BatchSummary()] * len(ranges)
+        with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=worker_context()) as pool:
+            futures = {
+                pool.submit(write_range, store.path, run_id, PARSER_VERSION, start, stop, part, "utf-8", research): n
+                for n, ((start, stop), part) in enumerate(zip(ranges, parts))
+            }
+            for future in as_completed(futures):
+                summaries[futures[future]] = future.result()
+                progress.advance(writing)
+        concatenate(parts, staging, encoding)
+        for part in parts:
+            shutil.rmtree(part)
+        summary = _merged(summaries)
+    for warning in finish(staging, encoding, research):
+        progress.console.print(f"xxgk: warning: {warning}", highlight=False, markup=False)
+    names = sorted(entry.name for entry in staging.iterdir())
+    for name in names:
+        os.replace(staging / name, out / name)
+    staging.rmdir()
+    store.finish_run(run_id, Export(fingerprint, _file_states(out, names), _summary_to_json(summary)))
+    return summary
+
+
+def _ranges(count: int, jobs: int) -> list[tuple[int, int]]:
+    """Index ranges for the export: one when small, else a few per process so that all finish together."""
+    chunks = max(1, min(4 * jobs if jobs > 1 else 1, count // EXPORT_CHUNK))
+    bounds = [count * n // chunks for n in range(chunks + 1)]
+    return list(zip(bounds, bounds[1:]))
+
+
+def _file_states(out: Path, names: Iterable[str]) -> dict[str, list[int]]:
+    states = {}
+    for name in names:
+        try:
+            st = (out / name).stat()
+        except OSError:
+            continue
+        states[name] = [st.st_size, st.st_mtime_ns]
+    return states
+
+
+def _merged(parts: list[BatchSummary]) -> BatchSummary:
+    total = BatchSummary()
+    for part in parts:
+        total.statuses.update(part.statuses)
+        total.findings.update(part.findings)
+        total.failures.extend(part.failures)
+    return total
+
+
+def _summary_to_json(summary: BatchSummary) -> str:
+    findings = [[code, severity, n] for (code, severity), n in summary.findings.items()]
+    return json.dumps({"statuses": summary.statuses, "findings": findings, "failures": summary.failures}, ensure_ascii=False)
+
+
+def _summary_from_json(text: str) -> BatchSummary:
+    data = json.loads(text)
+    return BatchSummary(
+        statuses=Counter(data["statuses"]),
+        findings=Counter({(code, severity): n for code, severity, n in data["findings"]}),
+        failures=[(source, error) for source, error in data["failures"]],
+    )

@@ -21,12 +21,104 @@ def main() -> None:
 @click.option("--encoding", type=click.Choice(["utf-8-sig", "utf-8"]), default="utf-8-sig", show_default=True,
               help="CSV encoding; utf-8 drops the BOM.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes  [default: every CPU available]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+              help="Seconds one file may take; then its worker is stopped and the file fails (TIMEOUT).")
+@click.option("--max-memory-mb", type=click.IntRange(min=256), default=2048, show_default=True,
+              help="Memory cap of each worker; a file that needs more fails (OUT_OF_MEMORY).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Parse on local worker processes, or on a Dask cluster (--scheduler).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--resume/--no-resume", default=True, show_default=True,
+              help="Skip files whose reports OUT/xxgk.sqlite already holds; --no-resume parses everything again.")
+@click.option("--meta", type=click.Path(exists=True, dir_okay=False),
+              help="CSV of metadata corrections: source or report_id, then any of bureau, bureau_key, level, "
+              "is_government, region_code, year, template.")
+@click.option("--parquet", is_flag=True, help="Also write the wide tables as .parquet (needs xxgk[parquet]).")
+@click.option("--xlsx", is_flag=True, help="Also write the wide tables as wide.xlsx (needs xxgk[xlsx]).")
+def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: int | None, timeout: float,
+          max_memory_mb: int, executor: str, scheduler: str | None, resume: bool, meta: str | None,
+          parquet: bool, xlsx: bool) -> None:
     """Parse reports (files or folders, walked recursively) into OUT.
 
     Exit status: 0 when every input was read, 1 when any input failed, 2 for a usage error.
     """
+    from ingest.errors import XxgkError
+    from normalize.overrides import OverrideError
+    from output.research import ResearchOptions
+    from output.wide import MissingExtra
     from xxgk.batch import run_parse
 
-    summary = run_parse(inputs, out, encoding=encoding, quiet=quiet)
+    if (executor == "dask") != (scheduler is not None):
+        raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
+    research = ResearchOptions(parquet=parquet, xlsx=xlsx, meta=meta)
+    try:
+        research.check()
+    except (MissingExtra, OverrideError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    try:
+        summary = run_parse(inputs, out, encoding=encoding, quiet=quiet, jobs=jobs, timeout=timeout,
+                            max_memory_mb=max_memory_mb, scheduler=scheduler, resume=resume, research=research)
+    except XxgkError as exc:  # the batch cannot run at all (OUT, workers, cluster): not any one file's fault
+        click.echo(f"xxgk: error: {exc}", err=True)
+        sys.exit(2)
     sys.exit(1 if summary.statuses.get("failed") else 0)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "out", default="audit-out", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for findings.csv, audit.html and the parse output (parse/).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
+              help="Exit 1 when a finding of this severity (or worse) is found.")
+@click.option("--previous", multiple=True, type=click.Path(exists=True),
+              help="Earlier reports to compare with (carry-over, copied text): a folder of reports, an earlier "
+              "OUT folder, its reports.jsonl or xxgk.sqlite. Repeatable.")
+@click.option("--published", type=click.Path(exists=True, dir_okay=False),
+              help="CSV of publication dates: columns source (or file name) and date.")
+@click.option("--encoding", type=click.Choice(["utf-8-sig", "utf-8"]), default="utf-8-sig", show_default=True,
+              help="CSV encoding; utf-8 drops the BOM.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary and no table.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for parsing  [default: every CPU available]")
+def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, ...], published: str | None,
+          encoding: str, quiet: bool, jobs: int | None) -> None:
+    """Audit reports for supervisors: every check, findings.csv and audit.html in OUT.
+
+    The table per bureau is printed on stdout (it is the human report); progress goes to stderr.
+    Exit status: 1 when findings reach --fail-on, else 0; 2 for a usage error.
+    """
+    from ingest.errors import XxgkError
+    from xxgk.audit import AuditInputError, run_audit
+
+    try:
+        summary = run_audit(inputs, out, previous=previous, published=published, encoding=encoding, quiet=quiet,
+                            jobs=jobs)
+    except AuditInputError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except XxgkError as exc:  # the batch cannot run at all (OUT, workers): not any one file's fault
+        click.echo(f"xxgk: error: {exc}", err=True)
+        sys.exit(2)
+    sys.exit(1 if summary.fails(fail_on) else 0)
+
+
+@main.command()
+@click.argument("out", type=click.Path(exists=True, file_okay=False))
+@click.option("--chart", type=click.Path(dir_okay=False), help="Also draw a PNG chart (needs xxgk[chart]).")
+def summary(out: str, chart: str | None) -> None:
+    """Print a parsed batch (OUT of xxgk parse) at a glance: reports by template, level and year,
+    applications received and granted, the most common findings and problem categories.
+
+    The summary is printed on stdout (it is the human report).
+    """
+    from rich.console import Console
+
+    from output.wide import MissingExtra
+    from xxgk.summary import SummaryError, overview, print_overview, write_chart
+
+    try:
+        view = overview(out)
+        if chart:
+            write_chart(view, chart)
+    except (SummaryError, MissingExtra) as exc:
+        raise click.UsageError(str(exc)) from exc
+    print_overview(view, Console(), out)

@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""Batch throughput on every core, the resumed re-run, and peak memory against the number of reports.
+
+    python bench/scale.py [--n 1000] [--compare-n 5000] [--jobs 2]
+
+Generates N synthetic reports in a temporary folder — text variants of the corpus's text reports
+(../shared/corpus, else fixtures/) with their numbers perturbed so every report differs, plus about
+5 % HTML and 2 % DOCX renderings of the same (paragraphs and <table>/Word tables; no PDF: making
+ruled PDF tables is not cheap) — then runs ``xxgk parse`` on them in a fresh process:
+
+- ``--jobs 1`` and ``--jobs J`` (default: every CPU) into fresh output folders;
+- the same command again into the ``--jobs J`` folder: the resumed run, which should parse nothing;
+- with ``--compare-n``: ``--jobs J`` on that many reports, to show that peak memory does not grow with N.
+
+Each run reports wall time, reports per second, when the last report was stored (the rest is writing
+the output files), and the peak resident memory of the whole process tree (the CLI, its workers and
+export processes, sampled every 50 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+_NUMBER = re.compile(r"(?<![\d.])\d{1,5}(?![\d.])")
+
+
+def seeds() -> list[str]:
+    paths = sorted(CORPUS.glob("*/source.txt")) or sorted(ROOT.glob("fixtures/**/source.txt"))
+    return [p.read_text(encoding="utf-8") for p in paths]
+
+
+def variant(text: str, rng: random.Random, n: int) -> str:
+    """The report with about a fifth of its numbers changed a little, and a unique last line."""
+    changed = _NUMBER.sub(lambda m: str(int(m.group()) + rng.choice((0, 0, 0, 0, 1, 2))), text)
+    return f"{changed}\n\n编号 {n}\n"
+
+
+def blocks(text: str) -> list[str | list[list[str]]]:
+    """Paragraphs and tables (runs of tab-separated lines) of a text report."""
+    found: list[str | list[list[str]]] = []
+    table: list[list[str]] = []
+    for line in text.splitlines():
+        if "\t" in line:
+            table.append(line.split("\t"))
+            continue
+        if table:
+            found.append(table)
+            table = []
+        if line.strip():
+            found.append(line.strip().lstrip("#").strip())
+    if table:
+        found.append(table)
+    return found
+
+
+def as_html(text: str) -> str:
+    parts = ['<html><head><meta charset="utf-8"></head><body>']
+    for block in blocks(text):
+        if isinstance(block, str):
+            parts.append(f"<p>{block}</p>")
+        else:
+            rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in block)
+            parts.append(f'<table border="1">{rows}</table>')
+    return "".join(parts) + "</body></html>"
+
+
+def write_docx(text: str, path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for block in blocks(text):
+        if isinstance(block, str):
+            document.add_paragraph(block)
+        else:
+            width = max(len(row) for row in block)
+            table = document.add_table(rows=len(block), cols=width)
+            for r, row in enumerate(block):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell
+    document.save(str(path))
+
+
+def generate(folder: Path, n: int) -> dict[str, int]:
+    folder.mkdir(parents=True)
+    texts, rng, kinds = seeds(), random.Random(n), {"txt": 0, "html": 0, "docx": 0}
+    for i in range(n):
+        text = variant(texts[i % len(texts)], rng, i)
+        kind = "html" if i % 20 == 7 else "docx" if i % 50 == 13 else "txt"
+        path = folder / f"{i // 1000:03d}" / f"report_{i:06d}.{kind}"
+        path.parent.mkdir(exist_ok=True)
+        if kind == "txt":
+            path.write_text(text, encoding="utf-8")
+        elif kind == "html":
+            path.write_text(as_html(text), encoding="utf-8")
+        else:
+            write_docx(text, path)
+        kinds[kind] += 1
+    return kinds
+
+
+class Sampler(threading.Thread):
+    """Peak RSS of a process tree and the time its run stored its last report, polled every 50 ms."""
+
+    def __init__(self, pid: int, store: Path, n: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.store, self.n = pid, store, n
+        self.peak = 0
+        self.stored_at: float | None = None
+        self.start_time = time.perf_counter()
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.05):
+            self.peak = max(self.peak, tree_rss(self.pid))
+            if self.stored_at is None and stored(self.store) >= self.n:
+                self.stored_at = time.perf_counter() - self.start_time
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (psutil if installed, else /proc)."""
+    try:
+        import psutil
+    except ImportError:
+        return _proc_tree_rss(pid)
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def _proc_tree_rss(pid: int) -> int:
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path("/proc", entry, "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        children.setdefault(int(fields["PPid"]), []).append(int(entry))
+        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+def stored(store: Path) -> int:
+    try:
+        db = sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT count(*) FROM run_inputs WHERE run_id = (SELECT max(run_id) FROM runs)").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+    return int(row[0])
+
+
+@dataclass
+class Run:
+    label: str
+    n: int
+    seconds: float
+    stored_at: float | None
+    peak: int
+
+    def row(self) -> str:
+        stored_at = f"{self.stored_at:7.1f}" if self.stored_at is not None else "      -"
+        return (f"{self.label:<24} {self.n:>6} {self.seconds:8.1f} {self.n / self.seconds:9.1f} "
+                f"{stored_at} {self.peak / 2**20:9.0f}")
+
+
+def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
+    command = [sys.executable, "-c", "from xxgk.cli import main; main()", "parse", str(folder), "-o", str(out),
+               "-q", "--jobs", str(jobs)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    sampler = Sampler(process.pid, out / "xxgk.sqlite", n)
+    sampler.start()
+    code = process.wait()
+    seconds = time.perf_counter() - start
+    sampler.stop.set()
+    sampler.join()
+    if code not in (0, 1):
+        raise SystemExit(f"{label}: xxgk parse exited with {code}")
+    return Run(label, n, seconds, sampler.stored_at, sampler.peak)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000, help="reports in the main runs")
+    parser.add_argument("--compare-n", type=int, default=0, help="also run --jobs J on this many, for peak memory")
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="J: the parallel runs' workers")
+    args = parser.parse_args()
+    if not seeds():
+        print("no text reports to copy (../shared/corpus or fixtures/)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="xxgk-scale-") as tmp:
+        work = Path(tmp)
+        kinds = generate(work / "in", args.n)
+        print(f"{args.n} reports: " + ", ".join(f"{count} {kind}" for kind, count in kinds.items())
+              + f"; {args.jobs} jobs on {os.cpu_count()} CPUs")
+        runs = [
+            run("--jobs 1", work / "in", work / "out1", args.n, 1),
+            run(f"--jobs {args.jobs}", work / "in", work / "outJ", args.n, args.jobs),
+        ]
+        runs.append(run(f"--jobs {args.jobs}, resumed", work / "in", work / "outJ", args.n, args.jobs))
+        if args.compare_n:
+            generate(work / "big", args.compare_n)
+            runs.append(run(f"--jobs {args.jobs}", work / "big", work / "outBig", args.compare_n, args.jobs))
+    print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'peak MB':>9}")
+    for r in runs:
+        print(r.row())
+    one, many, resumed = runs[:3]
+    print(f"\nspeed-up --jobs {args.jobs} over --jobs 1: {one.seconds / many.seconds:.2f}×")
+    if one.stored_at and many.stored_at:
+        print(f"  parse phase alone (until the last report was stored): {one.stored_at / many.stored_at:.2f}×")
+    print(f"resumed run: {many.seconds / resumed.seconds:.1f}× faster than the first --jobs {args.jobs} run")
+    if args.compare_n:
+        big = runs[3]
+        print(f"peak memory {big.n} vs {many.n} reports: {big.peak / many.peak:.2f} (1.0 = flat)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

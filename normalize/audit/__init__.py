@@ -1,0 +1,54 @@
+"""The compliance audit: checks over one report and over a batch, beside the parse-time checks.
+
+    subject = subject_of(report)                # what the audit infers about the report's body
+    findings = audit_report(subject)            # D1, D8, D9, D9b, D12, D13, D14, D17, D19, D21, D22, X-TEXT
+    digests = [digest_of(subject, index)]       # small per-report summaries …
+    by_owner = audit_batch(digests)             # … for X-YEAR-T3, X-YEAR-T2 and D15
+
+Each family of checks is one module, registered by code in registry.py; importing them here fills
+the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from normalize.audit import contents, continuity, dates, narrative, similarity, structure, template, values  # noqa: F401
+from normalize.audit.body import Body, body_of
+from normalize.audit.codes import AREAS, CODES, CodeInfo, code_info
+from normalize.audit.registry import BATCH_CHECKS, REPORT_CHECKS, DatedEvidence, Digest, Subject
+from normalize.schema import Finding, Report
+
+__all__ = [
+    "AREAS", "CODES", "Body", "CodeInfo", "DatedEvidence", "Digest", "Subject", "audit_batch", "audit_report",
+    "code_info", "digest_of", "subject_of",
+]
+
+
+def subject_of(report: Report, published: DatedEvidence | None = None) -> Subject:
+    return Subject(report=report, body=body_of(report), published=published)
+
+
+def audit_report(subject: Subject) -> list[Finding]:
+    findings: list[Finding] = []
+    for check in REPORT_CHECKS.values():
+        findings.extend(check(subject))
+    return findings
+
+
+def digest_of(subject: Subject, index: int, in_batch: bool = True) -> Digest:
+    report = subject.report
+    return Digest(
+        index=index, report_id=report.report_id, source=report.source, in_batch=in_batch, body=subject.body,
+        year=report.year, template=report.template, cells=continuity.digest_cells(report),
+        sketch=similarity.sketch(report, subject.body),
+    )
+
+
+def audit_batch(digests: Sequence[Digest]) -> dict[int, list[Finding]]:
+    """Findings of the cross-report checks, by the index of the report they belong to."""
+    found: dict[int, list[Finding]] = {}
+    for check in BATCH_CHECKS.values():
+        for owner, finding in check(digests):
+            found.setdefault(owner, []).append(finding)
+    return found

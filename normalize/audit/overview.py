@@ -1,0 +1,105 @@
+"""The batch at a glance: per bureau, its reports, findings by severity, the areas that fail, and
+which years between its first and last report are missing (the coverage view)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from normalize.audit.body import Body
+from normalize.audit.codes import AREAS, code_info
+from normalize.schema import Finding, Report
+
+UNKNOWN = "（机关名称未识别）"
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@dataclass
+class ReportEntry:
+    index: int
+    report_id: str
+    source: str
+    status: str
+    year: int | None
+    template: str
+    error: str = ""
+    severities: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class BureauEntry:
+    key: str
+    name: str
+    reports: list[ReportEntry] = field(default_factory=list)
+    severities: Counter[str] = field(default_factory=Counter)
+    # area → defect codes (D2, D6 …) with an error or warning in any of its reports
+    failing: dict[str, set[str]] = field(default_factory=dict)
+    worst: dict[str, str] = field(default_factory=dict)  # area → "error" or "warning"
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({r.year for r in self.reports if r.year is not None})
+
+    @property
+    def missing_years(self) -> list[int]:
+        """Years between the first and the last report with no report: expected, absent."""
+        years = self.years
+        if not self.key or not years:
+            return []
+        return [y for y in range(years[0], years[-1] + 1) if y not in years]
+
+    def areas(self) -> list[tuple[str, list[str], str]]:
+        """(area, defect codes, worst severity) in the catalogue's order."""
+        return [(area, sorted(self.failing[area], key=_defect_order), self.worst[area]) for area in AREAS if area in self.failing]
+
+
+def _defect_order(defect: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in defect if ch.isdigit())
+    return (int(digits) if digits else 0, defect)
+
+
+class Overview:
+    def __init__(self) -> None:
+        self._bureaus: dict[str, BureauEntry] = {}
+        self.unread: list[ReportEntry] = []  # failed or skipped files: nothing to audit, listed apart
+
+    def add(self, index: int, report: Report, body: Body, findings: list[Finding]) -> ReportEntry:
+        error = f"{report.error.code}: {report.error.message}" if report.error else ""
+        entry = ReportEntry(index, report.report_id, report.source, report.status, report.year, report.template, error)
+        if report.status in ("failed", "skipped"):
+            self.unread.append(entry)
+            return entry
+        bureau = self._bureaus.setdefault(body.key, BureauEntry(body.key, body.name or UNKNOWN))
+        bureau.reports.append(entry)
+        for finding in findings:
+            entry.severities[finding.severity] += 1
+            bureau.severities[finding.severity] += 1
+            if finding.severity in ("error", "warning"):
+                info = code_info(finding.code)
+                bureau.failing.setdefault(info.area, set()).add(info.defect or finding.code)
+                if bureau.worst.get(info.area) != "error":
+                    bureau.worst[info.area] = finding.severity
+        return entry
+
+    def bureaus(self) -> list[BureauEntry]:
+        """Worst first: most errors, then most warnings; unknown names last."""
+        return sorted(
+            self._bureaus.values(),
+            key=lambda b: (not b.key, -b.severities["error"], -b.severities["warning"], b.name),
+        )
+
+    def year_span(self) -> list[int]:
+        years = [y for b in self._bureaus.values() if b.key for y in b.years]
+        return list(range(min(years), max(years) + 1)) if years else []
+
+    @property
+    def severities(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for bureau in self._bureaus.values():
+            total.update(bureau.severities)
+        return total
+
+    @property
+    def report_count(self) -> int:
+        return sum(len(b.reports) for b in self._bureaus.values())

@@ -1,0 +1,158 @@
+"""The report's parts: D8 a section missing, D9 section 一 lacking a required part, D9b tables given
+only as images or attachments, D22 a declared structure that differs from the sections printed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from normalize.audit.registry import Subject, report_check
+from normalize.audit.text import SECTION_ORDER, flat, narrative_lines, section
+from normalize.schema import Finding, Report
+from parsers.sections import SECTION_TITLES, section_key
+
+TABLE_SECTIONS = {"active_disclosure": "table2", "requests": "table3", "review_litigation": "table4"}
+# What a heading with "nothing between" may still carry: a pointer to the picture or attachment.
+_POINTER = re.compile(r"^(?:详见|见|如下|附件|附表|图|表)|(?:见附件|见附表|如下表|如下图|图片)")
+
+# Section 一's five parts (2021 format) and, for people's governments, its 监督保障 topics.
+OVERVIEW_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("主动公开", ("主动公开",)),
+    ("依申请公开", ("依申请",)),
+    ("政府信息管理", ("信息管理", "政府信息资源", "信息资源管理")),
+    ("平台建设", ("平台建设", "平台", "网站建设", "政府网站")),
+    ("监督保障", ("监督保障", "监督", "保障")),
+)
+GOVERNMENT_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("考核", ("考核",)),
+    ("社会评议", ("评议",)),
+    ("责任追究", ("追究", "问责")),
+)
+
+
+def _applies(report: Report) -> bool:
+    """The six-part structure is the national format from the 2019 reports on."""
+    return report.status not in ("failed", "skipped") and report.template in ("2019", "2021") and (
+        report.year is None or report.year >= 2019
+    )
+
+
+@report_check("D8")
+def missing_sections(subject: Subject) -> Iterator[Finding]:
+    report = subject.report
+    if not _applies(report):
+        return
+    present = {s.key for s in report.sections}
+    for key in SECTION_ORDER:
+        if key not in present:
+            yield Finding(
+                code="D8", severity="error",
+                message=f"缺少第{SECTION_TITLES[key][0]}部分“{SECTION_TITLES[key][2:]}”",
+                evidence={"section": key},
+            )
+
+
+@report_check("D9")
+def overview_parts(subject: Subject) -> Iterator[Finding]:
+    report, body = subject.report, subject.body
+    overview = section(report, "overview")
+    if overview is None or report.template != "2021" or not _applies(report):
+        return
+    text = flat(overview.text)
+    missing = [name for name, words in OVERVIEW_PARTS if not any(w in text for w in words)]
+    if missing:
+        yield Finding(
+            code="D9", severity="warning",
+            message=f"一、总体情况未写到：{'、'.join(missing)}（应包括主动公开、依申请公开、政府信息管理、平台建设、监督保障）",
+            evidence={"missing": missing},
+        )
+    if body.government:
+        topics = [name for name, words in GOVERNMENT_TOPICS if not any(w in text for w in words)]
+        if topics:
+            yield Finding(
+                code="D9", severity="warning",
+                message=f"一、总体情况的监督保障未写到：{'、'.join(topics)}（{body.name}为人民政府或其派出机关，"
+                "应说明考核、社会评议和责任追究情况）",
+                evidence={"missing": topics},
+            )
+
+
+def tables_only_as_images(report: Report) -> bool:
+    """Headings 二–四 printed with nothing (or only a pointer to a picture or attachment) under them,
+    and no table cell found anywhere."""
+    if any(c.table in TABLE_SECTIONS.values() for c in report.cells):
+        return False
+    present = [s for s in report.sections if s.key in TABLE_SECTIONS]
+    if len(present) < 2:
+        return False
+    return all(
+        sum(len(line) for line in narrative_lines(s.text) if not _POINTER.search(line)) < 20 for s in present
+    )
+
+
+@report_check("D9b")
+def tables_not_verifiable(subject: Subject) -> Iterator[Finding]:
+    report = subject.report
+    if report.status in ("failed", "skipped") or not tables_only_as_images(report):
+        return
+    titles = "、".join(s.title for s in report.sections if s.key in TABLE_SECTIONS)
+    yield Finding(
+        code="D9b", severity="warning",
+        message=f"{titles}只有标题、没有可读的表格（可能以图片或附件发布）：表二至表四无法核验，不视为通过",
+        evidence={"sections": [s.key for s in report.sections if s.key in TABLE_SECTIONS]},
+    )
+
+
+# "全文包括总体情况、…、其他需要报告的事项等六部分" / "本报告由…组成" / "分为…部分"
+_DECLARED = re.compile(
+    r"(?:全文包括|全文分为|报告包括|报告分为|本报告由|本年报由|报告由|年报由|主要包括|分为)"
+    r"(?P<list>[^。；;]{4,200}?)(?:(?:等|共)?(?P<count>[一二三四五六七八九十\d]+)(?:个)?部分|组成|(?=[。；;]))"
+)
+_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _count(text: str | None) -> int | None:
+    if not text:
+        return None
+    return int(text) if text.isdigit() else _NUMBERS.get(text)
+
+
+@report_check("D22")
+def declared_structure(subject: Subject) -> Iterator[Finding]:
+    report = subject.report
+    if not _applies(report):
+        return
+    head = flat("\n".join(s.text for s in report.sections if s.key in ("preamble", "overview")))
+    match = _DECLARED.search(head)
+    if not match:
+        return
+    items: list[str] = []
+    declared: list[str | None] = []
+    for item in re.split(r"[、，,]|以及", match["list"].strip("：:")):
+        item = item.removeprefix("和").removeprefix("及")
+        key = section_key(item) if item else None
+        if declared and key is not None and declared[-1] == key:
+            items[-1] += "、" + item  # 行政复议、行政诉讼情况 is one part
+        elif item:
+            items.append(item)
+            declared.append(key)
+    if len(items) < 3 or sum(k is not None for k in declared) < 3:
+        return  # not a list of the report's parts
+    keys = [k for k in declared if k is not None]
+    count = _count(match["count"])
+    actual = [s.key for s in report.sections if s.key != "preamble"]
+    problems = []
+    if count is not None and count != len(items):
+        problems.append(f"称共{match['count']}部分，却只列出{len(items)}部分")
+    absent = [items[i] for i, k in enumerate(declared) if k is not None and k not in actual]
+    if absent:
+        problems.append(f"所列“{'、'.join(absent)}”正文中没有")
+    undeclared = [s.title for s in report.sections if s.key != "preamble" and s.key not in keys]
+    if undeclared:
+        problems.append(f"正文的“{'、'.join(undeclared)}”未列入")
+    if problems:
+        yield Finding(
+            code="D22", severity="warning",
+            message=f"报告声明的结构“{match[0]}”与正文不符：{'；'.join(problems)}",
+            evidence={"declared": items, "count": match["count"] or "", "actual": actual},
+        )

@@ -1,0 +1,58 @@
+"""Reading a report's narrative: its sections, without table rows, as sentences."""
+
+from __future__ import annotations
+
+import re
+
+from normalize.schema import Report, Section
+from parsers.bureau import to_simplified
+
+# A row of a table copied as text: two or more numbers side by side, or tab/pipe separated cells.
+_TABLE_ROW = re.compile(r"\t|\s\|\s|^\||(?:\d+(?:\.\d+)?[ \u3000]+){2,}\S*\d")
+_SENTENCE_END = "。；;！!？?"
+_CLAUSE_PUNCT = re.compile(r"[，,、：:（）()“”\"]")
+_PAGE_NUMBER = re.compile(r"^[-—－\s]*\d{1,3}[-—－\s]*$")
+
+SECTION_ORDER = ("overview", "active_disclosure", "requests", "review_litigation", "problems", "other")
+
+
+def section(report: Report, key: str) -> Section | None:
+    return next((s for s in report.sections if s.key == key), None)
+
+
+def narrative_lines(text: str) -> list[str]:
+    """The section's lines that are prose: table rows, page numbers and blank lines dropped."""
+    lines = []
+    for line in text.splitlines():
+        line = to_simplified(line).strip()  # NFKC, and 規範 → 规范 for mirror sites' copies
+        if line and not _TABLE_ROW.search(line) and not _PAGE_NUMBER.match(line):
+            lines.append(line)
+    return lines
+
+
+def paragraphs(text: str) -> list[str]:
+    """Lines joined back into paragraphs: a PDF wraps a sentence over several lines, so a line that
+    does not end a sentence (and is not a short heading) continues on the next one."""
+    joined: list[str] = []
+    current = ""
+    for line in narrative_lines(text):
+        current += line.replace(" ", "").replace("\u3000", "")
+        heading = len(line) < 20 and not any(p in line for p in "，,。；;")
+        if current[-1] in _SENTENCE_END + "：:" or heading:
+            joined.append(current)
+            current = ""
+    if current:
+        joined.append(current)
+    return joined
+
+
+def sentences(text: str) -> list[str]:
+    found = []
+    for paragraph in paragraphs(text):
+        found.extend(s for s in re.split(f"(?<=[{_SENTENCE_END}])", paragraph) if s.strip())
+    return found
+
+
+def flat(text: str) -> str:
+    """The text on one line without spaces, for patterns that a line break may cut."""
+    return re.sub(r"\s+", "", to_simplified(text))

@@ -1,0 +1,239 @@
+"""Narrative analysis: sentences, section keywords, and the problems section 五 states, by category.
+
+Sentences: a section's lines are joined (PDF copies break lines mid-sentence and print page numbers
+inside the text), then split after 。！？； — and after the colon that opens a list of problems, and
+before each item of an enumeration (一是…，二是…).
+
+Problems: in section 五 (or, when its heading was lost, from a stray 存在的主要问题 heading on) a
+sentence is a stated problem when it says something falls short (有待/不足/不够/仍需/单一/…), is not
+an announcement of improvements (下一步/将进一步/…), and is not the sentence that introduces the
+list (…存在一些不足，主要是：). Everything after a transition (针对上述问题…) or an improvement heading
+(（二）整改措施) is improvement, not problem. Each problem gets the category whose rule words weigh
+most (CATEGORIES; ties go to the earlier category), 其他 when none is present; a sentence under a
+"一是机制建设方面" label takes that label's category.
+
+Keywords: jieba words (with the domain dictionary parsers/data/xxgk_dict.txt, so 政务公开, 依申请公开,
+政策解读, 信息处理费 stay whole) minus a stop-word list, ranked by TF-IDF against the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
+
+from normalize.schema import Section
+
+if TYPE_CHECKING:
+    import jieba
+
+OTHER = "其他"
+# (category, {rule word: weight}). Weight 2 for words that name the topic, 1 for words that lean to it.
+# Order settles ties: the more specific categories come first, the generic ones (内容, 机制) last.
+CATEGORIES: tuple[tuple[str, dict[str, int]], ...] = (
+    ("依申请办理", {"依申请": 2, "申请件": 2, "申请量": 2, "答复": 2, "办件": 2, "告知书": 2, "申请": 1, "文书": 1,
+               "复议": 1, "诉讼": 1, "纠错": 1}),
+    ("解读回应", {"解读": 2, "政民互动": 2, "互动": 2, "留言": 2, "舆情": 2, "联系群众": 2, "新闻发布": 2, "回应": 1,
+              "关切": 1, "回复": 1, "咨询": 1, "诉求": 1, "宣传": 1, "参与": 1}),
+    ("平台建设", {"平台": 2, "网站": 2, "门户": 2, "专栏": 2, "新媒体": 2, "公众号": 2, "专区": 2, "用户体验": 2,
+              "客户端": 2, "栏目": 1, "微信": 1, "微博": 1, "渠道": 1, "检索": 1, "页面": 1, "信息化": 1, "查阅": 1}),
+    ("队伍培训", {"队伍": 2, "培训": 2, "业务能力": 2, "兼职": 2, "专人": 2, "人手": 2, "人员": 1, "专业": 1,
+              "意识": 1, "认识": 1, "配备": 1, "素质": 1, "能力": 1, "力量": 1, "流动性": 1}),
+    ("公开内容", {"公开内容": 2, "重点领域": 2, "公开质量": 2, "数据开放": 2, "内容": 1, "主动公开": 1, "及时性": 1,
+              "不及时": 1, "时效": 1, "更新": 1, "深度": 1, "广度": 1, "信息发布": 1, "政策文件": 1, "集成": 1,
+              "分散": 1}),
+    ("机制建设", {"机制": 2, "制度": 2, "齐抓共管": 2, "工作体系": 2, "流程": 1, "考核": 1, "监督": 1, "责任": 1,
+              "统筹": 1, "协调": 1, "牵头": 1, "标准化": 1, "规范化": 1, "审查": 1, "审核": 1, "公开属性": 1, "联动": 1}),
+)
+CATEGORY_NAMES = (*(name for name, _ in CATEGORIES), OTHER)
+
+_SHORTFALL = re.compile(
+    r"不足|不够|有待|待加强|待提高|待完善|仍需|尚需|还需|需进一步|需要进一步|亟需|亟待|欠缺|缺乏|单一|不强|不高|不及时|"
+    r"不到位|不完善|不健全|不规范|不便|不均衡|不平衡|不精准|不全面|不能满足|滞后|薄弱|松懈|偏少|较少|偏弱|较弱|差距|短板|过快|不理想"
+)
+_IMPROVING = re.compile(
+    r"^(?:[一二三四五六七八九十]是)?[，,]?\s*(?:下一步|下步|今后|明年)"
+    r"|(?<![未没不])将(?:进一步|继续|持续|加大|加强|着力|切实|始终|不断|全面|深入|积极|重点|坚持|强化|推动|推进|完善|"
+    r"建立|健全|提升|提高|做好|抓好|优化|丰富|拓宽|严格|认真|围绕|按照)"
+)
+_TRANSITION = re.compile(r"^(?:针对|对照)(?:以上|上述|存在的?|这些|前述|此类)?(?:主要)?(?:问题|不足|短板)|^(?:为此|对此)")
+_NUMBERED = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十]\s*[）)]|[一二三四五六七八九十]\s*[、.．])")
+# Unnumbered headings: only the usual wording, so a short sentence ("二是培训不足。") is never one.
+_PLAIN_HEADING = re.compile(r"^(?:存在的?(?:主要)?(?:问题|不足)|主要问题|(?:改进|整改)(?:措施|情况)|下一?步(?:工作)?(?:打算|计划|措施))")
+_IMPROVEMENT_HEADING = re.compile(r"改进|整改|措施|下一步|下步|打算|计划|方向|努力")
+_PROBLEM_HEADING = re.compile(r"问题|不足|短板")
+_TOPIC = re.compile(r"^[一二三四五六七八九十]是(?P<topic>.{2,12}?)(?:方面|问题)[。.．]?$")
+_ENUMERATION = re.compile(r"^[（(]?[一二三四五六七八九十][是）)]")
+_INTRO = re.compile(r"问题|不足|短板|表现|如下|方面|主要是|不少|差距")
+_FOOTER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+_ENUM_SPLIT = re.compile(r"(?<=[，,、])(?=[二三四五六七八九十]是)")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    section: str
+    n: int
+    sentence: str
+    category: str
+    keywords: tuple[str, ...]
+
+
+def _is_heading(line: str) -> bool:
+    core = line.strip().rstrip("。.．:：")
+    if len(core) > 40 or re.search(r"[。；;，,:：]", core):
+        return False
+    return bool(_NUMBERED.match(core)) or (len(core) <= 16 and bool(_PLAIN_HEADING.match(core)))
+
+
+def units(text: str) -> Iterator[str]:
+    """Headings and sentences in reading order, lines broken by PDF copies joined again."""
+    paragraph = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or _FOOTER.match(line):
+            continue
+        if _is_heading(line):
+            yield from _sentences(paragraph)
+            paragraph = ""
+            yield line
+        else:
+            paragraph += line
+    yield from _sentences(paragraph)
+
+
+def _sentences(paragraph: str) -> Iterator[str]:
+    for sentence in _SENTENCE_END.split(paragraph):
+        head, colon, rest = sentence.partition("：") if "：" in sentence else sentence.partition(":")
+        if colon and rest and _INTRO.search(head):
+            yield head + colon
+            items = [p for p in _ENUM_SPLIT.split(rest) if p.strip()]
+            if len(items) == 1 and not _ENUMERATION.match(rest):
+                items = _comma_list(rest)
+            yield from (item.strip() for item in items)
+        else:
+            yield from (p.strip() for p in _ENUM_SPLIT.split(sentence) if p.strip())
+
+
+def _comma_list(text: str) -> list[str]:
+    """'A不足，B有待提升，C尚需完善。' → three problems, when every piece states one; else the whole."""
+    pieces = [p for p in re.split(r"(?<=[，,])", text) if p.strip()]
+    if len(pieces) > 1 and all(_SHORTFALL.search(p) for p in pieces):
+        return pieces
+    return [text]
+
+
+def classify(sentence: str) -> tuple[str, tuple[str, ...]]:
+    """The category a problem sentence belongs to, with the rule words that decided it."""
+    best, best_score = OTHER, 0
+    best_words: tuple[str, ...] = ()
+    for name, words in CATEGORIES:
+        found = tuple(w for w in words if w in sentence)
+        score = sum(words[w] for w in found)
+        if score > best_score:
+            best, best_score, best_words = name, score, found
+    return best, best_words
+
+
+def problem_text(sections: Iterable[Section]) -> tuple[str, str] | None:
+    """(section key, text) holding the stated problems: section 五, else the text from a stray
+    problems heading on (the heading of 五 lost in conversion leaves its text inside 四 or 六)."""
+    sections = list(sections)
+    for section in sections:
+        if section.key == "problems":
+            return section.key, section.text
+    for section in sections:
+        if section.key in ("review_litigation", "other", "requests"):
+            lines = section.text.splitlines()
+            for index, line in enumerate(lines):
+                if _is_heading(line) and _PROBLEM_HEADING.search(line):
+                    return section.key, "\n".join(lines[index:])
+    return None
+
+
+def problems(sections: Iterable[Section]) -> list[Problem]:
+    """The problems a report states in 五, each with its category (rules in the module docstring)."""
+    found = problem_text(sections)
+    if found is None:
+        return []
+    key, text = found
+    improving = False
+    topic: str | None = None
+    result: list[Problem] = []
+    for unit in units(text):
+        if _is_heading(unit):
+            improving = bool(_IMPROVEMENT_HEADING.search(unit)) or not _PROBLEM_HEADING.search(unit)
+            topic = None
+            continue
+        if improving or _TRANSITION.match(unit):
+            improving = True
+            continue
+        if unit.endswith((":", "：")) or _IMPROVING.search(unit):
+            continue
+        label = _TOPIC.match(unit)
+        if label:
+            topic = classify(label["topic"])[0]
+            continue
+        if _ENUMERATION.match(unit):
+            topic = None
+        if not _SHORTFALL.search(unit):
+            continue
+        category, words = classify(unit)
+        if topic and topic != OTHER:
+            category, words = topic, tuple(w for w in dict(CATEGORIES)[topic] if w in unit) or words
+        result.append(Problem(key, len(result) + 1, unit.rstrip("，,；;"), category, words))
+    return result
+
+
+# --- keywords ------------------------------------------------------------------------------------
+
+
+def _data_lines(name: str) -> list[str]:
+    text = files("parsers").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def tokenizer() -> jieba.Tokenizer:
+    """jieba with the domain dictionary, built once per process and silent."""
+    with warnings.catch_warnings():
+        # jieba 0.42 imports pkg_resources (deprecated in recent setuptools) and has invalid escapes.
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", category=SyntaxWarning)
+        import jieba
+    jieba.setLogLevel(logging.WARNING)  # it logs "Building prefix dict…" to stderr otherwise
+    tk = jieba.Tokenizer()
+    for line in _data_lines("xxgk_dict.txt"):
+        word, freq, tag = line.split()
+        tk.add_word(word, int(freq), tag)
+    return tk
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    return frozenset(_data_lines("stopwords.txt"))
+
+
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def terms(text: str) -> Counter[str]:
+    """Word counts of a text: Chinese jieba words of two or more characters, stop words left out."""
+    stop = stop_words()
+    return Counter(w for w in tokenizer().cut(text) if len(w.strip()) >= 2 and w not in stop and _CHINESE.search(w))
+
+
+def tf_idf(counts: Counter[str], df: Counter[str], documents: int, top: int = 10) -> list[tuple[str, float]]:
+    """The top words of one document: term frequency × smoothed inverse document frequency."""
+    total = sum(counts.values())
+    if not total:
+        return []
+    scored = ((w, c / total * (math.log((1 + documents) / (1 + df[w])) + 1)) for w, c in counts.items())
+    return sorted(scored, key=lambda x: (-x[1], x[0]))[:top]

@@ -1,0 +1,485 @@
+"""audit.html: one self-contained page for a supervisor — no network, no scripts, inline CSS.
+
+A summary per bureau (findings by severity, a badge per failing area), the coverage of bureaus ×
+years, then every report with its findings and its tables drawn like the official template, the
+failing cells highlighted (class ``flag-<severity>``, attribute ``data-cell="table3.new_requests.total"``)
+and numbered notes beside the table. Every text that comes from a report is escaped.
+
+Reports stream in through :meth:`AuditPage.add_report` into a temporary file; :meth:`AuditPage.finish`
+writes the summary, which needs the whole batch, and then copies the reports after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Iterable
+from html import escape
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from normalize.audit.body import Body
+from normalize.audit.codes import AREAS, CODES, code_info
+from normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, Overview
+from normalize.schema import Cell, Finding, Report
+from parsers.vocabulary import (
+    COLUMN_LABELS,
+    DENIED,
+    DENIED_ROWS,
+    LABELS,
+    NOT_PROCESSED,
+    NOT_PROCESSED_ROWS,
+    OTHER,
+    OTHER_ROWS,
+    T2_DEFAULT_COLUMNS,
+    T3_COLUMNS,
+    T4_COLUMNS,
+    T4_ROWS,
+    TABLE_NAMES,
+    UNABLE,
+    UNABLE_ROWS,
+)
+
+STYLE = """
+body{font-family:"Noto Sans CJK SC","Noto Serif CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
+ margin:1.5em;color:#1d2329;line-height:1.5;font-size:14px}
+h1{font-size:1.5em;margin:0 0 .3em} h2{font-size:1.25em;border-bottom:2px solid #c0392b;padding-bottom:.2em;margin-top:2em}
+h3{font-size:1.1em;margin:.2em 0} .muted{color:#6b7580;font-size:.9em}
+table{border-collapse:collapse;margin:.4em 0} th,td{border:1px solid #9aa5b1;padding:2px 6px;vertical-align:middle}
+th{background:#eef2f5;font-weight:600} td.num{text-align:right;min-width:2.5em;font-variant-numeric:tabular-nums}
+table.summary td,table.summary th,table.findings td,table.findings th{text-align:left}
+.badge{display:inline-block;border-radius:3px;padding:0 5px;margin:1px 2px;font-size:.85em;white-space:nowrap;border:1px solid}
+.sev-error{background:#fdecea;border-color:#c0392b;color:#922b21} .sev-warning{background:#fff5e0;border-color:#d68910;color:#7e5109}
+.sev-info{background:#eaf2fb;border-color:#5d8aa8;color:#2e4a62} .ok{color:#1e8449}
+td.flag-error{background:#f5b7b1;outline:2px solid #c0392b;outline-offset:-2px}
+td.flag-warning{background:#fad7a0;outline:2px solid #d68910;outline-offset:-2px}
+td.flag-info{background:#d6eaf8}
+td.blank{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f0f0f0 4px,#f0f0f0 8px)}
+sup.mark{color:#922b21;font-weight:700;margin-left:2px}
+.tablewrap{display:flex;gap:1.2em;align-items:flex-start;flex-wrap:wrap;margin:.6em 0 1em}
+ol.notes{margin:.4em 0;padding-left:1.6em;max-width:42em} ol.notes li{margin-bottom:.3em}
+section.report{border:1px solid #d5dbe1;border-radius:4px;padding:.6em 1em;margin:1em 0}
+section.report > details > summary{cursor:pointer}
+td.missing{background:#fdecea;color:#922b21;text-align:center} td.present{background:#e9f7ef;text-align:center}
+caption{text-align:left;font-weight:600;padding:.2em 0}
+"""
+
+_T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+_T3_RESULTS = "三、本年度办理结果"
+_T2_BLOCKS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "2021": (
+        ("第二十条第（一）项", ("regulations", "normative_docs")),
+        ("第二十条第（五）项", ("licensing",)),
+        ("第二十条第（六）项", ("penalty", "coercion")),
+        ("第二十条第（八）项", ("admin_fees",)),
+    ),
+    "2019": (
+        ("第二十条第（一）项", ("regulations", "normative_docs")),
+        ("第二十条第（五）项", ("licensing", "other_admin_services")),
+        ("第二十条第（六）项", ("penalty", "coercion")),
+        ("第二十条第（八）项", ("admin_fees",)),
+        ("第二十条第（九）项", ("central_procurement",)),
+    ),
+}
+_T2_LABEL_2019 = {"normative_docs": "规范性文件"}
+# The 2021 template heads 第二十条第（五）（六）项 with 本年处理决定数量, the 2019 one with 处理决定数量.
+_T2_HEADER_2021 = {"decisions": "本年处理决定数量"}
+
+
+def e(value: object) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _badge(text: str, severity: str, title: str = "") -> str:
+    tip = f' title="{e(title)}"' if title else ""
+    return f'<span class="badge sev-{e(severity)}"{tip}>{e(text)}</span>'
+
+
+def _defect_badge(code: str, severity: str) -> str:
+    info = code_info(code)
+    label = f"{info.defect} {info.area}" if info.defect else info.area
+    return _badge(label, severity, info.title)
+
+
+# --- which cells a finding points at ----------------------------------------------------------
+
+
+def highlighted_cells(finding: Finding, cells: dict[str, Cell]) -> list[str]:
+    """The data-cell keys a finding concerns: an identity's terms, a row, or one cell."""
+    given = finding.evidence.get("highlight")
+    if isinstance(given, list):
+        return [str(key) for key in given if key in cells]
+    table, row, col = finding.table, finding.row_key, finding.col_key
+    if not table:
+        return []
+    if finding.code == "T3-BAL" and col:
+        keys = [f"{table}.{r}.{col}" for r in ("new_requests", "carried_over", "total_processed", "carried_forward")]
+    elif finding.code in ("T3-COLSUM", "T4-SUM", "D10") and row:
+        keys = [key for key in cells if key.startswith(f"{table}.{row}.")]
+        if finding.code == "D10":
+            keys = [key for key in keys if cells[key].kind != "number"]
+    elif row and col:
+        keys = [f"{table}.{row}.{col}"]
+    elif row:
+        keys = [key for key in cells if key.startswith(f"{table}.{row}.")]
+    else:
+        keys = []
+    return [key for key in keys if key in cells]
+
+
+class _Marks:
+    """Numbered notes of one report's table findings and the cells they mark."""
+
+    def __init__(self, findings: list[Finding], cells: dict[str, Cell]) -> None:
+        self.notes: dict[str, list[tuple[int, Finding]]] = {}
+        self.by_cell: dict[str, list[tuple[int, Finding]]] = {}
+        self.by_label: dict[tuple[str, str], list[tuple[int, Finding]]] = {}
+        number = 0
+        for finding in findings:
+            if not finding.table:
+                continue
+            number += 1
+            self.notes.setdefault(finding.table, []).append((number, finding))
+            for key in highlighted_cells(finding, cells):
+                self.by_cell.setdefault(key, []).append((number, finding))
+            if finding.code == "D11" and finding.row_key:
+                self.by_label.setdefault((finding.table, finding.row_key), []).append((number, finding))
+
+    def cell(self, key: str, cell: Cell | None, colspan: int = 1) -> str:
+        marks = self.by_cell.get(key, [])
+        classes = ["num"]
+        if cell is None or cell.kind != "number":
+            classes.append("blank")
+        if marks:
+            classes.append(f"flag-{_worst(f for _, f in marks)}")
+        span = _colspan(colspan)
+        tip = f' title="{e("；".join(f.message for _, f in marks))}"' if marks else ""
+        text = e(cell.raw) if cell is not None else ""
+        sups = "".join(f'<sup class="mark">{n}</sup>' for n, _ in marks)
+        return f'<td class="{" ".join(classes)}" data-cell="{e(key)}"{span}{tip}>{text}{sups}</td>'
+
+    def label(self, table: str, row: str, text: str, attrs: str = "") -> str:
+        marks = self.by_label.get((table, row), [])
+        cls = ' class="flag-info"' if marks else ""
+        sups = "".join(f'<sup class="mark">{n}</sup>' for n, _ in marks)
+        return f"<td{cls}{attrs}>{e(text)}{sups}</td>"
+
+
+def _colspan(n: int) -> str:
+    return f' colspan="{n}"' if n > 1 else ""
+
+
+def _worst(findings: Iterable[Finding]) -> str:
+    severities = {f.severity for f in findings}
+    return next(s for s in SEVERITIES if s in severities)
+
+
+# --- the three tables ---------------------------------------------------------------------------
+
+
+def _printed_label(table: str, row: str, cells: dict[str, Cell]) -> str:
+    return next((c.label for k, c in cells.items() if k.startswith(f"{table}.{row}.") and c.label), row)
+
+
+def _table2(cells: dict[str, Cell], marks: _Marks, template: str) -> str:
+    if template not in _T2_BLOCKS:
+        template = "2019" if any(k.split(".")[2] in ("new_made", "prev_items") for k in cells if k.startswith("table2.")) else "2021"
+    rows = ['<table class="t2" data-table="table2"><caption>表二 主动公开政府信息情况</caption>']
+    shown: set[str] = set()
+    for heading, block in _T2_BLOCKS[template]:
+        columns = T2_DEFAULT_COLUMNS[template][block[0]]
+        rows.append(f'<tr><th colspan="4">{e(heading)}</th></tr>')
+        span = 4 - len(columns)  # the last column fills the 4-column width, as printed
+        head = "".join(
+            f"<th{_colspan(span + 1 if i == len(columns) - 1 else 1)}>{e(_t2_header(template, c))}</th>"
+            for i, c in enumerate(columns)
+        )
+        rows.append(f"<tr><th>信息内容</th>{head}</tr>")
+        for row in block:
+            shown.add(row)
+            label = _T2_LABEL_2019.get(row, LABELS["table2"][row]) if template == "2019" else LABELS["table2"][row]
+            tds = "".join(
+                marks.cell(f"table2.{row}.{c}", cells.get(f"table2.{row}.{c}"), span + 1 if i == len(columns) - 1 else 1)
+                for i, c in enumerate(T2_DEFAULT_COLUMNS[template][row])
+            )
+            rows.append(f"<tr>{marks.label('table2', row, label)}{tds}</tr>")
+    extra = sorted({k.split(".")[1] for k in cells if k.startswith("table2.")} - shown)
+    if extra:
+        rows.append('<tr><th colspan="4">表外或非标准行</th></tr>')
+        for row in extra:
+            row_cells = [(k, c) for k, c in cells.items() if k.startswith(f"table2.{row}.")]
+            tds = "".join(marks.cell(k, c) for k, c in row_cells[:3])
+            rows.append(f"<tr>{marks.label('table2', row, _printed_label('table2', row, cells))}{tds}</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _t2_header(template: str, col: str) -> str:
+    return (_T2_HEADER_2021.get(col) if template == "2021" else None) or COLUMN_LABELS["table2"][col]
+
+
+def _t3_layout(cells: dict[str, Cell]) -> list[tuple[str, str, str, int]]:
+    """表三 rows as (row key, merged group cells before the label, label, label colspan), with the
+    template's merged label cells: 三、本年度办理结果 and the groups span their rows."""
+    rows_present = {k.split(".")[1] for k in cells if k.startswith("table3.")}
+    single_other = "other_handling" in rows_present and not rows_present & set(OTHER_ROWS)
+    groups: list[tuple[str | None, tuple[str, ...]]] = [
+        (None, ("granted", "partially_granted")),
+        (DENIED, DENIED_ROWS),
+        (UNABLE, UNABLE_ROWS),
+        (NOT_PROCESSED, NOT_PROCESSED_ROWS),
+        (None, ("other_handling",)) if single_other else (OTHER, OTHER_ROWS),
+        (None, ("total_processed",)),
+    ]
+    result_rows = sum(len(rows) for _, rows in groups)
+    layout = [("new_requests", "", LABELS["table3"]["new_requests"], 3), ("carried_over", "", LABELS["table3"]["carried_over"], 3)]
+    first = True
+    for group, rows in groups:
+        for i, row in enumerate(rows):
+            merged = ""
+            if first:
+                merged += f'<td rowspan="{result_rows}">{e(_T3_RESULTS)}</td>'
+                first = False
+            if group is not None and i == 0:
+                merged += f'<td rowspan="{len(rows)}">{e(group)}</td>'
+            layout.append((row, merged, LABELS["table3"][row], 2 if group is None else 1))
+    layout.append(("carried_forward", "", LABELS["table3"]["carried_forward"], 3))
+    standard = {row for row, *_ in layout} | {"other_handling", *OTHER_ROWS}
+    for row in sorted(rows_present - standard):
+        layout.append((row, "", _printed_label("table3", row, cells), 3))
+    return layout
+
+
+def _table3(cells: dict[str, Cell], marks: _Marks) -> str:
+    cols = [key for key, _ in T3_COLUMNS]
+    names = dict(T3_COLUMNS)
+    rows = [
+        '<table class="t3" data-table="table3"><caption>表三 收到和处理政府信息公开申请情况</caption>',
+        f'<tr><th colspan="3" rowspan="3">{e(_T3_CORNER)}</th><th colspan="7">申请人情况</th></tr>',
+        f'<tr><th rowspan="2">{e(names["natural_person"])}</th><th colspan="5">法人或其他组织</th>'
+        f'<th rowspan="2">{e(names["total"])}</th></tr>',
+        "<tr>" + "".join(f"<th>{e(names[c])}</th>" for c in cols[1:6]) + "</tr>",
+    ]
+    for row, merged, label, span in _t3_layout(cells):
+        values = "".join(marks.cell(f"table3.{row}.{c}", cells.get(f"table3.{row}.{c}")) for c in cols)
+        rows.append(f'<tr data-row="{e(row)}">{merged}{marks.label("table3", row, label, _colspan(span))}{values}</tr>')
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _table4(cells: dict[str, Cell], marks: _Marks) -> str:
+    cols = [key for key, _ in T4_COLUMNS]
+    names = dict(T4_COLUMNS)
+    rows = [
+        '<table class="t4" data-table="table4"><caption>表四 政府信息公开行政复议、行政诉讼情况</caption>',
+        '<tr><th colspan="5">行政复议</th><th colspan="10">行政诉讼</th></tr>',
+        "<tr>" + "".join(f'<th rowspan="2">{e(names[c])}</th>' for c in cols)
+        + '<th colspan="5">未经复议直接起诉</th><th colspan="5">复议后起诉</th></tr>',
+        "<tr>" + "".join(f"<th>{e(names[c])}</th>" for c in cols) * 2 + "</tr>",
+        "<tr>" + "".join(marks.cell(f"table4.{r}.{c}", cells.get(f"table4.{r}.{c}")) for r, _ in T4_ROWS for c in cols) + "</tr>",
+        "</table>",
+    ]
+    return "".join(rows)
+
+
+def _other_table(table: str, cells: dict[str, Cell], marks: _Marks) -> str:
+    """Tables outside the 2019/2021 template (pre-2019 统计表): label and value."""
+    rows = [f'<table data-table="{e(table)}"><caption>{e(TABLE_NAMES.get(table, "统计表"))}</caption>']
+    for key, cell in cells.items():
+        if key.startswith(f"{table}."):
+            rows.append(f"<tr><td>{e(cell.label or key.split('.')[1])}</td>{marks.cell(key, cell)}</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _notes(marks: _Marks, table: str) -> str:
+    notes = marks.notes.get(table, [])
+    if not notes:
+        return ""
+    items = "".join(
+        f'<li value="{n}" class="note" data-code="{e(f.code)}">{_badge(f.code, f.severity)} {e(f.message)}</li>' for n, f in notes
+    )
+    return f'<ol class="notes">{items}</ol>'
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+class AuditPage:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._body: IO[str] | None = None
+
+    def __enter__(self) -> AuditPage:
+        self._body = tempfile.TemporaryFile("w+", encoding="utf-8")
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._body is not None:
+            self._body.close()
+
+    def add_report(self, index: int, report: Report, body: Body, findings: list[Finding]) -> None:
+        assert self._body is not None, "use AuditPage as a context manager"
+        self._body.write(render_report(index, report, body, findings))
+
+    def finish(self, overview: Overview, title: str = "政府信息公开工作年度报告 合规审查") -> None:
+        assert self._body is not None, "use AuditPage as a context manager"
+        self._body.seek(0)
+        with open(self.path, "w", encoding="utf-8", newline="\n") as page:
+            page.write(
+                '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f"<title>{e(title)}</title><style>{STYLE}</style></head><body>"
+            )
+            page.write(_header(overview, title))
+            page.write(_bureau_summary(overview))
+            page.write(_coverage(overview))
+            page.write(_unread(overview))
+            page.write(_legend())
+            page.write('<h2 id="reports">逐份报告</h2>')
+            shutil.copyfileobj(self._body, page)
+            page.write("</body></html>\n")
+
+
+def _header(overview: Overview, title: str) -> str:
+    total = overview.severities
+    counts = " ".join(_badge(f"{SEVERITY_NAMES[s]} {total.get(s, 0)}", s) for s in SEVERITIES)
+    bureaus = sum(1 for b in overview.bureaus() if b.key)
+    return (
+        f"<h1>{e(title)}</h1>"
+        f'<p class="muted">{overview.report_count}份报告，{bureaus}个机关，{len(overview.unread)}个文件未能审查 · 生成于{dt.date.today().isoformat()} · '
+        f"xxgk audit</p><p>{counts}</p>"
+    )
+
+
+def _bureau_summary(overview: Overview) -> str:
+    rows = [
+        '<h2 id="summary">各机关概况</h2><table class="summary"><tr><th>机关</th><th>机关键</th><th>年度</th>'
+        "<th>报告</th><th>错误</th><th>警告</th><th>提示</th><th>存在问题的方面</th></tr>"
+    ]
+    for bureau in overview.bureaus():
+        links = " ".join(
+            f'<a href="#r{r.index}">{e(r.year or "?")}</a>' for r in sorted(bureau.reports, key=lambda r: (r.year or 0, r.index))
+        )
+        badges = " ".join(_badge(f"{area} {'·'.join(defects)}", worst, "、".join(defects)) for area, defects, worst in bureau.areas())
+        rows.append(
+            f'<tr data-bureau="{e(bureau.key)}"><td>{e(bureau.name)}</td><td>{e(bureau.key)}</td><td>{links}</td>'
+            f"<td>{len(bureau.reports)}</td><td>{bureau.severities.get('error', 0)}</td>"
+            f"<td>{bureau.severities.get('warning', 0)}</td><td>{bureau.severities.get('info', 0)}</td>"
+            f'<td>{badges or "<span class=ok>未发现问题</span>"}</td></tr>'
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _coverage(overview: Overview) -> str:
+    years = overview.year_span()
+    known = [b for b in overview.bureaus() if b.key]
+    if not years or not known:
+        return '<h2 id="coverage">年度覆盖</h2><p class="muted">没有可识别机关和年度的报告。</p>'
+    rows = [
+        '<h2 id="coverage">年度覆盖</h2><p class="muted">✓ 批次中有该年度报告；缺 = 该机关首末年度之间缺少的年度。</p>'
+        '<table class="coverage"><tr><th>机关</th>' + "".join(f"<th>{y}</th>" for y in years) + "</tr>"
+    ]
+    gaps: list[str] = []
+    for bureau in sorted(known, key=lambda b: b.name):
+        by_year = {r.year: r for r in bureau.reports if r.year is not None}
+        missing = set(bureau.missing_years)
+        tds = []
+        for year in years:
+            if year in by_year:
+                tds.append(f'<td class="present" data-year="{year}"><a href="#r{by_year[year].index}">✓</a></td>')
+            elif year in missing:
+                tds.append(f'<td class="missing" data-year="{year}">缺</td>')
+            else:
+                tds.append(f'<td data-year="{year}"></td>')
+        rows.append(f'<tr data-bureau="{e(bureau.key)}"><td>{e(bureau.name)}</td>{"".join(tds)}</tr>')
+        if missing:
+            gaps.append(f"<li>{e(bureau.name)}：缺少{'、'.join(f'{y}年' for y in sorted(missing))}报告</li>")
+    rows.append("</table>")
+    if gaps:
+        rows.append(f'<ul class="gaps">{"".join(gaps)}</ul>')
+    return "".join(rows)
+
+
+def _unread(overview: Overview) -> str:
+    if not overview.unread:
+        return ""
+    items = "".join(
+        f'<li data-status="{e(r.status)}">{e(r.source)}：{e("读取失败" if r.status == "failed" else "不是年度报告")}'
+        f"{'（' + e(r.error) + '）' if r.error else ''}</li>"
+        for r in overview.unread
+    )
+    return f'<h2 id="unread">未能审查的文件（{len(overview.unread)}）</h2><ul class="unread">{items}</ul>'
+
+
+def _legend() -> str:
+    by_area: dict[str, list[str]] = {area: [] for area in AREAS}
+    for code, info in CODES.items():
+        by_area[info.area].append(f"{info.defect} {code}：{info.title}" if info.defect != code else f"{code}：{info.title}")
+    items = "".join(f"<li><b>{e(area)}</b>：{e('；'.join(codes))}</li>" for area, codes in by_area.items() if codes)
+    return (
+        '<h2 id="legend">问题类别说明</h2><ul class="legend">'
+        f"{items}<li><b>读取</b>：P-开头的代码为文件或解析的读取问题，不是报告本身的问题</li></ul>"
+        '<p class="muted">表格勾稽代码（T3-BAL 等）与解析结果一致，徽标中另注缺陷编号（D2–D5）。</p>'
+    )
+
+
+def _location(finding: Finding) -> str:
+    if not finding.table:
+        return ""
+    parts = [TABLE_NAMES.get(finding.table, finding.table)]
+    if finding.row_key:
+        parts.append(LABELS.get(finding.table, {}).get(finding.row_key, finding.row_key))
+    if finding.col_key:
+        parts.append(COLUMN_LABELS.get(finding.table, {}).get(finding.col_key, finding.col_key))
+    return " ".join(parts)
+
+
+def render_report(index: int, report: Report, body: Body, findings: list[Finding]) -> str:
+    cells = {f"{c.table}.{c.row_key}.{c.col_key}": c for c in report.cells if c.position == "exact" and c.col_key}
+    unplaced = [c for c in report.cells if c.position != "exact" or not c.col_key]
+    marks = _Marks(findings, cells)
+    serious = any(f.severity in ("error", "warning") for f in findings)
+    counts = " ".join(
+        _badge(f"{SEVERITY_NAMES[s]} {n}", s) for s in SEVERITIES if (n := sum(1 for f in findings if f.severity == s))
+    )
+    head = (
+        f'<section class="report" id="r{index}" data-report-id="{e(report.report_id)}" data-bureau="{e(body.key)}">'
+        f"<details{' open' if serious else ''}><summary><h3 style=\"display:inline\">{e(body.name or '（机关名称未识别）')} "
+        f"{e(report.year or '')}年</h3> {counts or '<span class=ok>未发现问题</span>'}</summary>"
+        f'<p class="muted">{e(report.source)} · 状态 {e(report.status)} · 格式 {e(report.template)} · '
+        f"机关键 {e(body.key or '—')} · report_id {e(report.report_id)}</p>"
+    )
+    parts = [head]
+    if report.error is not None:
+        parts.append(f"<p>{_badge(report.error.code, 'error')} {e(report.error.message)}</p>")
+    if findings:
+        rows = "".join(
+            f'<tr class="finding" data-code="{e(f.code)}"><td>{_badge(SEVERITY_NAMES[f.severity], f.severity)}</td>'
+            f"<td>{e(f.code)}</td><td>{_defect_badge(f.code, f.severity)}</td><td>{e(_location(f))}</td>"
+            f"<td>{e(f.message)}</td></tr>"
+            for f in findings
+        )
+        parts.append(
+            '<table class="findings"><tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>说明</th></tr>'
+            f"{rows}</table>"
+        )
+    tables = {k.split(".")[0] for k in cells}
+    if "table2" in tables:
+        parts.append(f'<div class="tablewrap">{_table2(cells, marks, report.template)}{_notes(marks, "table2")}</div>')
+    if "table3" in tables:
+        parts.append(f'<div class="tablewrap">{_table3(cells, marks)}{_notes(marks, "table3")}</div>')
+    if "table4" in tables:
+        parts.append(f'<div class="tablewrap">{_table4(cells, marks)}{_notes(marks, "table4")}</div>')
+    for table in sorted(tables - {"table2", "table3", "table4"}):
+        parts.append(f'<div class="tablewrap">{_other_table(table, cells, marks)}{_notes(marks, table)}</div>')
+    if unplaced:
+        listed = "、".join(f"{TABLE_NAMES.get(c.table, c.table)} {c.label or c.row_key}“{c.raw}”" for c in unplaced)
+        parts.append(f'<p class="muted">位置不明的数字（未放入表格）：{e(listed)}</p>')
+    if not tables and report.status not in ("failed", "skipped"):
+        parts.append('<p class="muted">未发现统计表格。</p>')
+    parts.append("</details></section>")
+    return "".join(parts)

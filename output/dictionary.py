@@ -1,0 +1,347 @@
+"""The data dictionary: every column of every export, its type, unit, official label and templates.
+
+One source of truth: the wide writers take their columns from here, ``dictionary.csv`` and the README's
+table are generated from here, and tests/test_dictionary.py fails when an export writes a column this
+module does not describe. Regenerate the README block with ``python -m output.dictionary README.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from output.csvfiles import CELL_COLUMNS, FINDING_COLUMNS, REPORT_COLUMNS, SECTION_COLUMNS
+from parsers.vocabulary import (
+    COLUMN_LABELS,
+    T2_DEFAULT_COLUMNS,
+    T2_ROWS,
+    T3_COLUMNS,
+    T3_ROWS,
+    T4_COLUMNS,
+    T4_ROWS,
+    TABLE_NAMES,
+)
+
+ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    file: str
+    name: str  # "<year>" stands for one column per report year (coverage.csv)
+    type: str  # text · integer · decimal · date · boolean · number
+    label: str  # the official Chinese label (or a Chinese name for an identifier)
+    description: str
+    unit: str = ""
+    templates: str = ALL  # the templates whose reports can fill it: "2021", "2019 2021", … or all
+
+    def matches(self, column: str) -> bool:
+        return column == self.name or (self.name == "<year>" and re.fullmatch(r"\d{4}", column) is not None)
+
+
+# --- contract files (output-contract.md) -----------------------------------------------------------
+
+_ID = {
+    "report_id": ("text", "报告ID", "first 16 hex digits of the file's SHA-256 (path-… for unread files); always text"),
+    "source": ("text", "文件", "the input path as given"),
+}
+_CONTRACT: dict[str, dict[str, tuple[str, str, str]]] = {
+    "reports.csv": {
+        "status": ("text", "状态", "ok · partial · failed · skipped"),
+        "template": ("text", "模板", "2021 · 2019 · pre2019 · unknown"),
+        "bureau": ("text", "机关名称", "the body's name as printed (title or signature)"),
+        "year": ("integer", "报告年度", "the year the report covers"),
+        "error": ("text", "错误", "why a failed or skipped file could not be read"),
+        "error_code": ("text", "错误代码", "machine-readable reason for failed/skipped"),
+        "format": ("text", "格式", "text · html · docx · pdf"),
+        "encoding": ("text", "编码", "the text encoding used to read the file"),
+        "title": ("text", "标题", "the report's title as printed"),
+        "missing": ("text", "缺失", "sections, tables and rows the template calls for and the report lacks; '; '-separated"),
+        "cells": ("integer", "单元格数", "table cells found"),
+        "errors": ("integer", "错误数", "findings of severity error"),
+        "warnings": ("integer", "警告数", "findings of severity warning"),
+        "parser_version": ("text", "解析器版本", "xxgk version that wrote the row"),
+        "schema_version": ("text", "模式版本", "version of the report schema"),
+    },
+    "cells.csv": {
+        "table": ("text", "表", "table2 · table3 · table4 · pre2019"),
+        "row_key": ("text", "行", "canonical row key (report-format.md); x_… for non-standard rows"),
+        "col_key": ("text", "列", "canonical column key; empty when the column cannot be told"),
+        "value": ("number", "数值", "the number as published; empty for blank, dash, word and text cells (never 0)"),
+        "raw": ("text", "原文", "the cell text exactly as found"),
+        "kind": ("text", "类型", "number · blank · dash · word · text"),
+        "label": ("text", "行标签原文", "the row label as printed"),
+        "position": ("text", "位置", "exact · unknown (numbers whose column cannot be told)"),
+        "match_score": ("number", "标签相似度", "how well the printed label matched the official one (0–1)"),
+        "page": ("integer", "页", "PDF page (1-based)"),
+        "line": ("integer", "行号", "text line (1-based)"),
+        "bbox": ("text", "位置框", "PDF bounding box: x0 top x1 bottom in points"),
+        "grid_table": ("integer", "表格序号", "index of the grid in the document (0-based)"),
+        "grid_row": ("integer", "表格行", "grid row after merges are expanded"),
+        "grid_col": ("integer", "表格列", "grid column after merges are expanded"),
+    },
+    "findings.csv": {
+        "code": ("text", "代码", "finding code (README: checks and finding codes)"),
+        "severity": ("text", "级别", "error · warning · info"),
+        "table": ("text", "表", "the table the finding is about, if any"),
+        "row_key": ("text", "行", "the row, if any"),
+        "col_key": ("text", "列", "the column, if any"),
+        "message": ("text", "说明", "what is wrong, in Chinese with the official labels"),
+        "page": ("integer", "页", "PDF page"),
+        "line": ("integer", "行号", "text line"),
+    },
+    "sections.csv": {
+        "section": ("text", "部分", "overview · active_disclosure · requests · review_litigation · problems · other · preamble …"),
+        "title": ("text", "标题", "the heading as printed"),
+        "text": ("text", "正文", "the section's text"),
+        "line": ("integer", "起始行", "first text line"),
+        "line_end": ("integer", "结束行", "last text line"),
+        "page": ("integer", "页", "PDF page"),
+    },
+}
+_CONTRACT_COLUMNS = {
+    "reports.csv": REPORT_COLUMNS, "cells.csv": CELL_COLUMNS,
+    "findings.csv": FINDING_COLUMNS, "sections.csv": SECTION_COLUMNS,
+}
+
+
+def _contract() -> list[Column]:
+    columns = []
+    for file, names in _CONTRACT_COLUMNS.items():
+        described = _ID | _CONTRACT[file]
+        for name in names:
+            if name in described:
+                kind, label, text = described[name]
+                columns.append(Column(file, name, kind, label, text))
+    return columns
+
+
+# --- wide exports (output/wide.py) -----------------------------------------------------------------
+
+META_COLUMNS: tuple[Column, ...] = tuple(
+    Column("reports_wide.csv", name, kind, label, text)
+    for name, kind, label, text in (
+        ("report_id", *_ID["report_id"]),
+        ("source", *_ID["source"]),
+        ("status", "text", "状态", "ok · partial · failed · skipped"),
+        ("error_code", "text", "错误代码", "machine-readable reason for failed/skipped"),
+        ("error", "text", "错误", "why a failed or skipped file could not be read"),
+        ("format", "text", "格式", "text · html · docx · pdf"),
+        ("template", "text", "模板", "2021 · 2019 · pre2019 · unknown"),
+        ("template_confidence", "number", "模板置信度", "0–1"),
+        ("template_evidence", "text", "模板依据", "what the template was detected from"),
+        ("year", "integer", "报告年度", "the year the report covers"),
+        ("year_confidence", "number", "年度置信度", "0–1"),
+        ("year_evidence", "text", "年度依据", "title, 统计期限, text or file name"),
+        ("bureau", "text", "机关名称", "the body's name as printed (title or signature)"),
+        ("bureau_confidence", "number", "机关名称置信度", "0–1"),
+        ("bureau_evidence", "text", "机关名称依据", "where the name was read"),
+        ("bureau_key", "text", "机关键", "the name without years, report words, punctuation and spaces, in Simplified characters: groups a body's reports across years"),
+        ("level", "text", "层级", "national · province · city · county · township: the tier of the body"),
+        ("is_government", "boolean", "是否人民政府", "true for 人民政府, 街道办事处, 乡/镇; false for a department (局/委/办/厅/中心…)"),
+        ("level_confidence", "number", "层级置信度", "0–1"),
+        ("level_evidence", "text", "层级依据", "the place words and the body word the tier and kind were read from"),
+        ("province", "text", "省", "province-level division of the body"),
+        ("city", "text", "市", "prefecture-level city; empty for 直辖市 districts and province-administered counties"),
+        ("county", "text", "县", "county-level division"),
+        ("region_code", "text", "区划代码", "six-digit GB/T 2260 code of the deepest division known; text, keep leading digits"),
+        ("region_confidence", "number", "区划置信度", "0–1"),
+        ("region_evidence", "text", "区划依据", "how the region was resolved, or why not (unknown or shared names)"),
+        ("published", "date", "发布日期", "publication date (YYYY-MM-DD)"),
+        ("published_year", "integer", "发布年份", "year of the publication date, to compare with the report year"),
+        ("published_confidence", "number", "发布日期置信度", "0.9 发布时间 in the text · 0.85 page metadata · 0.8 signature date · 0.5 file creation date"),
+        ("published_evidence", "text", "发布日期依据", "where the date was read"),
+        ("title", "text", "标题", "the report's title as printed"),
+        ("missing", "text", "缺失", "what the template calls for and the report lacks; '; '-separated"),
+        ("cells", "integer", "单元格数", "table cells found"),
+        ("cells_unplaced", "integer", "未定位单元格数", "numbers kept with position unknown (not in the wide tables)"),
+        ("findings_error", "integer", "错误数", "findings of severity error"),
+        ("findings_warning", "integer", "警告数", "findings of severity warning"),
+        ("findings_info", "integer", "提示数", "findings of severity info"),
+        ("sections", "integer", "部分数", "narrative sections found"),
+        ("parser_version", "text", "解析器版本", "xxgk version that wrote the row"),
+    )
+)
+_TABLE_IDS = ("report_id", "source", "bureau", "bureau_key", "region_code", "year", "template")
+
+
+def _t3_templates(row: str) -> str:
+    if row == "other_handling":
+        return "2019"  # and 2021 reports that print （六） as one row
+    return "2021" if row.startswith("other_") else "2019 2021"
+
+
+def _t3_label(row: str) -> str:
+    definition = next(r for r in T3_ROWS if r.key == row)
+    return f"{definition.group} {definition.label}" if definition.group else definition.label
+
+
+_T2_UNITS = {"amount_wan_yuan": "万元", "amount": "万元", "prev_items": "项", "delta": "项", "projects": "项"}
+
+
+def _t2_cells() -> list[tuple[str, str, str]]:
+    """(row, column, templates) of 表二 in either template, rows in template order."""
+    cells: dict[tuple[str, str], list[str]] = {}
+    for template in ("2019", "2021"):
+        for row, cols in T2_DEFAULT_COLUMNS[template].items():
+            for col in cols:
+                cells.setdefault((row, col), []).append(template)
+    order = [r.key for r in T2_ROWS]
+    return [(row, col, " ".join(t)) for (row, col), t in sorted(cells.items(), key=lambda kv: order.index(kv[0][0]))]
+
+
+def _table_columns(file: str, prefix: str, cells: list[tuple[str, str, str, str, str, str]]) -> tuple[Column, ...]:
+    ids = tuple(Column(file, c.name, c.type, c.label, c.description) for c in META_COLUMNS if c.name in _TABLE_IDS)
+    ids = tuple(sorted(ids, key=lambda c: _TABLE_IDS.index(c.name)))
+    values = tuple(
+        Column(file, f"{prefix}_{row}__{col}", kind, label, f"{row}.{col}: the number as published; empty when the cell is blank, a dash, a word or missing (never 0)", unit, templates)
+        for row, col, kind, unit, label, templates in cells
+    )
+    return ids + values
+
+
+TABLE_FILES = {"table2": "table2_wide.csv", "table3": "table3_wide.csv", "table4": "table4_wide.csv"}
+TABLE_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "table3": _table_columns("table3_wide.csv", "t3", [
+        (row.key, col, "integer", "件", f"{TABLE_NAMES['table3']} {_t3_label(row.key)} · {label}", _t3_templates(row.key))
+        for row in T3_ROWS for col, label in T3_COLUMNS
+    ]),
+    "table2": _table_columns("table2_wide.csv", "t2", [
+        (row, col, "decimal" if _T2_UNITS.get(col) == "万元" else "integer", _T2_UNITS.get(col, "件"),
+         f"{TABLE_NAMES['table2']} {next(r.label for r in T2_ROWS if r.key == row)} · {COLUMN_LABELS['table2'][col]}", templates)
+        for row, col, templates in _t2_cells()
+    ]),
+    "table4": _table_columns("table4_wide.csv", "t4", [
+        (row, col, "integer", "件", f"{TABLE_NAMES['table4']} {row_label} · {col_label}", "2019 2021")
+        for row, row_label in T4_ROWS for col, col_label in T4_COLUMNS
+    ]),
+}
+
+
+def cell_column(table: str, row: str, col: str) -> str:
+    """The wide column of a long cell: table3, new_requests, natural_person → t3_new_requests__natural_person."""
+    return f"t{table[-1]}_{row}__{col}"
+
+
+# --- batch analyses ------------------------------------------------------------------------------
+
+COVERAGE_COLUMNS: tuple[Column, ...] = (
+    Column("coverage.csv", "bureau_key", "text", "机关键", "one row per body (bureau_key); empty for reports whose body is unknown"),
+    Column("coverage.csv", "bureau", "text", "机关名称", "the name printed in the body's latest report"),
+    Column("coverage.csv", "level", "text", "层级", "tier of the body"),
+    Column("coverage.csv", "region_code", "text", "区划代码", "six-digit division code"),
+    Column("coverage.csv", "reports", "integer", "报告数", "reports of this body in the batch (failed ones included)"),
+    Column("coverage.csv", "<year>", "text", "年度", "one column per year from the earliest to the latest in the batch: present (a report was read) · failed (only unreadable files) · missing"),
+    Column("coverage.csv", "year_unknown", "integer", "年度不明", "reports of this body whose year is unknown"),
+)
+PROBLEM_COLUMNS: tuple[Column, ...] = (
+    Column("problems.csv", "report_id", *_ID["report_id"]),
+    Column("problems.csv", "source", *_ID["source"]),
+    Column("problems.csv", "section", "text", "部分", "where the problems were read: problems (五), or the section a stray 存在的主要问题 heading sat in"),
+    Column("problems.csv", "n", "integer", "序号", "position of the sentence among the section's problem sentences (1-based)"),
+    Column("problems.csv", "sentence", "text", "问题语句", "one stated problem: a sentence, or one item of an enumeration (一是…；二是…)"),
+    Column("problems.csv", "category", "text", "类别", "机制建设 · 公开内容 · 解读回应 · 平台建设 · 队伍培训 · 依申请办理 · 其他 (README: narrative analysis)"),
+    Column("problems.csv", "keywords", "text", "关键词", "the rule words that decided the category, '、'-separated"),
+)
+KEYWORD_COLUMNS: tuple[Column, ...] = (
+    Column("keywords.csv", "report_id", *_ID["report_id"]),
+    Column("keywords.csv", "source", *_ID["source"]),
+    Column("keywords.csv", "section", "text", "部分", "section key"),
+    Column("keywords.csv", "rank", "integer", "排名", "1 = the section's most distinctive word"),
+    Column("keywords.csv", "keyword", "text", "关键词", "a jieba word (with the xxgk domain dictionary)"),
+    Column("keywords.csv", "weight", "number", "权重", "TF-IDF: the word's share of the section's words × (ln((1 + sections in the batch) / (1 + sections containing it)) + 1)"),
+)
+DICTIONARY_COLUMNS: tuple[Column, ...] = tuple(
+    Column("dictionary.csv", name, "text", label, text)
+    for name, label, text in (
+        ("file", "文件", "the export file"),
+        ("column", "列", "column name; <year> stands for one column per year"),
+        ("type", "类型", "text · integer · decimal · number · date · boolean"),
+        ("unit", "单位", "件 · 项 · 万元 · empty"),
+        ("label", "中文标签", "the official Chinese label"),
+        ("templates", "模板", "templates whose reports can fill the column, or all"),
+        ("description", "说明", "what the column holds"),
+    )
+)
+
+FILES: dict[str, str] = {
+    "reports.csv": "input file (contract)",
+    "cells.csv": "table cell (contract)",
+    "findings.csv": "check finding (contract)",
+    "sections.csv": "narrative section (contract)",
+    "reports_wide.csv": "input file: metadata with evidence and confidence, status, finding counts",
+    "table2_wide.csv": "report in which 表二 was found: one column per row × column",
+    "table3_wide.csv": "report in which 表三 was found: one column per row × column",
+    "table4_wide.csv": "report in which 表四 was found: one column per row × column",
+    "coverage.csv": "body: which years the batch holds (present / failed / missing)",
+    "problems.csv": "problem stated in section 五, with its category",
+    "keywords.csv": "keyword of a section (TF-IDF against the batch)",
+    "dictionary.csv": "column of an export (this dictionary)",
+}
+# Files with the columns of another: the label files (header, then one row of Chinese labels) and
+# the optional Parquet copies (--parquet) and workbook sheets (--xlsx: wide.xlsx, sheet per file).
+SAME_COLUMNS: dict[str, tuple[str, str]] = {
+    **{f.replace(".csv", "_labels.csv"): (f, "the Chinese label of each column (one row under the header)")
+       for f in ("table2_wide.csv", "table3_wide.csv", "table4_wide.csv")},
+    **{f.replace(".csv", ".parquet"): (f, "as the CSV file, with --parquet; numbers as float64")
+       for f in ("reports_wide.csv", "table2_wide.csv", "table3_wide.csv", "table4_wide.csv")},
+}
+
+
+def columns() -> list[Column]:
+    """Every column of every export, file by file in FILES order."""
+    found = [*_contract(), *META_COLUMNS, *(c for table in ("table2", "table3", "table4") for c in TABLE_COLUMNS[table]),
+             *COVERAGE_COLUMNS, *PROBLEM_COLUMNS, *KEYWORD_COLUMNS, *DICTIONARY_COLUMNS]
+    order = list(FILES)
+    return sorted(found, key=lambda c: order.index(c.file))
+
+
+def describes(file: str, column: str) -> bool:
+    file = SAME_COLUMNS[file][0] if file in SAME_COLUMNS else file
+    return any(c.file == file and c.matches(column) for c in columns())
+
+
+def write_dictionary(out: Path, encoding: str) -> None:
+    """OUT/dictionary.csv."""
+    with open(out / "dictionary.csv", "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([c.name for c in DICTIONARY_COLUMNS])
+        writer.writerows(rows())
+
+
+def rows() -> list[tuple[str, ...]]:
+    """dictionary.csv's rows, in DICTIONARY_COLUMNS order."""
+    return [(c.file, c.name, c.type, c.unit, c.label, c.templates, c.description) for c in columns()]
+
+
+README_START = "<!-- dictionary: generated by `python -m output.dictionary README.md`; tests/test_dictionary.py checks it -->"
+README_END = "<!-- /dictionary -->"
+
+
+def readme_block() -> str:
+    lines = [README_START, "", "| file | one row per | columns |", "|---|---|---|"]
+    for file, what in FILES.items():
+        names = [c.name for c in columns() if c.file == file]
+        values = [n for n in names if re.match(r"t\d_", n)]
+        shown = [n for n in names if n not in values]
+        listing = ", ".join(f"`{n}`" for n in shown)
+        if values:
+            listing += f", then {len(values)} cells `{values[0]}` … `{values[-1]}`"
+        lines.append(f"| `{file}` | {what} | {listing} |")
+    for file, (like, what) in SAME_COLUMNS.items():
+        lines.append(f"| `{file}` | {what} | the columns of `{like}` |")
+    lines += ["", README_END]
+    return "\n".join(lines)
+
+
+def sync_readme(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(README_START), text.index(README_END) + len(README_END)
+    path.write_text(text[:start] + readme_block() + text[end:], encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sync_readme(Path(sys.argv[1]))

@@ -1,0 +1,49 @@
+"""The contract files written from the store, in discovery order, by one process or by several in chunks."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import shutil
+from pathlib import Path
+
+from normalize.schema import Report
+from output.csvfiles import ContractWriter
+from output.research import ResearchOptions, ResearchWriter
+from output.store import read_reports
+from output.terminal import BatchSummary
+
+
+def write_range(
+    store: Path, run_id: int, parser_version: str, start: int, stop: int, folder: Path, encoding: str,
+    research: ResearchOptions = ResearchOptions(),
+) -> BatchSummary:
+    """Write the run's inputs ``start`` ≤ index < ``stop`` into ``folder``'s contract files, one report in memory at a time."""
+    summary = BatchSummary()
+    overrides = research.overrides()
+    with ContractWriter(folder, encoding=encoding) as writer, ResearchWriter(folder, encoding) as extra:
+        for source, text in read_reports(store, run_id, parser_version, start, stop):
+            report = Report.model_validate_json(text)
+            if report.source != source:  # the same content was parsed earlier under another path
+                report = report.model_copy(update={"source": source})
+            if overrides:
+                report = overrides.apply(report)
+            writer.write(report)
+            extra.write(report)
+            summary.add(report)
+    return summary
+
+
+def concatenate(parts: list[Path], folder: Path, encoding: str) -> None:
+    """Join the chunks' files (written in plain UTF-8) in order: one header per CSV file, and the BOM
+    when ``encoding`` asks for one — the same bytes one writer would have written."""
+    for name in sorted(os.listdir(parts[0])):
+        csv = name.endswith(".csv")
+        with open(folder / name, "wb") as target:
+            if csv and encoding == "utf-8-sig":
+                target.write(codecs.BOM_UTF8)
+            for n, part in enumerate(parts):
+                with open(part / name, "rb") as chunk:
+                    if csv and n:
+                        chunk.readline()  # the header, already written by the first chunk
+                    shutil.copyfileobj(chunk, target, 1 << 20)

@@ -1,0 +1,87 @@
+"""The research exports beside the contract files: wide tables, problems, coverage, keywords, dictionary.
+
+Two parts, to fit a batch that writes its files in chunks (possibly in several processes) and then
+joins them: :class:`ResearchWriter` works per report (wide CSVs, problems.csv) and sits beside
+ContractWriter; :func:`finish` runs once on the joined folder for what needs the whole batch
+(coverage.csv, keywords.csv) or a single writer (dictionary.csv, label files, Parquet, .xlsx).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from normalize.overrides import MetaOverrides
+from normalize.schema import Report
+from output import coverage, dictionary, narrative, wide
+
+
+@dataclass(frozen=True, slots=True)
+class ResearchOptions:
+    parquet: bool = False  # wide tables also as .parquet (xxgk[parquet])
+    xlsx: bool = False  # wide tables also as wide.xlsx (xxgk[xlsx])
+    meta: str | None = None  # CSV of metadata corrections (normalize/overrides.py)
+
+    def check(self) -> None:
+        """Fail before any work when an extra is missing or the overrides file is unusable."""
+        if self.parquet:
+            wide.require("parquet")
+        if self.xlsx:
+            wide.require("xlsx")
+        self.overrides()
+
+    def overrides(self) -> MetaOverrides | None:
+        return MetaOverrides.load(self.meta) if self.meta else None
+
+    def fingerprint(self) -> bytes:
+        """What, beyond the reports, decides these files: the options, the overrides and this code."""
+        digest = hashlib.sha256(f"{self.parquet}\0{self.xlsx}\0".encode())
+        if self.meta:
+            digest.update(Path(self.meta).read_bytes())
+        for module in (coverage, dictionary, narrative, wide):
+            digest.update(Path(str(module.__file__)).read_bytes())
+        return digest.digest()
+
+
+class ResearchWriter:
+    """Per report: reports_wide.csv, table{2,3,4}_wide.csv and problems.csv."""
+
+    def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
+        self.wide = wide.WideWriter(out, encoding)
+        self.problems = narrative.ProblemsWriter(out, encoding)
+
+    def write(self, report: Report) -> None:
+        self.wide.write(report)
+        self.problems.write(report)
+
+    def close(self) -> None:
+        self.wide.close()
+        self.problems.close()
+
+    def __enter__(self) -> ResearchWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+def finish(out: Path, encoding: str, options: ResearchOptions = ResearchOptions()) -> list[str]:
+    """The batch-wide files, from the per-report ones already in ``out``. Returns warnings for the user."""
+    dictionary.write_dictionary(out, encoding)
+    wide.write_labels(out, encoding)
+    coverage.write_coverage(out, encoding)
+    narrative.write_keywords(out, encoding)
+    if options.parquet:
+        wide.write_parquet(out)
+    if options.xlsx:
+        wide.write_xlsx(out)
+    overrides = options.overrides()
+    if overrides is None:
+        return []
+    with open(out / "reports_wide.csv", encoding="utf-8-sig", newline="") as handle:
+        unused = overrides.unmatched((row["report_id"], row["source"]) for row in csv.DictReader(handle))
+    return [f"{overrides.path.name} line {line} matches no report in this batch (source or report_id misspelt?)"
+            for line in unused]

@@ -1,0 +1,304 @@
+"""OUT/xxgk.sqlite: every parsed report, kept so that a re-run parses only what is new.
+
+Tables:
+
+- ``reports``: one row per (report_id, parser_version) — status, error code, the source it was parsed
+  from and the whole Report as JSON (lossless; ``Report.model_validate_json`` loads it back).
+  ``revision`` grows whenever a row is written, so an export can tell a re-parsed report from the old one.
+- ``files``: what each input path looked like when it was last parsed (size, times, inode) and the
+  report it gave — the fast path that recognises an unchanged file without reading it.
+- ``runs``: one row per batch; a finished run records what it exported (a fingerprint of its inputs,
+  the files written and their summary), so an identical re-run can leave the files as they are.
+- ``run_inputs``: the current run's inputs in discovery order → report_id; exports are read from it.
+
+Each parsed report is committed in its own transaction (WAL journal), so a run killed at any moment
+leaves a database that opens, holds whole reports only, and lets a re-run finish the rest.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ingest.errors import XxgkError
+
+STORE_NAME = "xxgk.sqlite"
+# Failures that say more about the run's limits or the machine than about the file: tried again.
+RETRY_CODES = ("TIMEOUT", "WORKER_CRASHED", "OUT_OF_MEMORY")
+# Reused reports are linked to the run in batches: losing the last batch to a kill costs nothing.
+_LINK_BATCH = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    revision INTEGER PRIMARY KEY AUTOINCREMENT,
+    report_id TEXT NOT NULL,
+    parser_version TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error_code TEXT,
+    source TEXT NOT NULL,
+    json TEXT NOT NULL,
+    UNIQUE (report_id, parser_version)
+);
+CREATE TABLE IF NOT EXISTS files (
+    source TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    device INTEGER NOT NULL,
+    report_id TEXT NOT NULL,
+    parser_version TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    parser_version TEXT NOT NULL,
+    inputs INTEGER NOT NULL,
+    fingerprint TEXT,
+    exported TEXT,
+    summary TEXT
+);
+CREATE TABLE IF NOT EXISTS run_inputs (
+    run_id INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    report_id TEXT NOT NULL,
+    PRIMARY KEY (run_id, idx)
+);
+"""
+
+
+class StoreError(XxgkError):
+    """OUT's database cannot be opened or does not hold what the run needs."""
+
+    code = "STORE"
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a file looked like; equal states mean unchanged content, as for make or rsync."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    device: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileState | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+@dataclass(frozen=True)
+class Head:
+    report_id: str
+    parser_version: str
+    status: str
+    error_code: str | None
+
+
+_WANTED = ("report_id", "parser_version", "status", "error")
+_decode = json.JSONDecoder().raw_decode
+
+
+def report_head(text: str) -> Head:
+    """The identity and status of a Report's JSON, read without decoding its cells.
+
+    Decoding a whole report costs more than parsing one file's worth of results in the parent;
+    these fields come first in the schema, so only the few values before them are decoded.
+    """
+    found: dict[str, Any] = {}
+    try:
+        pos = 1  # after "{"; the JSON is compact (model_dump_json)
+        while len(found) < len(_WANTED):
+            key, pos = _decode(text, pos)
+            value, pos = _decode(text, pos + 1)  # after ":"
+            if key in _WANTED:
+                found[key] = value
+            pos += 1  # after "," or "}"
+    except (ValueError, IndexError):
+        found = json.loads(text)  # not compact, or fields in another order: the slow way
+    error = found.get("error")
+    return Head(found["report_id"], found["parser_version"], found["status"], error["code"] if error else None)
+
+
+@dataclass(frozen=True)
+class Export:
+    """What a finished run left in OUT: the fingerprint of its inputs, the files and their summary."""
+
+    fingerprint: str
+    files: dict[str, list[int]]  # name → [size, mtime_ns] after writing
+    summary: str
+
+
+class Store:
+    """The database of one OUT folder, held by one batch at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            # A second batch writing the same OUT would interleave its exports with ours.
+            self._lock = open(path, "ab")
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                self._lock.close()
+                raise StoreError(f"{path} is in use by another xxgk run") from exc
+            self._db = sqlite3.connect(path)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL still survives a killed process; only power loss may drop the last commits.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            # Reports are tens of KB each: checkpoint (and fsync) every 40 MB of journal, not every 4 MB.
+            self._db.execute("PRAGMA wal_autocheckpoint=10000")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from exc
+        self._links = 0
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
+        self._lock.close()
+
+    # runs
+
+    def begin_run(self, parser_version: str, inputs: int) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO runs (started_at, parser_version, inputs) VALUES (?, ?, ?)", (_now(), parser_version, inputs)
+        )
+        run_id = int(cursor.lastrowid or 0)
+        # Only the current run's input list is needed; older ones would grow the database forever.
+        self._db.execute("DELETE FROM run_inputs WHERE run_id <> ?", (run_id,))
+        self._db.commit()
+        return run_id
+
+    def last_export(self, run_id: int) -> Export | None:
+        """The export of the latest finished run before this one: the files now in OUT, if untouched."""
+        row = self._db.execute(
+            "SELECT fingerprint, exported, summary FROM runs WHERE finished_at IS NOT NULL AND run_id < ?"
+            " ORDER BY run_id DESC LIMIT 1",
+            (run_id,),
+        ).fetchone()
+        if row is None or row[1] is None:
+            return None
+        return Export(row[0], json.loads(row[1]), row[2])
+
+    def finish_run(self, run_id: int, export: Export) -> None:
+        self._db.execute(
+            "UPDATE runs SET finished_at = ?, fingerprint = ?, exported = ?, summary = ? WHERE run_id = ?",
+            (_now(), export.fingerprint, json.dumps(export.files), export.summary, run_id),
+        )
+        self._db.commit()
+
+    # looking up what is already parsed
+
+    def known_id(self, source: str, state: FileState, parser_version: str) -> str | None:
+        """The report_id this source had when it last looked exactly like this."""
+        row = self._db.execute(
+            "SELECT report_id FROM files WHERE source = ? AND size = ? AND mtime_ns = ? AND ctime_ns = ?"
+            " AND inode = ? AND device = ? AND parser_version = ?",
+            (source, state.size, state.mtime_ns, state.ctime_ns, state.inode, state.device, parser_version),
+        ).fetchone()
+        return row[0] if row else None
+
+    def reusable(self, report_id: str, parser_version: str) -> bool:
+        """Whether this report is stored and final (not a failure that a re-run should try again)."""
+        row = self._db.execute(
+            "SELECT error_code FROM reports WHERE report_id = ? AND parser_version = ?", (report_id, parser_version)
+        ).fetchone()
+        return row is not None and row[0] not in RETRY_CODES
+
+    # writing
+
+    def put(self, run_id: int, index: int, source: str, state: FileState | None, text: str) -> str:
+        """Store one parsed report (its own transaction) as input ``index`` of the run; returns its report_id."""
+        head = report_head(text)
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO reports (report_id, parser_version, status, error_code, source, json)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (head.report_id, head.parser_version, head.status, head.error_code, source, text),
+            )
+            if state is not None:
+                self._remember(source, state, head.report_id, head.parser_version)
+            self._db.execute(
+                "INSERT OR REPLACE INTO run_inputs (run_id, idx, source, report_id) VALUES (?, ?, ?, ?)",
+                (run_id, index, source, head.report_id),
+            )
+        self._links = 0
+        return head.report_id
+
+    def link(self, run_id: int, index: int, source: str, state: FileState | None, report_id: str, parser_version: str) -> None:
+        """Record a stored report as input ``index`` of the run (committed in batches)."""
+        if state is not None:
+            self._remember(source, state, report_id, parser_version)
+        self._db.execute(
+            "INSERT OR REPLACE INTO run_inputs (run_id, idx, source, report_id) VALUES (?, ?, ?, ?)",
+            (run_id, index, source, report_id),
+        )
+        self._links += 1
+        if self._links >= _LINK_BATCH:
+            self.commit()
+
+    def commit(self) -> None:
+        self._db.commit()
+        self._links = 0
+
+    def _remember(self, source: str, state: FileState, report_id: str, parser_version: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source, state.size, state.mtime_ns, state.ctime_ns, state.inode, state.device, report_id, parser_version),
+        )
+
+    # reading a run back
+
+    def inputs(self, run_id: int, parser_version: str) -> Iterator[tuple[str, str, int]]:
+        """(source, report_id, revision) of every input of the run, in discovery order."""
+        yield from self._db.execute(
+            "SELECT i.source, i.report_id, r.revision FROM run_inputs i"
+            " JOIN reports r ON r.report_id = i.report_id AND r.parser_version = ?"
+            " WHERE i.run_id = ? ORDER BY i.idx",
+            (parser_version, run_id),
+        )
+
+
+def read_reports(path: Path, run_id: int, parser_version: str, start: int, stop: int) -> Iterator[tuple[str, str]]:
+    """(source, report JSON) of the run's inputs ``start`` ≤ index < ``stop``, streamed, read-only.
+
+    Opens its own connection, so export workers in other processes read while the batch holds the store.
+    """
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield from db.execute(
+            "SELECT i.source, r.json FROM run_inputs i"
+            " JOIN reports r ON r.report_id = i.report_id AND r.parser_version = ?"
+            " WHERE i.run_id = ? AND i.idx >= ? AND i.idx < ? ORDER BY i.idx",
+            (parser_version, run_id, start, stop),
+        )
+    finally:
+        db.close()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+

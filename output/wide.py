@@ -1,0 +1,172 @@
+"""Wide exports: one row per report, one column per table cell (t3_new_requests__natural_person).
+
+Written from the long cells as reports stream in (``write(report)``, then ``close()``), with the
+columns of output/dictionary.py. A cell without a number (blank, dash, word, text) stays empty — never
+0 — and numbers whose column cannot be told (position unknown) are not placed. The optional Parquet
+files (``xxgk[parquet]``) and .xlsx workbook (``xxgk[xlsx]``) are converted from the finished CSV
+files row group by row group, so neither holds the batch in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import IO, Any
+
+from normalize.schema import Report
+from output.csvfiles import safe
+from output.dictionary import META_COLUMNS, TABLE_COLUMNS, TABLE_FILES, Column, cell_column
+
+EXTRAS = {"parquet": ("pyarrow", "pyarrow.parquet"), "xlsx": ("openpyxl",)}
+# File stem → columns, in the order the files and workbook sheets are written.
+WIDE_FILES: dict[str, Sequence[Column]] = {
+    "reports_wide": META_COLUMNS,
+    **{TABLE_FILES[table].removesuffix(".csv"): TABLE_COLUMNS[table] for table in ("table2", "table3", "table4")},
+}
+NUMERIC = ("integer", "decimal", "number")
+
+
+class MissingExtra(RuntimeError):
+    """An optional export was asked for and the package it needs is not installed."""
+
+
+def require(extra: str) -> list[ModuleType]:
+    """The modules an extra provides, or MissingExtra saying how to install them."""
+    try:
+        return [importlib.import_module(name) for name in EXTRAS[extra]]
+    except ImportError as exc:
+        raise MissingExtra(
+            f"--{extra} needs {EXTRAS[extra][0]}, which is not installed: pip install 'xxgk[{extra}]'"
+        ) from exc
+
+
+def _guess(report: Report, key: str) -> tuple[float | None, str]:
+    guess = report.guesses.get(key)
+    return (guess.confidence, guess.evidence) if guess else (None, "")
+
+
+def meta_row(report: Report) -> dict[str, Any]:
+    """reports_wide.csv's row for a report, keyed by column name."""
+    severities = Counter(f.severity for f in report.findings)
+    region = report.region
+    row: dict[str, Any] = {
+        "report_id": report.report_id, "source": report.source, "status": report.status,
+        "error_code": report.error.code if report.error else "", "error": report.error.message if report.error else "",
+        "format": report.format, "template": report.template, "year": report.year, "bureau": report.bureau,
+        "bureau_key": report.bureau_key, "level": report.level,
+        "is_government": None if report.is_government is None else str(report.is_government).lower(),
+        "province": region.province if region else None, "city": region.city if region else None,
+        "county": region.county if region else None, "region_code": region.code if region else None,
+        "published": report.published.isoformat() if report.published else None,
+        "published_year": report.published.year if report.published else None,
+        "title": report.title, "missing": "; ".join(report.missing), "cells": len(report.cells),
+        "cells_unplaced": sum(1 for c in report.cells if c.position != "exact" or not c.col_key),
+        "findings_error": severities["error"], "findings_warning": severities["warning"],
+        "findings_info": severities["info"], "sections": len(report.sections), "parser_version": report.parser_version,
+    }
+    for key in ("template", "year", "bureau", "level", "region", "published"):
+        row[f"{key}_confidence"], row[f"{key}_evidence"] = _guess(report, key)
+    return row
+
+
+def table_row(report: Report, table: str) -> dict[str, Any] | None:
+    """The report's row of a wide table; None when the report has no cell of that table."""
+    cells = [c for c in report.cells if c.table == table]
+    if not cells:
+        return None
+    meta = meta_row(report)
+    row: dict[str, Any] = {c.name: meta[c.name] for c in TABLE_COLUMNS[table] if c.name in meta}
+    known = {c.name for c in TABLE_COLUMNS[table]}
+    for cell in cells:
+        name = cell_column(table, cell.row_key, cell.col_key)
+        # Unplaced numbers and non-standard rows stay in cells.csv; the first printing of a cell wins.
+        if cell.position == "exact" and cell.col_key and name in known and name not in row:
+            row[name] = cell.value if cell.kind == "number" else None
+    return row
+
+
+class WideWriter:
+    """reports_wide.csv and table{2,3,4}_wide.csv, a row per report (a table's file: reports that have it)."""
+
+    def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.handles: dict[str, IO[str]] = {}
+        self.writers: dict[str, Any] = {}
+        for stem, columns in WIDE_FILES.items():
+            self.handles[stem] = open(out / f"{stem}.csv", "w", encoding=encoding, newline="")
+            self.writers[stem] = csv.writer(self.handles[stem])
+            self.writers[stem].writerow([c.name for c in columns])
+
+    def write(self, report: Report) -> None:
+        rows = {"reports_wide": meta_row(report),
+                **{TABLE_FILES[t].removesuffix(".csv"): table_row(report, t) for t in TABLE_COLUMNS}}
+        for stem, row in rows.items():
+            if row is not None:
+                self.writers[stem].writerow([safe(row.get(c.name)) for c in WIDE_FILES[stem]])
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+
+
+def write_labels(out: Path, encoding: str) -> None:
+    """table{2,3,4}_wide_labels.csv: the wide header and, under it, each column's Chinese label."""
+    for table, file in TABLE_FILES.items():
+        with open(out / file.replace(".csv", "_labels.csv"), "w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([c.name for c in TABLE_COLUMNS[table]])
+            writer.writerow([c.label for c in TABLE_COLUMNS[table]])
+
+
+# --- Parquet and .xlsx copies --------------------------------------------------------------------
+
+
+def _unescape(text: str) -> str:
+    """The text before output.csvfiles.safe put a ' before it."""
+    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in "=+-@\t\r" else text
+
+
+def _rows(path: Path, columns: Sequence[Column], batch: int) -> Iterator[list[list[Any]]]:
+    """The CSV's data rows, typed by the dictionary (numbers as float, empty as None), in batches."""
+    numeric = [c.type in NUMERIC for c in columns]
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        rows: list[list[Any]] = []
+        for record in reader:
+            rows.append([None if v == "" else float(v) if num else v for v, num in zip(record, numeric, strict=True)])
+            if len(rows) >= batch:
+                yield rows
+                rows = []
+        if rows:
+            yield rows
+
+
+def write_parquet(out: Path, batch: int = 1000) -> None:
+    """A .parquet beside each wide CSV; numbers as float64 (a count published as a decimal must fit)."""
+    pa, pq = require("parquet")
+    for stem, columns in WIDE_FILES.items():
+        schema = pa.schema([(c.name, pa.float64() if c.type in NUMERIC else pa.string()) for c in columns])
+        with pq.ParquetWriter(str(out / f"{stem}.parquet"), schema) as writer:
+            for rows in _rows(out / f"{stem}.csv", columns, batch):
+                data = {c.name: [r[i] if c.type in NUMERIC or r[i] is None else _unescape(r[i]) for r in rows]
+                        for i, c in enumerate(columns)}
+                writer.write_table(pa.table(data, schema=schema))
+
+
+def write_xlsx(out: Path, batch: int = 1000) -> None:
+    """wide.xlsx: a sheet per wide file, its header and Chinese label rows first; identifiers stay text."""
+    (openpyxl,) = require("xlsx")
+    book = openpyxl.Workbook(write_only=True)  # rows stream to temporary files, not memory
+    for stem, columns in WIDE_FILES.items():
+        sheet = book.create_sheet(stem.removesuffix("_wide"))
+        sheet.append([c.name for c in columns])
+        sheet.append([c.label for c in columns])
+        for rows in _rows(out / f"{stem}.csv", columns, batch):
+            for row in rows:
+                sheet.append(row)  # report_id, region_code … are str: a spreadsheet keeps them as text
+    book.save(out / "wide.xlsx")

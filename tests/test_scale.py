@@ -1,0 +1,322 @@
+"""Batches at scale: supervised workers, the store, resume, deterministic exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import resource
+import signal
+import sqlite3
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import xxgk.api
+import xxgk.batch
+from normalize.schema import Report
+from output.store import Store, StoreError, report_head
+from xxgk.api import content_id, parse_file
+from xxgk.batch import run_parse
+from xxgk.cli import main
+from xxgk.executors import InProcessExecutor, ProcessExecutor, parse_to_json
+
+FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.jsonl")
+
+
+# Task functions run in worker processes, so they live at module level (workers import them by name).
+
+
+def sleepy(path: str, source: str) -> str:
+    if "hang" in Path(path).name:
+        time.sleep(60)
+    return parse_to_json(path, source)
+
+
+def crashy(path: str, source: str) -> str:
+    if "crash" in Path(path).name:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return parse_to_json(path, source)
+
+
+def jittery(path: str, source: str) -> str:
+    # Finish out of order: later files often come back first.
+    time.sleep((zlib.crc32(path.encode()) % 20) / 1000)
+    return parse_to_json(path, source)
+
+
+def address_limit(path: str, source: str) -> str:
+    return str(resource.getrlimit(resource.RLIMIT_AS)[0])
+
+
+def hungry(path: str, source: str) -> str:
+    try:
+        bytearray(1 << 30)
+    except MemoryError:
+        return "MemoryError"
+    return "allocated"
+
+
+def make_reports(folder: Path, seed: str, n: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        path = folder / f"r{i:04d}.txt"
+        path.write_text(seed.replace("61 条", f"{61 + i} 条") + f"\n\n编号 {i}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def exported(out: Path) -> dict[str, bytes]:
+    """Every file the batch wrote into OUT (contract and research files) but its store."""
+    files = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith("xxgk.sqlite")}
+    assert set(FILES) <= set(files)
+    return files
+
+
+def rows(out: Path) -> list[dict[str, str]]:
+    with open(out / "reports.csv", encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+class Counting(InProcessExecutor):
+    """In-process, counting the files it is asked to parse."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parsed: list[str] = []
+
+    def results(self, tasks):  # type: ignore[no-untyped-def]
+        for index, path, source in tasks:
+            self.parsed.append(Path(path).name)
+            yield index, parse_to_json(path, source)
+
+
+@pytest.fixture(scope="module")
+def seed(corpus: Path) -> str:
+    return (corpus / "s01_xigong_hrss_2023" / "source.txt").read_text(encoding="utf-8")
+
+
+# executors
+
+
+def test_parallel_export_is_byte_identical_to_sequential(tmp_path: Path, seed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xxgk.batch, "EXPORT_CHUNK", 5)  # several export chunks from a small batch
+    make_reports(tmp_path / "in", seed, 24)
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    (tmp_path / "in" / "notes.json").write_text("{}", encoding="utf-8")
+    serial = run_parse([tmp_path / "in"], tmp_path / "serial", quiet=True, jobs=1, executor=InProcessExecutor())
+    parallel = run_parse([tmp_path / "in"], tmp_path / "parallel", quiet=True, jobs=2,
+                         executor=ProcessExecutor(2, task=jittery))
+    assert exported(tmp_path / "serial") == exported(tmp_path / "parallel")
+    assert serial == parallel and serial.statuses == {"ok": 24, "failed": 1, "skipped": 1}
+    sources = [r["source"] for r in rows(tmp_path / "parallel")]
+    assert sources == sorted(sources)  # discovery order, whatever order the workers finished in
+
+
+def test_a_hung_file_times_out_and_is_retried_on_rerun(tmp_path: Path, seed: str) -> None:
+    make_reports(tmp_path / "in", seed, 3)
+    (tmp_path / "in" / "hang.txt").write_text(seed, encoding="utf-8")
+    start = time.monotonic()
+    summary = run_parse([tmp_path / "in"], tmp_path / "out", quiet=True,
+                        executor=ProcessExecutor(2, timeout=3.0, task=sleepy))
+    assert time.monotonic() - start < 20
+    by_name = {Path(r["source"]).name: r for r in rows(tmp_path / "out")}
+    assert by_name["hang.txt"]["status"] == "failed" and by_name["hang.txt"]["error_code"] == "TIMEOUT"
+    assert "3 s" in by_name["hang.txt"]["error"]
+    assert by_name["hang.txt"]["report_id"] == content_id(tmp_path / "in" / "hang.txt")
+    assert summary.statuses == {"ok": 3, "failed": 1}
+    # a re-run tries the timed-out file again (this time it parses), and nothing else
+    counting = Counting()
+    summary = run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=counting)
+    assert counting.parsed == ["hang.txt"] and summary.statuses == {"ok": 4}
+
+
+def test_a_crashing_worker_is_replaced_and_the_batch_goes_on(tmp_path: Path, seed: str) -> None:
+    make_reports(tmp_path / "in", seed, 4)
+    (tmp_path / "in" / "crash.txt").write_text(seed, encoding="utf-8")
+    summary = run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=ProcessExecutor(2, task=crashy))
+    by_name = {Path(r["source"]).name: r for r in rows(tmp_path / "out")}
+    assert by_name["crash.txt"]["error_code"] == "WORKER_CRASHED"
+    assert "SIGSEGV" in by_name["crash.txt"]["error"]
+    assert summary.statuses == {"ok": 4, "failed": 1}
+
+
+def test_workers_have_a_memory_cap() -> None:
+    with ProcessExecutor(1, max_memory_mb=512, task=address_limit) as executor:
+        assert list(executor.results([(0, "x", "x")])) == [(0, str(512 * 2**20))]
+    with ProcessExecutor(1, max_memory_mb=512, task=hungry) as executor:
+        assert list(executor.results([(0, "x", "x")])) == [(0, "MemoryError")]
+
+
+def test_a_nothing_to_do_run_starts_no_workers() -> None:
+    executor = ProcessExecutor(2)
+    with executor:
+        assert list(executor.results([])) == []
+        assert executor._workers == []
+
+
+def test_memory_and_reader_errors_become_failed_reports(tmp_path: Path, seed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "seed.txt"
+    path.write_text(seed, encoding="utf-8")
+
+    def no_memory(*args: object) -> None:
+        raise MemoryError
+
+    def reader_bug(*args: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(xxgk.api, "parse_document", no_memory)
+    report = parse_file(path)
+    assert (report.status, report.error and report.error.code) == ("failed", "OUT_OF_MEMORY")
+    assert report.report_id == content_id(path)
+    monkeypatch.setattr(xxgk.api, "read_document", no_memory)
+    assert parse_file(path).error.code == "OUT_OF_MEMORY"  # type: ignore[union-attr]
+    monkeypatch.setattr(xxgk.api, "read_document", reader_bug)
+    report = parse_file(path)
+    assert report.error and report.error.code == "READ_ERROR" and "ValueError: boom" in report.error.message
+
+
+# resume
+
+
+def test_rerun_parses_only_what_changed(tmp_path: Path, seed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = make_reports(tmp_path / "in", seed, 5)
+    first = Counting()
+    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=first)
+    assert len(first.parsed) == 5
+    before = {name: (tmp_path / "out" / name).stat().st_mtime_ns for name in FILES}
+
+    def no_hashing(path: Path) -> None:
+        raise AssertionError(f"{path} was read although it did not change")
+
+    # unchanged files are recognised by their size, times and inode, without being read; the
+    # exported files already say the same, so they are left as they are
+    with monkeypatch.context() as patch:
+        patch.setattr(xxgk.batch, "content_id", no_hashing)
+        again = Counting()
+        summary = run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=again)
+    assert again.parsed == [] and summary.statuses == {"ok": 5}
+    assert {name: (tmp_path / "out" / name).stat().st_mtime_ns for name in FILES} == before
+
+    # a touched file with the same content is read (hashed) but not parsed; a changed one is parsed
+    os.utime(paths[0], ns=(1, 1))
+    paths[1].write_text(seed + "\n补充\n", encoding="utf-8")
+    changed = Counting()
+    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=changed)
+    assert changed.parsed == ["r0001.txt"]
+    fresh = run_parse([tmp_path / "in"], tmp_path / "fresh", quiet=True, executor=InProcessExecutor())
+    assert exported(tmp_path / "out") == exported(tmp_path / "fresh") and fresh.statuses == {"ok": 5}
+
+    # --no-resume parses everything again
+    everything = Counting()
+    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=everything, resume=False)
+    assert len(everything.parsed) == 5
+
+
+def test_a_new_parser_version_parses_again(tmp_path: Path, seed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_reports(tmp_path / "in", seed, 3)
+    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=InProcessExecutor())
+
+    class NextVersion(Counting):
+        def results(self, tasks):  # type: ignore[no-untyped-def]
+            for index, text in super().results(tasks):
+                yield index, Report.model_validate_json(text).model_copy(update={"parser_version": "9.9"}).model_dump_json()
+
+    monkeypatch.setattr(xxgk.batch, "PARSER_VERSION", "9.9")
+    newer = NextVersion()
+    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=newer)
+    assert len(newer.parsed) == 3
+    assert {r["parser_version"] for r in rows(tmp_path / "out")} == {"9.9"}
+    with sqlite3.connect(tmp_path / "out" / "xxgk.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM reports").fetchone() == (6,)  # both versions kept
+
+
+def test_identical_files_are_parsed_once_but_each_gets_its_row(tmp_path: Path, seed: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text(seed, encoding="utf-8")
+    for name in ("e1.txt", "e2.txt"):  # unread files have ids from their paths: each parsed
+        (folder / name).write_bytes(b"")
+    counting = Counting()
+    run_parse([folder], tmp_path / "out", quiet=True, executor=counting)
+    assert counting.parsed == ["a.txt", "e1.txt", "e2.txt"]
+    by_name = {Path(r["source"]).name: r for r in rows(tmp_path / "out")}
+    assert len({by_name[n]["report_id"] for n in ("a.txt", "b.txt", "c.txt")}) == 1
+    assert by_name["e1.txt"]["report_id"] != by_name["e2.txt"]["report_id"]
+    assert by_name["c.txt"]["source"] == str(folder / "c.txt")
+    fresh = run_parse([folder], tmp_path / "fresh", quiet=True, executor=InProcessExecutor(), resume=False)
+    assert fresh.statuses == {"ok": 3, "failed": 2}
+    lines = (tmp_path / "out" / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["source"] for line in lines] == [str(folder / n) for n in sorted(by_name)]
+
+
+def test_a_deleted_export_is_written_again(tmp_path: Path, seed: str) -> None:
+    make_reports(tmp_path / "in", seed, 2)
+    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=InProcessExecutor())
+    before = exported(tmp_path / "out")
+    (tmp_path / "out" / "cells.csv").unlink()
+    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=InProcessExecutor())
+    assert exported(tmp_path / "out") == before
+
+
+# store
+
+
+def test_report_head_reads_identity_without_decoding_everything(seed: str, tmp_path: Path) -> None:
+    path = tmp_path / "seed.txt"
+    path.write_text(seed, encoding="utf-8")
+    report = parse_file(path)
+    head = report_head(report.model_dump_json())
+    assert (head.report_id, head.parser_version, head.status, head.error_code) == (
+        report.report_id, report.parser_version, report.status, None,
+    )
+    spaced = report_head(report.model_dump_json(indent=2))  # not compact: read the slow way
+    assert spaced == head
+    failed = parse_file(tmp_path / "missing.bin").model_dump_json()
+    assert report_head(failed).error_code == "NOT_FOUND"
+
+
+def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
+    with Store(tmp_path / "xxgk.sqlite"):
+        with pytest.raises(StoreError, match="in use"):
+            Store(tmp_path / "xxgk.sqlite")
+
+
+def test_content_id_matches_the_readers_report_id(tmp_path: Path, seed: str) -> None:
+    path = tmp_path / "seed.txt"
+    path.write_text(seed, encoding="utf-8")
+    assert content_id(path) == parse_file(path).report_id
+    assert content_id(tmp_path) is None and content_id(tmp_path / "missing") is None
+    os.mkfifo(tmp_path / "pipe.txt")
+    assert content_id(tmp_path / "pipe.txt") is None  # does not wait for a writer
+
+
+# command line
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--jobs", "0"], ["--timeout", "0"], ["--max-memory-mb", "10"], ["--executor", "dask"],
+     ["--scheduler", "tcp://127.0.0.1:1"], ["--executor", "spark"]],
+)
+def test_bad_batch_options_are_usage_errors(extra: list[str], tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["parse", str(tmp_path), "-o", str(tmp_path / "out"), *extra])
+    assert result.exit_code == 2, result.output
+
+
+def test_an_output_folder_that_cannot_be_created_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["parse", str(tmp_path / "file"), "-o", str(tmp_path / "file" / "out"), "-q"])
+    assert result.exit_code == 2 and "cannot create the output folder" in result.output
+
+
+def test_cli_runs_with_jobs_and_keeps_stdout_clean(tmp_path: Path, seed: str) -> None:
+    make_reports(tmp_path / "in", seed, 3)
+    result = CliRunner().invoke(main, ["parse", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "2", "-q"])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert len(rows(tmp_path / "out")) == 3

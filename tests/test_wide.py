@@ -1,0 +1,165 @@
+"""Wide exports, coverage and --meta from a parsed batch: one row per report, cells equal to the long cells."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import output.wide
+from output.dictionary import TABLE_COLUMNS, cell_column, columns
+from output.research import ResearchOptions
+from xxgk.batch import run_parse
+from xxgk.cli import main
+from xxgk.executors import InProcessExecutor
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def batch(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    inputs = tmp_path_factory.mktemp("in")
+    for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
+        source = next(folder.glob("source.*"))
+        shutil.copy(source, inputs / f"{folder.name}{source.suffix}")
+    shutil.copy(FIXTURES / "m05_blank_and_slash" / "source.txt", inputs / "m05_blank_and_slash.txt")
+    meta = inputs.parent / "meta.csv"
+    meta.write_text("source,bureau\nr08_shuyang_fgj_2023.html,沭阳县发展和改革局\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("out")
+    run_parse([inputs], out, quiet=True, executor=InProcessExecutor(), research=ResearchOptions(meta=str(meta)))
+    return out
+
+
+def _csv(path: Path) -> pd.DataFrame:
+    text = {c.name: str for c in columns() if c.type == "text"}  # as README says: identifiers stay text
+    return pd.read_csv(path, dtype=text)
+
+
+def test_one_row_per_report(batch: Path) -> None:
+    reports = _csv(batch / "reports_wide.csv")
+    assert len(reports) == len(_csv(batch / "reports.csv")) == 17 and reports["report_id"].is_unique
+    cells = _csv(batch / "cells.csv")
+    for table in ("table2", "table3", "table4"):
+        wide = _csv(batch / f"{table}_wide.csv")
+        assert wide["report_id"].is_unique
+        assert set(wide["report_id"]) == set(cells.loc[cells["table"] == table, "report_id"])
+        assert list(wide.columns) == [c.name for c in TABLE_COLUMNS[table]]
+
+
+def test_cells_equal_the_long_cells(batch: Path) -> None:
+    cells = _csv(batch / "cells.csv")
+    placed = cells[(cells["position"] == "exact") & cells["col_key"].notna() & ~cells["row_key"].str.startswith("x_")]
+    for table in ("table2", "table3", "table4"):
+        wide = _csv(batch / f"{table}_wide.csv").set_index("report_id")
+        subset = placed[placed["table"] == table].drop_duplicates(["report_id", "row_key", "col_key"])
+        for cell in subset.itertuples():
+            got = wide.at[cell.report_id, cell_column(table, cell.row_key, cell.col_key)]
+            if cell.kind == "number":
+                assert got == float(cell.value), (cell.report_id, cell.row_key, cell.col_key)
+            else:  # blank, dash, word: empty, never 0
+                assert pd.isna(got), (cell.report_id, cell.row_key, cell.col_key, cell.raw)
+        # nothing in the wide table that the long cells do not hold (unplaced numbers stay out)
+        numbers = subset[subset["kind"] == "number"]
+        values = wide[[c.name for c in TABLE_COLUMNS[table] if c.name.startswith(f"t{table[-1]}_")]]
+        assert int(values.notna().sum().sum()) == len(numbers)
+
+
+def test_blank_and_dash_cells_stay_empty(batch: Path) -> None:
+    cells = _csv(batch / "cells.csv")
+    m05 = cells[cells["source"].str.endswith("m05_blank_and_slash.txt") & (cells["table"] == "table3")]
+    assert set(m05["kind"]) >= {"blank", "dash"}
+    wide = _csv(batch / "table3_wide.csv").set_index("source")
+    row = wide.loc[str(next(s for s in wide.index if s.endswith("m05_blank_and_slash.txt")))]
+    for cell in m05[m05["kind"] != "number"].itertuples():
+        assert pd.isna(row[cell_column("table3", cell.row_key, cell.col_key)])
+
+
+def test_label_files(batch: Path) -> None:
+    with open(batch / "table3_wide_labels.csv", encoding="utf-8-sig", newline="") as handle:
+        header, labels = list(csv.reader(handle))
+    assert header == [c.name for c in TABLE_COLUMNS["table3"]]
+    assert labels[header.index("t3_new_requests__natural_person")] == "表三 一、本年新收政府信息公开申请数量 · 自然人"
+    assert labels[header.index("t3_denied_state_secret__total")] == "表三 （三）不予公开 1.属于国家秘密 · 总计"
+
+
+def test_metadata_and_overrides_reach_every_file(batch: Path) -> None:
+    reports = _csv(batch / "reports_wide.csv").set_index("source")
+    s01 = reports.loc[next(s for s in reports.index if "s01" in s)]
+    assert (s01["bureau_key"], s01["level"], s01["is_government"], s01["region_code"]) == ("西工区人力资源和社会保障局", "county", False, "410303")
+    r08 = reports.loc[next(s for s in reports.index if "r08" in s)]
+    assert (r08["bureau"], r08["county"], r08["region_code"]) == ("沭阳县发展和改革局", "沭阳县", "321322")
+    assert r08["bureau_evidence"] == "人工校正：meta.csv 第2行"
+    contract = _csv(batch / "reports.csv").set_index("source")
+    assert contract.loc[r08.name, "bureau"] == "沭阳县发展和改革局"
+    assert "沭阳县发展和改革局" in (batch / "reports.jsonl").read_text(encoding="utf-8")
+    coverage = _csv(batch / "coverage.csv").set_index("bureau_key")
+    assert coverage.loc["沭阳县发展和改革局", "2023"] == "present"
+
+
+def test_coverage_matrix(tmp_path: Path, corpus: Path) -> None:
+    seed = (corpus / "s01_xigong_hrss_2023" / "source.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2023.txt").write_text(seed, encoding="utf-8")
+    (folder / "2020.txt").write_text(seed.replace("2023 年政府信息公开", "2020 年政府信息公开", 1), encoding="utf-8")
+    (folder / "西工区人力资源和社会保障局2022年报.txt").write_bytes(b"")  # unreadable, placed by its name
+    run_parse([folder], tmp_path / "out", quiet=True, executor=InProcessExecutor())
+    with open(tmp_path / "out" / "coverage.csv", encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["bureau_key"] == "西工区人力资源和社会保障局" and row["reports"] == "3" and row["region_code"] == "410303"
+    assert [row[str(y)] for y in range(2020, 2024)] == ["present", "missing", "failed", "present"]
+
+
+def test_parquet_and_xlsx_copies(batch: Path, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    openpyxl = pytest.importorskip("openpyxl")
+    for name in ("reports_wide.csv", "table3_wide.csv"):
+        shutil.copy(batch / name, tmp_path / name)
+    for name in ("table2_wide.csv", "table4_wide.csv"):
+        shutil.copy(batch / name, tmp_path / name)
+    output.wide.write_parquet(tmp_path)
+    output.wide.write_xlsx(tmp_path)
+    from_csv = _csv(tmp_path / "table3_wide.csv")
+    from_parquet = pd.read_parquet(tmp_path / "table3_wide.parquet")
+    pd.testing.assert_frame_equal(from_csv, from_parquet, check_dtype=False)
+    book = openpyxl.load_workbook(tmp_path / "wide.xlsx", read_only=True)
+    rows = list(book["table3"].iter_rows(values_only=True))
+    book.close()
+    assert rows[0][0] == "report_id" and rows[1][0] == "报告ID"
+    assert all(isinstance(r[0], str) for r in rows[2:]) and len(rows) == len(from_csv) + 2
+
+
+@pytest.mark.parametrize("flag", ["--parquet", "--xlsx"])
+def test_a_missing_extra_is_a_usage_error(flag: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.import_module
+
+    def without(name: str, package: str | None = None):  # type: ignore[no-untyped-def]
+        if name.split(".")[0] in ("pyarrow", "openpyxl"):
+            raise ImportError(name)
+        return real(name, package)
+
+    monkeypatch.setattr(output.wide.importlib, "import_module", without)
+    result = CliRunner().invoke(main, ["parse", str(FIXTURES / "m01_bal"), "-o", str(tmp_path / "o"), flag])
+    assert result.exit_code == 2
+    assert f"pip install 'xxgk[{flag[2:]}]'" in result.output
+    assert not (tmp_path / "o").exists()  # nothing was parsed
+
+
+def test_a_bad_meta_file_is_a_usage_error(tmp_path: Path) -> None:
+    meta = tmp_path / "meta.csv"
+    meta.write_text("source,levle\nx.txt,county\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["parse", str(FIXTURES / "m01_bal"), "-o", str(tmp_path / "o"), "--meta", str(meta)])
+    assert result.exit_code == 2 and "unknown column(s) levle" in result.output
+
+
+def test_a_correction_that_matches_nothing_is_reported(tmp_path: Path) -> None:
+    meta = tmp_path / "meta.csv"
+    meta.write_text("source,year\nm01_bla/source.txt,2020\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["parse", str(FIXTURES / "m01_bal"), "-o", str(tmp_path / "o"), "-q", "--meta", str(meta)])
+    assert result.exit_code == 0
+    assert "meta.csv line 2 matches no report" in result.stderr

@@ -1,0 +1,196 @@
+"""`xxgk audit`: parse a batch, run every audit check, write findings.csv and audit.html.
+
+OUT receives:
+
+- ``parse/`` — the parse batch (xxgk.batch.run_parse) exactly as ``xxgk parse`` writes it;
+- ``findings.csv`` — parse-time and audit findings, the contract's columns plus bureau, bureau_key,
+  year, defect, area, related_source;
+- ``audit.html`` — the page for supervisors (output/audit_html.py);
+- ``previous-N/`` — only when a --previous folder of reports had to be parsed.
+
+Reports are read back from ``parse/reports.jsonl`` one line at a time, twice: once for the per-report
+checks and the small digests the cross-report checks need, once to write the findings and the page.
+The batch is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from normalize.audit import (
+    DatedEvidence,
+    Digest,
+    audit_batch,
+    audit_report,
+    digest_of,
+    subject_of,
+)
+from normalize.audit.body import Body
+from normalize.audit.dates import parse_date
+from normalize.audit.overview import Overview
+from normalize.schema import Finding, Report
+from output.audit_findings import AuditFindingsWriter
+from output.audit_html import AuditPage
+from output.audit_terminal import print_audit
+from xxgk.batch import run_parse
+from xxgk.executors import Executor
+
+FAIL_ON = ("error", "warning", "never")
+DEFAULT_OUT = "audit-out"
+
+
+class AuditInputError(ValueError):
+    """A --previous or --published argument that cannot be used: a usage error, not a finding."""
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    out: Path
+    reports: int
+    severities: Counter[str]
+
+    def fails(self, fail_on: str) -> bool:
+        """True when the findings reach the --fail-on level."""
+        if fail_on == "never":
+            return False
+        if fail_on == "warning":
+            return bool(self.severities.get("error") or self.severities.get("warning"))
+        return bool(self.severities.get("error"))
+
+
+def read_reports(path: Path) -> Iterator[Report]:
+    """The reports of a reports.jsonl, one per line, streaming."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield Report.model_validate_json(line)
+
+
+class PublishedDates:
+    """--published CSV: columns ``source`` (or ``file``/``filename``) and ``date``. A row matches a
+    report by its source as given, else by file name."""
+
+    SOURCE_COLUMNS = ("source", "file", "filename", "file_name")
+    DATE_COLUMNS = ("date", "published", "publication_date")
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.by_source: dict[str, DatedEvidence] = {}
+        self.by_name: dict[str, DatedEvidence] = {}
+        if path is not None:
+            self._load(Path(path))
+
+    def _load(self, path: Path) -> None:
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                reader = csv.DictReader(handle)
+                fields = {name.strip().lower(): name for name in reader.fieldnames or ()}
+                source_col = next((fields[c] for c in self.SOURCE_COLUMNS if c in fields), None)
+                date_col = next((fields[c] for c in self.DATE_COLUMNS if c in fields), None)
+                if source_col is None or date_col is None:
+                    raise AuditInputError(f"--published {path}: needs a 'source' (or 'file') column and a 'date' column")
+                for number, row in enumerate(reader, start=2):
+                    source, raw = (row.get(source_col) or "").strip(), (row.get(date_col) or "").strip()
+                    if not source:
+                        continue
+                    date = parse_date(raw)
+                    if date is None:
+                        raise AuditInputError(f"--published {path} line {number}: '{raw}' is not a date (2024-01-25 or 2024年1月25日)")
+                    evidence = DatedEvidence(date, f"发布日期清单（{path.name}）")
+                    self.by_source[source] = evidence
+                    self.by_name[Path(source).name] = evidence
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise AuditInputError(f"--published {path}: {exc}") from exc
+
+    def lookup(self, source: str) -> DatedEvidence | None:
+        return self.by_source.get(source) or self.by_name.get(Path(source).name)
+
+
+def previous_reports(path: Path, out: Path, number: int, *, encoding: str, console: Console,
+                     jobs: int | None = None, executor: Executor | None = None) -> Path:
+    """The reports.jsonl holding an earlier year's reports: given directly, in an earlier run's OUT
+    (a parse OUT, or an audit OUT with parse/), beside an xxgk.sqlite store, or — for a folder of
+    report files — parsed now into OUT/previous-N."""
+    if not path.exists():
+        raise AuditInputError(f"--previous {path}: no such file or folder")
+    if path.is_file() and path.suffix == ".jsonl":
+        return path
+    if path.is_file() and path.suffix in (".sqlite", ".sqlite3", ".db"):
+        # The store's tables belong to the batch engine; its run writes reports.jsonl beside it.
+        beside = path.parent / "reports.jsonl"
+        if beside.exists():
+            return beside
+        raise AuditInputError(f"--previous {path}: no reports.jsonl beside the store; pass the run's OUT folder")
+    if path.is_dir():
+        for candidate in (path / "reports.jsonl", path / "parse" / "reports.jsonl"):
+            if candidate.exists():
+                return candidate
+    target = out / f"previous-{number}"
+    run_parse([path], target, encoding=encoding, quiet=True, console=console, jobs=jobs, executor=executor)
+    return target / "reports.jsonl"
+
+
+def run_audit(
+    inputs: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str] = DEFAULT_OUT,
+    *,
+    previous: Sequence[str | os.PathLike[str]] = (),
+    published: str | os.PathLike[str] | None = None,
+    encoding: str = "utf-8-sig",
+    quiet: bool = False,
+    console: Console | None = None,
+    report_console: Console | None = None,
+    jobs: int | None = None,
+    executor: Executor | None = None,
+) -> AuditSummary:
+    """Audit every input into OUT. `console` (stderr) gets progress and the parse summary,
+    `report_console` (stdout) the table per bureau; `jobs` and `executor` go to the parse batch.
+    Raises AuditInputError for unusable arguments, XxgkError when the batch cannot run at all."""
+    out = Path(out)
+    parse_options = {"jobs": jobs, "executor": executor}
+    console = console or Console(stderr=True)
+    report_console = report_console or Console()
+    dates = PublishedDates(published)
+    out.mkdir(parents=True, exist_ok=True)
+    earlier = [
+        previous_reports(Path(p), out, n, encoding=encoding, console=console, **parse_options)
+        for n, p in enumerate(previous, start=1)
+    ]
+    run_parse(inputs, out / "parse", encoding=encoding, quiet=quiet, console=console, **parse_options)
+    batch = out / "parse" / "reports.jsonl"
+
+    bodies: list[Body] = []
+    own: list[list[Finding]] = []
+    digests: list[Digest] = []
+    for index, report in enumerate(read_reports(batch)):
+        subject = subject_of(report, dates.lookup(report.source))
+        bodies.append(subject.body)
+        own.append(audit_report(subject))
+        digests.append(digest_of(subject, index))
+    seen = {d.report_id for d in digests}
+    for path in earlier:
+        for report in read_reports(path):
+            if report.report_id not in seen and report.status not in ("failed", "skipped"):
+                seen.add(report.report_id)
+                digests.append(digest_of(subject_of(report), -len(digests) - 1, in_batch=False))
+    cross = audit_batch(digests)
+
+    overview = Overview()
+    with AuditFindingsWriter(out / "findings.csv", encoding) as findings_csv, AuditPage(out / "audit.html") as page:
+        for index, report in enumerate(read_reports(batch)):
+            findings = [*report.findings, *own[index], *cross.get(index, [])]
+            own[index] = []  # written: let it go
+            findings_csv.write(report, bodies[index], findings)
+            entry = overview.add(index, report, bodies[index], findings)
+            if entry not in overview.unread:
+                page.add_report(index, report, bodies[index], findings)
+        page.finish(overview)
+    if not quiet:
+        print_audit(overview, report_console, str(out))
+    return AuditSummary(out, overview.report_count, overview.severities)

@@ -1,0 +1,419 @@
+"""Where files are parsed: supervised local worker processes, this process, or a Dask cluster.
+
+Every executor takes tasks ``(index, path, source)`` and yields ``(index, report JSON)`` as results
+arrive, in any order; the batch stores them and exports in discovery order. All of them run the same
+pure per-file function, :func:`parse_to_json`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from ingest.errors import XxgkError
+from ingest.reader import registry
+from normalize.build import failed_report
+from xxgk.api import content_id, parse_file, path_id
+
+Task = tuple[int, str, str]  # (index in discovery order, path, source)
+Result = tuple[int, str]  # (index, the Report as JSON)
+TaskFunction = Callable[[str, str], str]
+
+# A worker that cannot import the parser within this long will not do better later.
+STARTUP_SECONDS = 60.0
+
+
+class ExecutorError(XxgkError):
+    """The workers cannot be started or reached (not a problem of any one input file)."""
+
+    code = "EXECUTOR"
+
+
+def parse_to_json(path: str, source: str) -> str:
+    """The pure per-file function every executor runs: the file's Report as JSON. Never raises for bad input."""
+    try:
+        return parse_file(path, source).model_dump_json()
+    except MemoryError:  # the report itself was too big to write out
+        return failure_json(path, source, "OUT_OF_MEMORY", "the parsed report needed more memory than allowed")
+
+
+def failure_json(path: str, source: str, code: str, message: str) -> str:
+    """A failed Report for a file whose parse did not come back (timeout, dead worker)."""
+    report_id = content_id(Path(path)) or path_id(source)
+    return failed_report(source, report_id, code, message).model_dump_json()
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (a Slurm job or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_context() -> BaseContext:
+    """forkserver where available: workers fork from a process that has already imported the parser,
+    so starting or replacing one costs milliseconds, and nothing of the parent (open database,
+    threads) is inherited. Elsewhere spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class Executor(Protocol):
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None: ...
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        """Run every task; yield each result as it arrives. Pulls tasks only as workers free up."""
+        ...
+
+
+class InProcessExecutor:
+    """Parses in the calling process, one file after another — no timeout, no memory cap.
+
+    For library use and debugging only: a hostile file can hang or exhaust this process.
+    """
+
+    def __init__(self, task: TaskFunction = parse_to_json) -> None:
+        self.task = task
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        pass
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        for index, path, source in tasks:
+            yield index, self.task(path, source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Local worker processes under a supervisor
+
+
+def _serve(conn: Connection, task: TaskFunction, max_memory_mb: int | None) -> None:
+    """A worker: cap its memory, load the readers once, then parse one file per message until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which then stops the workers
+    if max_memory_mb:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = max_memory_mb * 2**20
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+        except (ValueError, OSError):
+            pass  # the system cannot cap address space (macOS): the timeout still bounds a runaway file
+    registry()  # heavy state once per worker: every reader (pdfplumber, lxml, python-docx) imported
+    try:
+        conn.send(None)  # ready: the parent starts this worker's clock only now
+        while (item := conn.recv()) is not None:
+            index, path, source = item
+            text = task(path, source)  # never raises for bad input; anything else ends this worker
+            conn.send((index, text))
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        pass  # the parent has gone away
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    since: float  # when it was started, or given its current task
+    ready: bool = False
+    task: Task | None = None
+
+
+def _how_it_died(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        hint = {"SIGKILL": " (out of memory?)", "SIGSEGV": " (a crash in native code)", "SIGABRT": " (a crash in native code)"}
+        return f"killed by {name}{hint.get(name, '')}"
+    return f"exited with code {exitcode}"
+
+
+class ProcessExecutor:
+    """Parses on ``jobs`` local worker processes, each taking one file at a time from the parent.
+
+    The parent knows which file each worker holds and since when: a worker that exceeds ``timeout``
+    seconds on one file is killed and replaced, and that file gets a failed report (TIMEOUT); a worker
+    that dies (out of memory, a crash in native code) is replaced and its file gets WORKER_CRASHED.
+    Each worker's address space is capped at ``max_memory_mb``, so a hostile file ends in a
+    MemoryError inside the parse (OUT_OF_MEMORY) rather than taking the machine's memory.
+    """
+
+    def __init__(
+        self,
+        jobs: int | None = None,
+        *,
+        timeout: float = 120.0,
+        max_memory_mb: int | None = 2048,
+        task: TaskFunction = parse_to_json,
+    ) -> None:
+        self.jobs = jobs or available_cpus()
+        self.timeout = timeout
+        self.max_memory_mb = max_memory_mb
+        self.task = task
+        self._context = worker_context()
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker: idle ones are asked to finish, busy ones are killed."""
+        for worker in self._workers:
+            if worker.ready and worker.task is None:
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + 1.0
+        for worker in list(self._workers):
+            if worker.ready and worker.task is None:
+                worker.process.join(max(0.0, deadline - time.monotonic()))
+            self._drop(worker)
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        source = iter(tasks)
+        backlog: deque[Task] = deque()
+
+        def more() -> bool:
+            if not backlog:
+                task = next(source, None)
+                if task is None:
+                    return False
+                backlog.append(task)
+            return True
+
+        while True:
+            if more():  # workers start with the first task, so a run with nothing to parse starts none
+                while len(self._workers) < self.jobs:
+                    self._start()
+            for worker in list(self._workers):
+                if worker.ready and worker.task is None and more():
+                    self._assign(worker, backlog)
+            if not any(w.task for w in self._workers) and not more():
+                return
+            yield from self._events()
+
+    def _start(self) -> None:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve, args=(child, self.task, self.max_memory_mb), name="xxgk-worker", daemon=True
+        )
+        process.start()
+        child.close()  # else the parent would never see EOF when the worker dies
+        self._workers.append(_Worker(process, parent, time.monotonic()))
+
+    def _assign(self, worker: _Worker, backlog: deque[Task]) -> None:
+        task = backlog.popleft()
+        try:
+            worker.conn.send(task)
+        except OSError:  # died while idle: nothing lost, the task goes to another worker
+            backlog.appendleft(task)
+            self._drop(worker)
+            return
+        worker.task, worker.since = task, time.monotonic()
+
+    def _events(self) -> Iterator[Result]:
+        """Wait for a message, a death or a deadline; yield the results this produces."""
+        now = time.monotonic()
+        deadlines = [w.since + (self.timeout if w.ready else STARTUP_SECONDS) for w in self._workers if w.task or not w.ready]
+        ready = wait(
+            [w.conn for w in self._workers] + [w.process.sentinel for w in self._workers],
+            max(0.0, min(deadlines) - now) if deadlines else None,
+        )
+        for worker in list(self._workers):
+            if worker.conn in ready:
+                try:
+                    message = worker.conn.recv()
+                except (EOFError, OSError):
+                    pass  # it died: handled below
+                else:
+                    if message is None:
+                        worker.ready, worker.since = True, time.monotonic()
+                    else:
+                        worker.task = None
+                        yield message
+                    continue
+            if worker.process.sentinel in ready or worker.conn in ready:
+                yield from self._lost(worker, _how_it_died(self._drop(worker)))
+        now = time.monotonic()
+        for worker in list(self._workers):
+            if worker.task and now - worker.since > self.timeout:
+                self._drop(worker)
+                yield from self._lost(worker, f"not finished after {self.timeout:g} s: its worker was stopped", "TIMEOUT")
+            elif not worker.ready and now - worker.since > STARTUP_SECONDS:
+                self._drop(worker)
+                raise ExecutorError(f"a worker process did not start within {STARTUP_SECONDS:g} s")
+
+    def _lost(self, worker: _Worker, how: str, code: str = "WORKER_CRASHED") -> Iterator[Result]:
+        if worker.task is None:
+            if not worker.ready:
+                limit = f"; or is --max-memory-mb {self.max_memory_mb} too low?" if self.max_memory_mb else ""
+                raise ExecutorError(f"a worker process could not start: {how} (its error is above{limit})")
+            return  # died while idle: nothing lost
+        index, path, source = worker.task
+        if code == "WORKER_CRASHED":
+            how = f"the worker process parsing this file {how}"
+        yield index, failure_json(path, source, code, how)
+
+    def _drop(self, worker: _Worker) -> int | None:
+        """Kill (if still alive) and forget a worker; returns its exit code."""
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        self._workers.remove(worker)
+        return worker.process.exitcode
+
+
+# ---------------------------------------------------------------------------------------------
+# Dask
+
+
+class DaskExecutor:
+    """Sends :func:`parse_to_json` for each file to a Dask cluster (which must see the same paths).
+
+    At most ``window`` files are in flight (default: four per worker thread), so a 100 000-file run
+    never holds 100 000 futures. A file that runs longer than ``timeout`` seconds (as seen from the
+    scheduler, checked every few seconds) gets a TIMEOUT report and its Dask worker is restarted
+    through its nanny, which stops the stuck thread; the worker's other files are run again by
+    Dask. Memory limits are the cluster's (``--memory-limit`` of the workers): a file that kills its
+    worker each time it is tried (KilledWorker) gets a WORKER_CRASHED report.
+    """
+
+    def __init__(
+        self,
+        scheduler: str,
+        *,
+        timeout: float = 120.0,
+        window: int | None = None,
+        connect_timeout: float = 30.0,
+        task: TaskFunction = parse_to_json,
+    ) -> None:
+        self.scheduler = scheduler
+        self.timeout = timeout
+        self.window = window
+        self.connect_timeout = connect_timeout
+        self.task = task
+        self._client: Any = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _connect(self) -> Any:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise ExecutorError("the dask executor needs the dask extra: pip install 'xxgk[dask]'") from exc
+        try:
+            self._client = Client(self.scheduler, timeout=self.connect_timeout)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExecutorError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from exc
+        return self._client
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        source = iter(tasks)
+        first = next(source, None)
+        if first is None:
+            return  # nothing to parse: no need to reach the cluster
+        from distributed import wait as wait_for
+
+        client = self._client or self._connect()
+        window = self.window or max(16, 4 * sum(client.nthreads().values()))
+        poll = min(self.timeout / 4, 5.0)
+        in_flight: dict[Any, Task] = {}
+        watch = _Watch(client, self.timeout)
+
+        def submit(batch: list[Task]) -> None:
+            if batch:
+                futures = client.map(self.task, [t[1] for t in batch], [t[2] for t in batch], pure=False)
+                in_flight.update(zip(futures, batch))
+
+        submit([first, *(t for _, t in zip(range(window - 1), source))])
+        while in_flight:
+            try:
+                done, _ = wait_for(list(in_flight), timeout=poll, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            for future in done:
+                index, path, src = in_flight.pop(future)
+                try:
+                    text = future.result()
+                except Exception as exc:  # KilledWorker, or the task raised: that file's row says so
+                    text = failure_json(path, src, "WORKER_CRASHED", f"the Dask task failed: {type(exc).__name__}: {exc}")
+                future.release()
+                yield index, text
+            for future in watch.overdue(in_flight):
+                index, path, src = in_flight.pop(future)
+                yield index, failure_json(path, src, "TIMEOUT", f"not finished after {self.timeout:g} s: its Dask worker was restarted")
+            if len(in_flight) <= window // 2:  # refill in batches: fewer round trips than one by one
+                submit([t for _, t in zip(range(window - len(in_flight)), source)])
+
+
+class _Watch:
+    """Which Dask tasks have been running too long, from the scheduler's view (polled, not pushed)."""
+
+    def __init__(self, client: Any, timeout: float) -> None:
+        self.client, self.timeout = client, timeout
+        self.since: dict[Any, tuple[str, float]] = {}  # key → (worker, first seen processing there)
+        self.next_check = 0.0
+
+    def overdue(self, in_flight: dict[Any, Task]) -> list[Any]:
+        now = time.monotonic()
+        if now < self.next_check:
+            return []
+        self.next_check = now + min(self.timeout / 4, 5.0)
+        processing: dict[str, list[Any]] = self.client.processing()
+        threads: dict[str, int] = self.client.nthreads()
+        since = {}
+        for worker, keys in processing.items():
+            for key in keys:
+                where, when = self.since.get(key, (worker, now))
+                since[key] = (worker, when if where == worker else now)  # rescheduled: its clock starts again
+        self.since = since
+        futures = {future.key: future for future in in_flight}
+        overdue = []
+        for worker, keys in processing.items():
+            # A worker also holds tasks queued behind the running ones: only its oldest can be running.
+            running = sorted((k for k in keys if k in futures), key=lambda k: since[k][1])[: threads.get(worker, 1)]
+            expired = [futures[k] for k in running if now - since[k][1] > self.timeout]
+            if expired:
+                for future in expired:
+                    future.cancel()
+                # Only killing the process stops a stuck thread; its nanny starts a fresh one.
+                try:
+                    self.client.restart_workers([worker])
+                except Exception:  # no nanny, or it did not come back: Dask reschedules elsewhere
+                    pass
+                for key in keys:
+                    self.since.pop(key, None)
+                overdue.extend(expired)
+        return overdue
