@@ -15,7 +15,7 @@ import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 LEVELS = ("province", "city", "county")
@@ -179,6 +179,12 @@ _PLACE_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{1,7}?" + _PLACE_SUFFIX)
 _NEXT_PLACE_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,7}?" + _PLACE_SUFFIX)
 
 
+@lru_cache(maxsize=4096)
+def _same_shape(length: int, last: str) -> tuple:
+    """Divisions whose name has this length and last character (scanned once per shape)."""
+    return tuple(d for d in _index().by_code.values() if len(d.name) == length and d.name[-1] == last)
+
+
 def _unlisted(name: str, context: str) -> Unresolved | None:
     words: list[str] = []
     while match := (_NEXT_PLACE_WORD if words else _PLACE_WORD).match(name, sum(len(w) for w in words)):
@@ -188,8 +194,7 @@ def _unlisted(name: str, context: str) -> Unresolved | None:
     word = words[0]
     # Names one character away are named (not chosen) so a reader can correct an OCR slip with --meta;
     # those whose parents the text mentions first, and only a short list.
-    alike = [d for d in _index().by_code.values() if len(d.name) == len(word) and d.name[-1] == word[-1]
-             and sum(a != b for a, b in zip(d.name, word, strict=True)) == 1]
+    alike = [d for d in _same_shape(len(word), word[-1]) if sum(a != b for a, b in zip(d.name, word, strict=True)) == 1]
     mentioned = [d for d in alike if _mentions(context, d)]
     shown = mentioned or (alike if len(alike) <= 5 else [])
     hint = "；一字之差的区划：" + "、".join(f"{d.name}（{d.code}）" for d in shown) if shown else ""
