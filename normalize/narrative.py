@@ -30,6 +30,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from normalize.schema import Section
+from parsers.items import PAGE_FOOTER
 
 if TYPE_CHECKING:
     import jieba
@@ -72,7 +73,6 @@ _PROBLEM_HEADING = re.compile(r"问题|不足|短板")
 _TOPIC = re.compile(r"^[一二三四五六七八九十]是(?P<topic>.{2,12}?)(?:方面|问题)[。.．]?$")
 _ENUMERATION = re.compile(r"^[（(]?[一二三四五六七八九十][是）)]")
 _INTRO = re.compile(r"问题|不足|短板|表现|如下|方面|主要是|不少|差距")
-_FOOTER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 _ENUM_SPLIT = re.compile(r"(?<=[，,、])(?=[二三四五六七八九十]是)")
 
@@ -98,7 +98,7 @@ def units(text: str) -> Iterator[str]:
     paragraph = ""
     for raw in text.splitlines():
         line = raw.strip()
-        if not line or _FOOTER.match(line):
+        if not line or PAGE_FOOTER.match(line):
             continue
         if _is_heading(line):
             yield from _sentences(paragraph)

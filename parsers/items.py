@@ -15,6 +15,8 @@ from parsers.model import Item
 # "行政许可 0", "规章 0 0 0": a label and its numbers on one line, separated by spaces only
 # (PDF-to-text conversions). Narrative never ends in a bare run of numbers like this.
 _LABEL_NUMBERS = re.compile(r"^(?P<label>[^\d\s][^\d。]{0,29}?)\s+(?P<nums>[+\-]?\d+(?:\.\d+)?(?:\s+[+\-]?\d+(?:\.\d+)?)*)$")
+# A page number printed between lines ("— 5 —", "- 3 -", "第 2 页"): layout, not content.
+PAGE_FOOTER = re.compile(r"^[—\-–－\s]*\d{1,3}[—\-–－\s]*$|^第\s*\d+\s*页")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 

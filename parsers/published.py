@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parsers.items import PAGE_FOOTER
 from parsers.model import Evidence
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "o": 0}
@@ -22,7 +23,6 @@ _ARABIC = re.compile(
 _CHINESE = re.compile(r"([〇○零一二三四五六七八九Oo]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 _LABELLED = re.compile(r"(?:发布时间|发布日期|发文日期|公开日期|发布于)\s*[:：]?\s*")
 _DATE_ONLY = re.compile(r"^[（(]?\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}|[〇○零一二三四五六七八九Oo]{4}\s*年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)\s*[）)]?$")
-_PAGE_FOOTER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$")
 _SIGNER_END = re.compile(r"(?:人民政府|政府|办公厅|办公室|街道办事处|办事处|管委会|委员会|局|委|办|厅|署|部|院|中心|所|站|队|馆|会|乡|镇|街道)$")
 
 
@@ -68,7 +68,7 @@ class Signature:
 
 
 def _tidy(lines: Sequence[str]) -> list[str]:
-    return [t for t in (line.strip(" \t\u3000#*") for line in lines) if t and not _PAGE_FOOTER.match(t)]
+    return [t for t in (line.strip(" \t\u3000#*") for line in lines) if t and not PAGE_FOOTER.match(t)]
 
 
 def find_signature(lines: Sequence[str], window: int = 8) -> Signature | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ingest.document import Provenance
 from parsers.cellvalue import classify
 from parsers.labels import match_t3_group, match_t3_header, match_t3_row, simplify, squash, t3_candidates
+from parsers.items import PAGE_FOOTER
 from parsers.model import Item, ParsedCell, ParseIssue
 from parsers.vocabulary import (
     LABELS,
@@ -29,7 +30,6 @@ from parsers.vocabulary import (
 
 Cell = tuple[str, Provenance]
 
-_PAGE_FOOTER = re.compile(r"^[—\-–－\s]*\d{1,3}[—\-–－\s]*$|^第\s*\d+\s*页")
 _DIGIT = re.compile(r"\d")
 
 
@@ -179,7 +179,7 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                     current = RowRecord("", "", 0.0, prov, values=[(text, prov)])
                     records.append(current)
                 continue
-            if _PAGE_FOOTER.match(text) or not _label_like(text):
+            if PAGE_FOOTER.match(text) or not _label_like(text):
                 continue
             new_group = match_t3_group(text)
             if new_group:
@@ -358,7 +358,7 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
                 if current is None:
                     columns.append(column)
                 continue
-            if not _label_like(text) or _PAGE_FOOTER.match(text):
+            if not _label_like(text) or PAGE_FOOTER.match(text):
                 continue
             key = _t2_row(text)
             if key is None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from normalize.schema import Report
 from parsers.bureau import describe
-from parsers.labels import simplify
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,52 +25,15 @@ class Body:
     makes_rules: bool | None  # may make 规章
 
 
-_ORG_END = re.compile(
-    r"(?:人民政府|政府|办公厅|办公室|街道办事处|街道|管委会|委员会|局|委|办|厅|署|部|院|中心|所|站|队|会|乡|镇)$"
-)
-_YEAR_FIRST = re.compile(r"^(?:19|20)\d{2}年度?")
 _GOVERNMENT_OFFICE = ("人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室")
 # 自然资源部, 海关总署: a ministry-style name with no place in front is a State Council department.
 _MINISTRY = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:部|总局|署)$")
 
 
-def body_name(report: Report) -> str | None:
-    """The bureau the parser read, else the name printed on its own line above a title that starts
-    with the year ('淮安市洪泽区人民政府' / '2024年政府信息公开工作年度报告'), else the name inside
-    such a title ('2025年上海市人民政府办公厅政府信息公开工作年度报告')."""
-    if report.bureau:
-        return report.bureau
-    preamble = next((s.text for s in report.sections if s.key == "preamble"), "")
-    lines = [simplify(line).strip(" #\t\u3000") for line in preamble.splitlines()[:12]]
-    lines = [line for line in lines if line]
-    for index, line in enumerate(lines):
-        if "信息公开" not in line.replace(" ", ""):
-            continue
-        title = re.sub(r"\s+", "", line)
-        year = _YEAR_FIRST.match(title)
-        if not year:
-            continue
-        inside = _name_before_report_words(title[year.end():title.rfind("信息公开")])
-        if inside:
-            return inside
-        if index > 0:
-            above = re.sub(r"\s+", "", lines[index - 1])
-            if 2 <= len(above) <= 30 and _ORG_END.search(above):
-                return above
-    return None
-
-
-def _name_before_report_words(text: str) -> str | None:
-    """'上海市人民政府办公厅政府' → '上海市人民政府办公厅'; '淮安市人民政府' stays; '政府' is no name."""
-    for cut in ("政府", "政务"):
-        if text.endswith(cut) and _ORG_END.search(text[: -len(cut)]):
-            text = text[: -len(cut)]
-            break
-    return text if len(text) >= 3 and _ORG_END.search(text) else None
-
-
 def body_of(report: Report) -> Body:
-    name = body_name(report)
+    # The parser reads the name from the title, a year-first title or the line above it, and the
+    # signature; the audit adds no reading of its own.
+    name = report.bureau
     if not name:
         return Body(None, "", None, None, None, None)
     context = "\n".join(s.text for s in report.sections if s.key in ("preamble", "overview"))[:3000]
