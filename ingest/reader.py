@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ingest.document import Document
 from ingest.errors import EmptyFileError, IngestError, TooLargeError, UnsupportedFormatError
+
+if TYPE_CHECKING:  # imported by the readers; a batch that only looks up ids does without it
+    from ingest.document import Document
 
 # Reports are a few MB at most; a much larger file is a mistake or an attack, refused unread.
 MAX_BYTES = 64 * 1024 * 1024
@@ -25,6 +29,33 @@ class Reader(Protocol):
 def report_id(data: bytes) -> str:
     """Stable id for the same content: the first 16 hex digits of its SHA-256."""
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+def path_id(source: str) -> str:
+    """The report_id of a file that was not read: from its path, stable from run to run."""
+    return "path-" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:11]
+
+
+def content_id(path: Path) -> str | None:
+    """The report_id a readable file will get (:func:`report_id`, streamed); None if it will not be read.
+
+    Lets a batch recognise a file it has parsed before without parsing it again.
+    """
+    try:
+        # O_NONBLOCK: opening a named pipe would otherwise wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with open(fd, "rb", closefd=False) as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _readers() -> list[Reader]:

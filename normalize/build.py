@@ -6,12 +6,11 @@ from ingest.document import Document, Provenance
 from normalize.checks import run_checks
 from normalize.metadata import with_metadata
 from normalize.schema import Cell, ErrorItem, Finding, Guess, NarrativeFact, Report, Section
+from normalize.version import PARSER_VERSION
 from parsers.cellvalue import classify
 from parsers.model import Evidence, ParsedReport
 from parsers.sections import REQUIRED_SECTIONS, SECTION_TITLES
 from parsers.vocabulary import COLUMN_LABELS, LABELS, OTHER_ROWS, T3_ROWS, TABLE_NAMES
-
-PARSER_VERSION = "0.1.0"
 
 _T3_EXPECTED = {
     "2021": {r.key for r in T3_ROWS} - {"other_handling"},

@@ -18,6 +18,7 @@ Keywords: jieba words (with the domain dictionary parsers/data/xxgk_dict.txt, so
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
@@ -26,7 +27,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from normalize.schema import Section
@@ -228,6 +231,20 @@ def terms(text: str) -> Counter[str]:
     """Word counts of a text: Chinese jieba words of two or more characters, stop words left out."""
     stop = stop_words()
     return Counter(w for w in tokenizer().cut(text) if len(w.strip()) >= 2 and w not in stop and _CHINESE.search(w))
+
+
+def section_terms(sections: Iterable[Section]) -> list[tuple[str, Counter[str]]]:
+    """Each section's word counts (sections without words left out): what its keywords are scored from."""
+    return [(section.key, counts) for section in sections if (counts := terms(section.text))]
+
+
+@cache
+def terms_version() -> str:
+    """Changes whenever the words :func:`terms` finds could: this code, its dictionary, its stop words."""
+    digest = hashlib.sha256(Path(__file__).read_bytes() + version("jieba").encode())
+    for name in ("xxgk_dict.txt", "stopwords.txt"):
+        digest.update(files("parsers").joinpath(f"data/{name}").read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def tf_idf(counts: Counter[str], df: Counter[str], documents: int, top: int = 10) -> list[tuple[str, float]]:

@@ -7,9 +7,11 @@ import os
 import shutil
 from pathlib import Path
 
+from normalize.narrative import terms_version
 from normalize.schema import Report
 from output.csvfiles import ContractWriter
-from output.research import ResearchOptions, ResearchWriter
+from output.options import ResearchOptions
+from output.research import ResearchWriter
 from output.store import read_reports
 from output.terminal import BatchSummary
 
@@ -22,14 +24,14 @@ def write_range(
     summary = BatchSummary()
     overrides = research.overrides()
     with ContractWriter(folder, encoding=encoding) as writer, ResearchWriter(folder, encoding) as extra:
-        for source, text in read_reports(store, run_id, parser_version, start, stop):
+        for source, text, terms in read_reports(store, run_id, parser_version, start, stop, terms_version()):
             report = Report.model_validate_json(text)
             if report.source != source:  # the same content was parsed earlier under another path
                 report = report.model_copy(update={"source": source})
             if overrides:
                 report = overrides.apply(report)
             writer.write(report)
-            extra.write(report)
+            extra.write(report, terms)
             summary.add(report)
     return summary
 

@@ -9,57 +9,32 @@ ContractWriter; :func:`finish` runs once on the joined folder for what needs the
 from __future__ import annotations
 
 import csv
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from normalize.overrides import MetaOverrides
 from normalize.schema import Report
 from output import coverage, dictionary, narrative, wide
-
-
-@dataclass(frozen=True, slots=True)
-class ResearchOptions:
-    parquet: bool = False  # wide tables also as .parquet (xxgk[parquet])
-    xlsx: bool = False  # wide tables also as wide.xlsx (xxgk[xlsx])
-    meta: str | None = None  # CSV of metadata corrections (normalize/overrides.py)
-
-    def check(self) -> None:
-        """Fail before any work when an extra is missing or the overrides file is unusable."""
-        if self.parquet:
-            wide.require("parquet")
-        if self.xlsx:
-            wide.require("xlsx")
-        self.overrides()
-
-    def overrides(self) -> MetaOverrides | None:
-        return MetaOverrides.load(self.meta) if self.meta else None
-
-    def fingerprint(self) -> bytes:
-        """What, beyond the reports, decides these files: the options, the overrides and this code."""
-        digest = hashlib.sha256(f"{self.parquet}\0{self.xlsx}\0".encode())
-        if self.meta:
-            digest.update(Path(self.meta).read_bytes())
-        for module in (coverage, dictionary, narrative, wide):
-            digest.update(Path(str(module.__file__)).read_bytes())
-        return digest.digest()
+from output.options import ResearchOptions
 
 
 class ResearchWriter:
-    """Per report: reports_wide.csv, table{2,3,4}_wide.csv and problems.csv."""
+    """Per report: reports_wide.csv, table{2,3,4}_wide.csv, problems.csv and the sections' word counts."""
 
     def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
         self.wide = wide.WideWriter(out, encoding)
         self.problems = narrative.ProblemsWriter(out, encoding)
+        self.terms = narrative.TermsWriter(out)
 
-    def write(self, report: Report) -> None:
+    def write(self, report: Report, terms: str | None = None) -> None:
+        """``terms``: the report's section word counts when already made (output/narrative.terms_json)."""
         self.wide.write(report)
         self.problems.write(report)
+        self.terms.write(report, terms)
 
     def close(self) -> None:
         self.wide.close()
         self.problems.close()
+        self.terms.close()
 
     def __enter__(self) -> ResearchWriter:
         return self

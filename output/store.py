@@ -11,8 +11,12 @@ Tables:
   the files written and their summary), so an identical re-run can leave the files as they are.
 - ``run_inputs``: the current run's inputs in discovery order → report_id; exports are read from it.
 
-Each parsed report is committed in its own transaction (WAL journal), so a run killed at any moment
-leaves a database that opens, holds whole reports only, and lets a re-run finish the rest.
+- ``terms``: per report, its sections' word counts for keywords.csv, made by the parse worker, and the
+  version of the code that counted them (an export counts again when its code differs).
+
+Writes are committed every tenth of a second (WAL journal), a few reports per transaction, so a run
+killed at any moment leaves a database that opens, holds whole reports only, and lets a re-run finish
+the rest — parsing again at most the moment's worth of reports that had not been committed.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,8 +37,9 @@ from ingest.errors import XxgkError
 STORE_NAME = "xxgk.sqlite"
 # Failures that say more about the run's limits or the machine than about the file: tried again.
 RETRY_CODES = ("TIMEOUT", "WORKER_CRASHED", "OUT_OF_MEMORY")
-# Reused reports are linked to the run in batches: losing the last batch to a kill costs nothing.
-_LINK_BATCH = 500
+# A commit per report would cost the parent more than storing it; a kill loses at most this much work.
+_COMMIT_SECONDS = 0.1
+_COMMIT_ROWS = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -65,6 +71,13 @@ CREATE TABLE IF NOT EXISTS runs (
     fingerprint TEXT,
     exported TEXT,
     summary TEXT
+);
+CREATE TABLE IF NOT EXISTS terms (
+    report_id TEXT NOT NULL,
+    parser_version TEXT NOT NULL,
+    version TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (report_id, parser_version)
 );
 CREATE TABLE IF NOT EXISTS run_inputs (
     run_id INTEGER NOT NULL,
@@ -167,7 +180,8 @@ class Store:
             raise StoreError(f"cannot open {path}: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from exc
-        self._links = 0
+        self._pending = 0
+        self._committed_at = time.monotonic()
 
     def __enter__(self) -> Store:
         return self
@@ -230,39 +244,54 @@ class Store:
 
     # writing
 
-    def put(self, run_id: int, index: int, source: str, state: FileState | None, text: str) -> str:
-        """Store one parsed report (its own transaction) as input ``index`` of the run; returns its report_id."""
+    def put(
+        self, run_id: int, index: int, source: str, state: FileState | None, text: str,
+        terms: str | None = None, terms_version: str | None = None,
+    ) -> str:
+        """Store one parsed report (with its word counts, when made) as input ``index`` of the run;
+        returns its report_id. Its rows are committed together, with those of the moment's other reports."""
         head = report_head(text)
-        with self._db:
+        self._db.execute(
+            "INSERT OR REPLACE INTO reports (report_id, parser_version, status, error_code, source, json)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (head.report_id, head.parser_version, head.status, head.error_code, source, text),
+        )
+        if terms is not None and terms_version is not None:
             self._db.execute(
-                "INSERT OR REPLACE INTO reports (report_id, parser_version, status, error_code, source, json)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (head.report_id, head.parser_version, head.status, head.error_code, source, text),
+                "INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?)", (head.report_id, head.parser_version, terms_version, terms)
             )
-            if state is not None:
-                self._remember(source, state, head.report_id, head.parser_version)
+        else:  # counts of an earlier parse of this content would not be of this report
             self._db.execute(
-                "INSERT OR REPLACE INTO run_inputs (run_id, idx, source, report_id) VALUES (?, ?, ?, ?)",
-                (run_id, index, source, head.report_id),
+                "DELETE FROM terms WHERE report_id = ? AND parser_version = ?", (head.report_id, head.parser_version)
             )
-        self._links = 0
+        if state is not None:
+            self._remember(source, state, head.report_id, head.parser_version)
+        self._db.execute(
+            "INSERT OR REPLACE INTO run_inputs (run_id, idx, source, report_id) VALUES (?, ?, ?, ?)",
+            (run_id, index, source, head.report_id),
+        )
+        self._wrote()
         return head.report_id
 
     def link(self, run_id: int, index: int, source: str, state: FileState | None, report_id: str, parser_version: str) -> None:
-        """Record a stored report as input ``index`` of the run (committed in batches)."""
+        """Record a stored report as input ``index`` of the run."""
         if state is not None:
             self._remember(source, state, report_id, parser_version)
         self._db.execute(
             "INSERT OR REPLACE INTO run_inputs (run_id, idx, source, report_id) VALUES (?, ?, ?, ?)",
             (run_id, index, source, report_id),
         )
-        self._links += 1
-        if self._links >= _LINK_BATCH:
-            self.commit()
+        self._wrote()
 
     def commit(self) -> None:
         self._db.commit()
-        self._links = 0
+        self._pending = 0
+        self._committed_at = time.monotonic()
+
+    def _wrote(self) -> None:
+        self._pending += 1
+        if self._pending >= _COMMIT_ROWS or time.monotonic() - self._committed_at >= _COMMIT_SECONDS:
+            self.commit()
 
     def _remember(self, source: str, state: FileState, report_id: str, parser_version: str) -> None:
         self._db.execute(
@@ -282,18 +311,22 @@ class Store:
         )
 
 
-def read_reports(path: Path, run_id: int, parser_version: str, start: int, stop: int) -> Iterator[tuple[str, str]]:
-    """(source, report JSON) of the run's inputs ``start`` ≤ index < ``stop``, streamed, read-only.
+def read_reports(
+    path: Path, run_id: int, parser_version: str, start: int, stop: int, terms_version: str
+) -> Iterator[tuple[str, str, str | None]]:
+    """(source, report JSON, its word counts if made by code of ``terms_version``) of the run's inputs
+    ``start`` ≤ index < ``stop``, streamed, read-only.
 
     Opens its own connection, so export workers in other processes read while the batch holds the store.
     """
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         yield from db.execute(
-            "SELECT i.source, r.json FROM run_inputs i"
+            "SELECT i.source, r.json, t.json FROM run_inputs i"
             " JOIN reports r ON r.report_id = i.report_id AND r.parser_version = ?"
+            " LEFT JOIN terms t ON t.report_id = i.report_id AND t.parser_version = r.parser_version AND t.version = ?"
             " WHERE i.run_id = ? AND i.idx >= ? AND i.idx < ? ORDER BY i.idx",
-            (parser_version, run_id, start, stop),
+            (parser_version, terms_version, run_id, start, stop),
         )
     finally:
         db.close()
@@ -301,4 +334,3 @@ def read_reports(path: Path, run_id: int, parser_version: str, start: int, stop:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-

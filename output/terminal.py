@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from normalize.schema import Report
+if TYPE_CHECKING:
+    from normalize.schema import Report
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from output.dictionary import FILES, SAME_COLUMNS, TABLE_COLUMNS, columns, describes, readme_block, rows
-from output.research import ResearchOptions
+from output.options import ResearchOptions
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor
 

@@ -19,10 +19,12 @@ import xxgk.api
 import xxgk.batch
 from normalize.schema import Report
 from output.store import Store, StoreError, report_head
-from xxgk.api import content_id, parse_file
+from ingest.reader import content_id
+from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.cli import main
-from xxgk.executors import InProcessExecutor, ProcessExecutor, parse_to_json
+from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor
+from xxgk.tasks import parse_task
 
 FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.jsonl")
 
@@ -30,22 +32,22 @@ FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.js
 # Task functions run in worker processes, so they live at module level (workers import them by name).
 
 
-def sleepy(path: str, source: str) -> str:
+def sleepy(path: str, source: str) -> Parsed:
     if "hang" in Path(path).name:
         time.sleep(60)
-    return parse_to_json(path, source)
+    return parse_task(path, source)
 
 
-def crashy(path: str, source: str) -> str:
+def crashy(path: str, source: str) -> Parsed:
     if "crash" in Path(path).name:
         os.kill(os.getpid(), signal.SIGSEGV)
-    return parse_to_json(path, source)
+    return parse_task(path, source)
 
 
-def jittery(path: str, source: str) -> str:
+def jittery(path: str, source: str) -> Parsed:
     # Finish out of order: later files often come back first.
     time.sleep((zlib.crc32(path.encode()) % 20) / 1000)
-    return parse_to_json(path, source)
+    return parse_task(path, source)
 
 
 def address_limit(path: str, source: str) -> str:
@@ -92,7 +94,7 @@ class Counting(InProcessExecutor):
     def results(self, tasks):  # type: ignore[no-untyped-def]
         for index, path, source in tasks:
             self.parsed.append(Path(path).name)
-            yield index, parse_to_json(path, source)
+            yield index, parse_task(path, source)
 
 
 @pytest.fixture(scope="module")
@@ -223,8 +225,9 @@ def test_a_new_parser_version_parses_again(tmp_path: Path, seed: str, monkeypatc
 
     class NextVersion(Counting):
         def results(self, tasks):  # type: ignore[no-untyped-def]
-            for index, text in super().results(tasks):
-                yield index, Report.model_validate_json(text).model_copy(update={"parser_version": "9.9"}).model_dump_json()
+            for index, parsed in super().results(tasks):
+                report = Report.model_validate_json(parsed.report).model_copy(update={"parser_version": "9.9"})
+                yield index, parsed._replace(report=report.model_dump_json())
 
     monkeypatch.setattr(xxgk.batch, "PARSER_VERSION", "9.9")
     newer = NextVersion()
@@ -320,3 +323,21 @@ def test_cli_runs_with_jobs_and_keeps_stdout_clean(tmp_path: Path, seed: str) ->
     result = CliRunner().invoke(main, ["parse", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "2", "-q"])
     assert result.exit_code == 0 and result.stdout == ""
     assert len(rows(tmp_path / "out")) == 3
+
+
+def report_only(path: str, source: str) -> Parsed:
+    return Parsed(parse_task(path, source).report)  # as from a worker that does not count words
+
+
+def test_keywords_are_the_same_whether_the_workers_or_the_export_counted_the_words(tmp_path: Path, seed: str) -> None:
+    make_reports(tmp_path / "in", seed, 6)
+    run_parse([tmp_path / "in"], tmp_path / "workers", quiet=True, executor=ProcessExecutor(2))
+    run_parse([tmp_path / "in"], tmp_path / "export", quiet=True, executor=InProcessExecutor(task=report_only))
+    with sqlite3.connect(tmp_path / "workers" / "xxgk.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM terms").fetchone()[0] == 6
+    with sqlite3.connect(tmp_path / "export" / "xxgk.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM terms").fetchone()[0] == 0
+    keywords = (tmp_path / "workers" / "keywords.csv").read_bytes()
+    assert keywords.count(b"\n") > 6 * 10 and keywords == (tmp_path / "export" / "keywords.csv").read_bytes()
+    assert exported(tmp_path / "workers") == exported(tmp_path / "export")
+    assert not list((tmp_path / "workers").glob(".*"))  # the word-count spool is not left in OUT

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import output.wide
 from output.dictionary import TABLE_COLUMNS, cell_column, columns
-from output.research import ResearchOptions
+from output.options import ResearchOptions
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor

@@ -4,8 +4,28 @@ Public API: :func:`parse_file` and :func:`parse_many` return :class:`~normalize.
 objects; a bad input gives a report with status ``failed`` or ``skipped``, never an exception.
 """
 
-from normalize.build import PARSER_VERSION as __version__
-from normalize.schema import Report
-from xxgk.api import parse_file, parse_many
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from normalize.version import PARSER_VERSION as __version__
+
+if TYPE_CHECKING:
+    from normalize.schema import Report
+    from xxgk.api import parse_file, parse_many
 
 __all__ = ["Report", "__version__", "parse_file", "parse_many"]
+
+
+def __getattr__(name: str) -> Any:
+    # The parser is imported on first use, so that the command line starts (and a resumed run
+    # that parses nothing finishes) without loading it.
+    if name == "Report":
+        from normalize.schema import Report
+
+        return Report
+    if name in ("parse_file", "parse_many"):
+        import xxgk.api
+
+        return getattr(xxgk.api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

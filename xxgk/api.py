@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -10,37 +9,10 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.files import discover
-from ingest.reader import MAX_BYTES, known_extensions, read_document
+from ingest.reader import known_extensions, path_id, read_document
 from normalize.build import build_report, failed_report
 from normalize.schema import Report
 from parsers.report import parse_document
-
-
-def path_id(source: str) -> str:
-    """The report_id of a file that was not read: from its path, stable from run to run."""
-    return "path-" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:11]
-
-
-def content_id(path: Path) -> str | None:
-    """The report_id a readable file will get (ingest.reader.report_id, streamed); None if it will not be read.
-
-    Lets a batch recognise a file it has parsed before without parsing it again.
-    """
-    try:
-        # O_NONBLOCK: opening a named pipe would otherwise wait for a writer.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            return None
-        with open(fd, "rb", closefd=False) as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Report:

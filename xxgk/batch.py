@@ -21,15 +21,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-import output.csvfiles
 from ingest.errors import XxgkError
 from ingest.files import discover
-from normalize.build import PARSER_VERSION
-from output.export import concatenate, write_range
-from output.research import ResearchOptions, finish
+from ingest.reader import content_id
+from normalize.version import PARSER_VERSION
+from output.options import ResearchOptions, module_source
 from output.store import STORE_NAME, Export, FileState, Store
 from output.terminal import BatchSummary, print_summary
-from xxgk.api import content_id
 from xxgk.executors import DaskExecutor, Executor, ProcessExecutor, Result, Task, available_cpus, worker_context
 
 # Below this many reports per process, writing in parallel costs more than it saves.
@@ -140,9 +138,9 @@ class _Parse:
         return content_id(path)
 
     def _store(self, results: Iterable[Result]) -> None:
-        for index, text in results:
+        for index, parsed in results:
             source = self.files[index][1]
-            self.parsed.add(self.store.put(self.run_id, index, source, self.states.pop(index), text))
+            self.parsed.add(self.store.put(self.run_id, index, source, self.states.pop(index), *parsed))
             self.advance()
 
 
@@ -153,7 +151,7 @@ def _export(
     """Write OUT's contract files from the store — unless the files there already say exactly this."""
     # What the files would hold: every input's source and report (revision), how they are written.
     digest = hashlib.sha256(f"{PARSER_VERSION}\0{encoding}\0".encode())
-    digest.update(Path(output.csvfiles.__file__).read_bytes())  # a changed export format writes again
+    digest.update(module_source("output.csvfiles"))  # a changed export format writes again
     digest.update(research.fingerprint())
     stored = 0
     for source, report_id, revision in store.inputs(run_id, PARSER_VERSION):
@@ -166,6 +164,9 @@ def _export(
     if last is not None and last.fingerprint == fingerprint and _file_states(out, last.files) == last.files:
         store.finish_run(run_id, last)
         return _summary_from_json(last.summary)
+
+    from output.export import concatenate, write_range
+    from output.research import finish
 
     staging = out / _STAGING  # written aside, then moved in: a killed export leaves the old files whole
     shutil.rmtree(staging, ignore_errors=True)
@@ -200,8 +201,11 @@ def _export(
 
 
 def _ranges(count: int, jobs: int) -> list[tuple[int, int]]:
-    """Index ranges for the export: one when small, else a few per process so that all finish together."""
-    chunks = max(1, min(4 * jobs if jobs > 1 else 1, count // EXPORT_CHUNK))
+    """Index ranges for the export: one when small, else the same number (up to four) for each process,
+    so that all finish together."""
+    if jobs < 2 or count < 2 * EXPORT_CHUNK:
+        return [(0, count)]
+    chunks = jobs * max(1, min(4, count // (EXPORT_CHUNK * jobs)))
     bounds = [count * n // chunks for n in range(chunks + 1)]
     return list(zip(bounds, bounds[1:]))
 

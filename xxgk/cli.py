@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from normalize.build import PARSER_VERSION
+from normalize.version import PARSER_VERSION
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,9 +44,7 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
     Exit status: 0 when every input was read, 1 when any input failed, 2 for a usage error.
     """
     from ingest.errors import XxgkError
-    from normalize.overrides import OverrideError
-    from output.research import ResearchOptions
-    from output.wide import MissingExtra
+    from output.options import OptionsError, ResearchOptions
     from xxgk.batch import run_parse
 
     if (executor == "dask") != (scheduler is not None):
@@ -54,7 +52,7 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
     research = ResearchOptions(parquet=parquet, xlsx=xlsx, meta=meta)
     try:
         research.check()
-    except (MissingExtra, OverrideError) as exc:
+    except OptionsError as exc:
         raise click.UsageError(str(exc)) from exc
     try:
         summary = run_parse(inputs, out, encoding=encoding, quiet=quiet, jobs=jobs, timeout=timeout,

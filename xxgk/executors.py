@@ -1,8 +1,9 @@
 """Where files are parsed: supervised local worker processes, this process, or a Dask cluster.
 
-Every executor takes tasks ``(index, path, source)`` and yields ``(index, report JSON)`` as results
+Every executor takes tasks ``(index, path, source)`` and yields ``(index, Parsed)`` as results
 arrive, in any order; the batch stores them and exports in discovery order. All of them run the same
-pure per-file function, :func:`parse_to_json`.
+pure per-file function, :func:`xxgk.tasks.parse_task`, imported only where files are parsed: a batch
+that finds everything already parsed never loads the parser.
 """
 
 from __future__ import annotations
@@ -20,16 +21,24 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, NamedTuple, Protocol, Self
 
 from ingest.errors import XxgkError
-from ingest.reader import registry
-from normalize.build import failed_report
-from xxgk.api import content_id, parse_file, path_id
+
+
+class Parsed(NamedTuple):
+    """What the per-file function sends back: the Report as JSON and, made where the work is spread
+    over processes, its sections' word counts for keywords.csv (None for a file that is not a report)
+    with the version of the code that counted them."""
+
+    report: str
+    terms: str | None = None
+    terms_version: str | None = None
+
 
 Task = tuple[int, str, str]  # (index in discovery order, path, source)
-Result = tuple[int, str]  # (index, the Report as JSON)
-TaskFunction = Callable[[str, str], str]
+Result = tuple[int, Parsed]
+TaskFunction = Callable[[str, str], Parsed]
 
 # A worker that cannot import the parser within this long will not do better later.
 STARTUP_SECONDS = 60.0
@@ -41,18 +50,16 @@ class ExecutorError(XxgkError):
     code = "EXECUTOR"
 
 
-def parse_to_json(path: str, source: str) -> str:
-    """The pure per-file function every executor runs: the file's Report as JSON. Never raises for bad input."""
-    try:
-        return parse_file(path, source).model_dump_json()
-    except MemoryError:  # the report itself was too big to write out
-        return failure_json(path, source, "OUT_OF_MEMORY", "the parsed report needed more memory than allowed")
+def _parse_task() -> TaskFunction:
+    from xxgk.tasks import parse_task
+
+    return parse_task
 
 
-def failure_json(path: str, source: str, code: str, message: str) -> str:
-    """A failed Report for a file whose parse did not come back (timeout, dead worker)."""
-    report_id = content_id(Path(path)) or path_id(source)
-    return failed_report(source, report_id, code, message).model_dump_json()
+def _failure(path: str, source: str, code: str, message: str) -> Parsed:
+    from xxgk.tasks import failure
+
+    return failure(path, source, code, message)
 
 
 def available_cpus() -> int:
@@ -69,7 +76,7 @@ def worker_context() -> BaseContext:
     threads) is inherited. Elsewhere spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload(["xxgk.tasks"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -90,8 +97,8 @@ class InProcessExecutor:
     For library use and debugging only: a hostile file can hang or exhaust this process.
     """
 
-    def __init__(self, task: TaskFunction = parse_to_json) -> None:
-        self.task = task
+    def __init__(self, task: TaskFunction | None = None) -> None:
+        self.task = task  # None: xxgk.tasks.parse_task
 
     def __enter__(self) -> Self:
         return self
@@ -100,15 +107,16 @@ class InProcessExecutor:
         pass
 
     def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        task = self.task or _parse_task()
         for index, path, source in tasks:
-            yield index, self.task(path, source)
+            yield index, task(path, source)
 
 
 # ---------------------------------------------------------------------------------------------
 # Local worker processes under a supervisor
 
 
-def _serve(conn: Connection, task: TaskFunction, max_memory_mb: int | None) -> None:
+def _serve(conn: Connection, task: TaskFunction | None, max_memory_mb: int | None) -> None:
     """A worker: cap its memory, load the readers once, then parse one file per message until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which then stops the workers
     if max_memory_mb:
@@ -118,13 +126,16 @@ def _serve(conn: Connection, task: TaskFunction, max_memory_mb: int | None) -> N
             resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
         except (ValueError, OSError):
             pass  # the system cannot cap address space (macOS): the timeout still bounds a runaway file
-    registry()  # heavy state once per worker: every reader (pdfplumber, lxml, python-docx) imported
+    from xxgk import tasks
+
+    tasks.warm_up()
+    task = task or tasks.parse_task
     try:
         conn.send(None)  # ready: the parent starts this worker's clock only now
         while (item := conn.recv()) is not None:
             index, path, source = item
-            text = task(path, source)  # never raises for bad input; anything else ends this worker
-            conn.send((index, text))
+            parsed = task(path, source)  # never raises for bad input; anything else ends this worker
+            conn.send((index, parsed))
     except (EOFError, BrokenPipeError, ConnectionResetError):
         pass  # the parent has gone away
 
@@ -165,7 +176,7 @@ class ProcessExecutor:
         *,
         timeout: float = 120.0,
         max_memory_mb: int | None = 2048,
-        task: TaskFunction = parse_to_json,
+        task: TaskFunction | None = None,  # None: xxgk.tasks.parse_task
     ) -> None:
         self.jobs = jobs or available_cpus()
         self.timeout = timeout
@@ -206,6 +217,7 @@ class ProcessExecutor:
                 backlog.append(task)
             return True
 
+        arrived: list[Result] = []
         while True:
             if more():  # workers start with the first task, so a run with nothing to parse starts none
                 while len(self._workers) < self.jobs:
@@ -213,9 +225,11 @@ class ProcessExecutor:
             for worker in list(self._workers):
                 if worker.ready and worker.task is None and more():
                     self._assign(worker, backlog)
+            # Handed over only now, so that the workers parse on while the caller stores these.
+            yield from arrived
             if not any(w.task for w in self._workers) and not more():
                 return
-            yield from self._events()
+            arrived = list(self._events())
 
     def _start(self) -> None:
         parent, child = self._context.Pipe()
@@ -277,7 +291,7 @@ class ProcessExecutor:
         index, path, source = worker.task
         if code == "WORKER_CRASHED":
             how = f"the worker process parsing this file {how}"
-        yield index, failure_json(path, source, code, how)
+        yield index, _failure(path, source, code, how)
 
     def _drop(self, worker: _Worker) -> int | None:
         """Kill (if still alive) and forget a worker; returns its exit code."""
@@ -294,7 +308,7 @@ class ProcessExecutor:
 
 
 class DaskExecutor:
-    """Sends :func:`parse_to_json` for each file to a Dask cluster (which must see the same paths).
+    """Sends :func:`xxgk.tasks.parse_task` for each file to a Dask cluster (which must see the same paths).
 
     At most ``window`` files are in flight (default: four per worker thread), so a 100 000-file run
     never holds 100 000 futures. A file that runs longer than ``timeout`` seconds (as seen from the
@@ -311,7 +325,7 @@ class DaskExecutor:
         timeout: float = 120.0,
         window: int | None = None,
         connect_timeout: float = 30.0,
-        task: TaskFunction = parse_to_json,
+        task: TaskFunction | None = None,  # None: xxgk.tasks.parse_task
     ) -> None:
         self.scheduler = scheduler
         self.timeout = timeout
@@ -346,6 +360,7 @@ class DaskExecutor:
             return  # nothing to parse: no need to reach the cluster
         from distributed import wait as wait_for
 
+        task = self.task or _parse_task()
         client = self._client or self._connect()
         window = self.window or max(16, 4 * sum(client.nthreads().values()))
         poll = min(self.timeout / 4, 5.0)
@@ -354,7 +369,7 @@ class DaskExecutor:
 
         def submit(batch: list[Task]) -> None:
             if batch:
-                futures = client.map(self.task, [t[1] for t in batch], [t[2] for t in batch], pure=False)
+                futures = client.map(task, [t[1] for t in batch], [t[2] for t in batch], pure=False)
                 in_flight.update(zip(futures, batch))
 
         submit([first, *(t for _, t in zip(range(window - 1), source))])
@@ -366,14 +381,14 @@ class DaskExecutor:
             for future in done:
                 index, path, src = in_flight.pop(future)
                 try:
-                    text = future.result()
+                    parsed = future.result()
                 except Exception as exc:  # KilledWorker, or the task raised: that file's row says so
-                    text = failure_json(path, src, "WORKER_CRASHED", f"the Dask task failed: {type(exc).__name__}: {exc}")
+                    parsed = _failure(path, src, "WORKER_CRASHED", f"the Dask task failed: {type(exc).__name__}: {exc}")
                 future.release()
-                yield index, text
+                yield index, parsed
             for future in watch.overdue(in_flight):
                 index, path, src = in_flight.pop(future)
-                yield index, failure_json(path, src, "TIMEOUT", f"not finished after {self.timeout:g} s: its Dask worker was restarted")
+                yield index, _failure(path, src, "TIMEOUT", f"not finished after {self.timeout:g} s: its Dask worker was restarted")
             if len(in_flight) <= window // 2:  # refill in batches: fewer round trips than one by one
                 submit([t for _, t in zip(range(window - len(in_flight)), source)])
 

@@ -1,0 +1,40 @@
+"""The pure per-file function every executor runs, and the report of a file whose parse never came back.
+
+Imported where files are parsed (the workers, and the forkserver they fork from), so that a batch
+with nothing new to parse starts without the parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.reader import content_id, path_id, registry
+from normalize.build import failed_report
+from normalize.narrative import terms_version, tokenizer
+from output.narrative import terms_json
+from xxgk.api import parse_file
+from xxgk.executors import Parsed
+
+
+def parse_task(path: str, source: str) -> Parsed:
+    """The file's Report as JSON and, for a report, its sections' word counts. Never raises for bad input."""
+    try:
+        report = parse_file(path, source)
+        if report.status == "skipped":
+            return Parsed(report.model_dump_json())
+        return Parsed(report.model_dump_json(), terms_json(report), terms_version())
+    except MemoryError:  # the report itself was too big to write out
+        return failure(path, source, "OUT_OF_MEMORY", "the parsed report needed more memory than allowed")
+
+
+def failure(path: str, source: str, code: str, message: str) -> Parsed:
+    """A failed Report for a file whose parse did not come back (timeout, dead worker)."""
+    report_id = content_id(Path(path)) or path_id(source)
+    return Parsed(failed_report(source, report_id, code, message).model_dump_json())
+
+
+def warm_up() -> None:
+    """The heavy state, once per worker: every reader (pdfplumber, lxml, python-docx) imported and
+    jieba's dictionary loaded, before the worker reports ready (its files' clocks start after)."""
+    registry()
+    tokenizer()
