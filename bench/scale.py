@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Batch throughput on every core, the resumed re-run, and peak memory against the number of reports.
 
-    python bench/scale.py [--n 1000] [--compare-n 5000] [--jobs 2]
+    python bench/scale.py [--n 1000] [--compare-n 5000] [--jobs 2] [--repeat 3]
 
 Generates N synthetic reports in a temporary folder — text variants of the corpus's text reports
 (../shared/corpus, else fixtures/) with their numbers perturbed so every report differs, plus about
 5 % HTML and 2 % DOCX renderings of the same (paragraphs and <table>/Word tables; no PDF: making
 ruled PDF tables is not cheap) — then runs ``xxgk parse`` on them in a fresh process:
 
-- ``--jobs 1`` and ``--jobs J`` (default: every CPU) into fresh output folders;
+- ``--jobs 1`` and ``--jobs J`` (default: every CPU) into fresh output folders, ``--repeat`` times
+  (the ratios reported are the medians of the rounds: a shared machine is noisy);
 - the same command again into the ``--jobs J`` folder: the resumed run, which should parse nothing;
 - with ``--compare-n``: ``--jobs J`` on that many reports, to show that peak memory does not grow with N.
 
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from statistics import median
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,34 +219,44 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=1000, help="reports in the main runs")
     parser.add_argument("--compare-n", type=int, default=0, help="also run --jobs J on this many, for peak memory")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="J: the parallel runs' workers")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the three main runs; the median ratio is reported")
     args = parser.parse_args()
     if not seeds():
         print("no text reports to copy (../shared/corpus or fixtures/)", file=sys.stderr)
         return 2
+    rounds: list[tuple[Run, Run, Run]] = []
     with tempfile.TemporaryDirectory(prefix="xxgk-scale-") as tmp:
         work = Path(tmp)
         kinds = generate(work / "in", args.n)
         print(f"{args.n} reports: " + ", ".join(f"{count} {kind}" for kind, count in kinds.items())
-              + f"; {args.jobs} jobs on {os.cpu_count()} CPUs")
-        runs = [
-            run("--jobs 1", work / "in", work / "out1", args.n, 1),
-            run(f"--jobs {args.jobs}", work / "in", work / "outJ", args.n, args.jobs),
-        ]
-        runs.append(run(f"--jobs {args.jobs}, resumed", work / "in", work / "outJ", args.n, args.jobs))
+              + f"; {args.jobs} jobs on {os.cpu_count()} CPUs; {args.repeat} rounds")
+        # Rounds alternate the runs, so that a slow minute on a shared machine does not fall on one side only.
+        for r in range(args.repeat):
+            one = run("--jobs 1", work / "in", work / f"out1-{r}", args.n, 1)
+            many = run(f"--jobs {args.jobs}", work / "in", work / f"outJ-{r}", args.n, args.jobs)
+            resumed = run(f"--jobs {args.jobs}, resumed", work / "in", work / f"outJ-{r}", args.n, args.jobs)
+            rounds.append((one, many, resumed))
+        big = None
         if args.compare_n:
             generate(work / "big", args.compare_n)
-            runs.append(run(f"--jobs {args.jobs}", work / "big", work / "outBig", args.compare_n, args.jobs))
+            big = run(f"--jobs {args.jobs}", work / "big", work / "outBig", args.compare_n, args.jobs)
     print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'peak MB':>9}")
-    for r in runs:
-        print(r.row())
-    one, many, resumed = runs[:3]
-    print(f"\nspeed-up --jobs {args.jobs} over --jobs 1: {one.seconds / many.seconds:.2f}×")
-    if one.stored_at and many.stored_at:
-        print(f"  parse phase alone (until the last report was stored): {one.stored_at / many.stored_at:.2f}×")
-    print(f"resumed run: {many.seconds / resumed.seconds:.1f}× faster than the first --jobs {args.jobs} run")
-    if args.compare_n:
-        big = runs[3]
-        print(f"peak memory {big.n} vs {many.n} reports: {big.peak / many.peak:.2f} (1.0 = flat)")
+    for runs in rounds:
+        for r in runs:
+            print(r.row())
+    if big:
+        print(big.row())
+    speedups = [one.seconds / many.seconds for one, many, _ in rounds]
+    print(f"\nspeed-up --jobs {args.jobs} over --jobs 1: median {median(speedups):.2f}× (rounds: "
+          + ", ".join(f"{x:.2f}" for x in speedups) + ")")
+    phases = [one.stored_at / many.stored_at for one, many, _ in rounds if one.stored_at and many.stored_at]
+    if phases:
+        print(f"  parse phase alone (until the last report was stored): median {median(phases):.2f}×")
+    resumes = [many.seconds / resumed.seconds for _, many, resumed in rounds]
+    print(f"resumed run: median {median(resumes):.1f}× faster than the first --jobs {args.jobs} run")
+    if big:
+        peak = median(many.peak for _, many, _ in rounds)
+        print(f"peak memory {big.n} vs {args.n} reports: {big.peak / peak:.2f} (1.0 = flat)")
     return 0
 
 

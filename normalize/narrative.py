@@ -19,10 +19,8 @@ Keywords: jieba words (with the domain dictionary parsers/data/xxgk_dict.txt, so
 from __future__ import annotations
 
 import hashlib
-import logging
 import math
 import re
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from normalize.schema import Section
+from normalize.segmenter import fresh_tokenizer
 from parsers.items import PAGE_FOOTER
 
 if TYPE_CHECKING:
@@ -205,14 +204,8 @@ def _data_lines(name: str) -> list[str]:
 
 @cache
 def tokenizer() -> jieba.Tokenizer:
-    """jieba with the domain dictionary, built once per process and silent."""
-    with warnings.catch_warnings():
-        # jieba 0.42 imports pkg_resources (deprecated in recent setuptools) and has invalid escapes.
-        warnings.filterwarnings("ignore", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", category=SyntaxWarning)
-        import jieba
-    jieba.setLogLevel(logging.WARNING)  # it logs "Building prefix dict…" to stderr otherwise
-    tk = jieba.Tokenizer()
+    """jieba with the domain dictionary, built once per process."""
+    tk = fresh_tokenizer()
     for line in _data_lines("xxgk_dict.txt"):
         word, freq, tag = line.split()
         tk.add_word(word, int(freq), tag)

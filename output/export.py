@@ -10,6 +10,7 @@ from pathlib import Path
 from normalize.narrative import terms_version
 from normalize.schema import Report
 from output.csvfiles import ContractWriter
+from output.narrative import Frequencies
 from output.options import ResearchOptions
 from output.research import ResearchWriter
 from output.store import read_reports
@@ -19,8 +20,10 @@ from output.terminal import BatchSummary
 def write_range(
     store: Path, run_id: int, parser_version: str, start: int, stop: int, folder: Path, encoding: str,
     research: ResearchOptions = ResearchOptions(),
-) -> BatchSummary:
-    """Write the run's inputs ``start`` ≤ index < ``stop`` into ``folder``'s contract files, one report in memory at a time."""
+) -> tuple[BatchSummary, Frequencies]:
+    """Write the run's inputs ``start`` ≤ index < ``stop`` into ``folder``'s contract files, one report
+    in memory at a time. Returns their summary and word frequencies (keywords.csv is scored from the
+    whole batch's: :func:`output.narrative.write_keywords`)."""
     summary = BatchSummary()
     overrides = research.overrides()
     with ContractWriter(folder, encoding=encoding) as writer, ResearchWriter(folder, encoding) as extra:
@@ -33,7 +36,7 @@ def write_range(
             writer.write(report)
             extra.write(report, terms)
             summary.add(report)
-    return summary
+    return summary, extra.terms.frequencies
 
 
 def concatenate(parts: list[Path], folder: Path, encoding: str) -> None:

@@ -3,7 +3,8 @@
 Two parts, to fit a batch that writes its files in chunks (possibly in several processes) and then
 joins them: :class:`ResearchWriter` works per report (wide CSVs, problems.csv) and sits beside
 ContractWriter; :func:`finish` runs once on the joined folder for what needs the whole batch
-(coverage.csv, keywords.csv) or a single writer (dictionary.csv, label files, Parquet, .xlsx).
+(coverage.csv) or a single writer (dictionary.csv, label files, Parquet, .xlsx). keywords.csv is
+scored per chunk, against the batch's word frequencies (output/narrative.py), before the join.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ def finish(out: Path, encoding: str, options: ResearchOptions = ResearchOptions(
     dictionary.write_dictionary(out, encoding)
     wide.write_labels(out, encoding)
     coverage.write_coverage(out, encoding)
-    narrative.write_keywords(out, encoding)
     if options.parquet:
         wide.write_parquet(out)
     if options.xlsx:

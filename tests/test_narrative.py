@@ -109,3 +109,22 @@ def test_jieba_loads_quietly_without_warnings() -> None:
     result = subprocess.run([sys.executable, "-W", "error", "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_the_fast_dictionary_load_gives_jiebas_own_dictionary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    import jieba
+
+    from normalize.segmenter import fresh_tokenizer
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (tmp_path / "jieba.cache").write_bytes(b"not a cache")  # unreadable: jieba builds the dictionary and caches it
+    built = fresh_tokenizer()
+    assert (tmp_path / "jieba.cache").stat().st_size > 1_000_000
+    cached = fresh_tokenizer()  # from that cache, read our way
+    plain = jieba.Tokenizer()
+    plain.initialize()  # from the same cache, read jieba's way
+    assert built.FREQ == cached.FREQ == plain.FREQ and built.total == cached.total == plain.total
+    text = "本机关依申请公开办理及时，政府信息公开工作年度报告按时发布"
+    assert list(cached.cut(text)) == list(plain.cut(text))

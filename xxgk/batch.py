@@ -166,6 +166,7 @@ def _export(
         return _summary_from_json(last.summary)
 
     from output.export import concatenate, write_range
+    from output.narrative import Frequencies, write_keywords
     from output.research import finish
 
     staging = out / _STAGING  # written aside, then moved in: a killed export leaves the old files whole
@@ -173,19 +174,24 @@ def _export(
     ranges = _ranges(count, jobs)
     writing = progress.add_task("writing", total=len(ranges))
     if len(ranges) == 1:
-        summary = write_range(store.path, run_id, PARSER_VERSION, 0, count, staging, encoding, research)
+        summary, frequencies = write_range(store.path, run_id, PARSER_VERSION, 0, count, staging, encoding, research)
+        write_keywords(staging, encoding, frequencies)
         progress.advance(writing)
     else:
         parts = [staging / f"part{n:05d}" for n in range(len(ranges))]
         summaries: list[BatchSummary] = [BatchSummary()] * len(ranges)
+        frequencies = Frequencies()
         with ProcessPoolExecutor(min(jobs, len(ranges)), mp_context=worker_context()) as pool:
             futures = {
                 pool.submit(write_range, store.path, run_id, PARSER_VERSION, start, stop, part, "utf-8", research): n
                 for n, ((start, stop), part) in enumerate(zip(ranges, parts))
             }
             for future in as_completed(futures):
-                summaries[futures[future]] = future.result()
+                summaries[futures[future]], part_frequencies = future.result()
+                frequencies.update(part_frequencies)
                 progress.advance(writing)
+            # Keywords weigh each word against the whole batch: scored once every chunk is counted.
+            list(pool.map(write_keywords, parts, ["utf-8"] * len(parts), [frequencies] * len(parts)))
         concatenate(parts, staging, encoding)
         for part in parts:
             shutil.rmtree(part)

@@ -10,9 +10,7 @@ between sentences. Sub-counts (其中…, 自然人…), comparisons with last y
 
 from __future__ import annotations
 
-import logging
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +20,7 @@ from normalize.audit.registry import Subject, report_check
 from normalize.audit.text import SECTION_ORDER, section, sentences
 from normalize.checks import CellIndex
 from normalize.schema import Finding, Number, Report
+from normalize.segmenter import fresh_tokenizer
 from parsers.sections import SECTION_TITLES
 
 if TYPE_CHECKING:
@@ -57,14 +56,7 @@ KEYS: dict[str, str] = {
 @lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
     """One jieba tokenizer for the process, quiet, with the report's terms as words."""
-    with warnings.catch_warnings():
-        # jieba imports pkg_resources, which newer setuptools deprecate; nothing else is silenced.
-        warnings.filterwarnings("ignore", message=r".*pkg_resources", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", message=r".*pkg_resources", category=UserWarning)
-        import jieba
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+    tokenizer = fresh_tokenizer()
     for term in _TERMS:
         tokenizer.add_word(term, freq=100000)
     return tokenizer
