@@ -14,8 +14,10 @@ ruled PDF tables is not cheap) — then runs ``xxgk parse`` on them in a fresh p
 - with ``--compare-n``: ``--jobs J`` on that many reports, to show that peak memory does not grow with N.
 
 Each run reports wall time, reports per second, when the last report was stored (the rest is writing
-the output files), and the peak resident memory of the whole process tree (the CLI, its workers and
-export processes, sampled every 100 ms: the sampling takes CPU from the run it measures).
+the output files), the machine's busy CPU seconds during the run and the cores they come to (on a
+shared virtual machine the same work can take a quarter more CPU time from one run to the next), and
+the peak resident memory of the whole process tree (the CLI, its workers and export processes: the
+sum of each process's own peak).
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ import sys
 import tempfile
 import threading
 import time
-from statistics import median
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -114,46 +116,37 @@ def generate(folder: Path, n: int) -> dict[str, int]:
 
 
 class Sampler(threading.Thread):
-    """Peak RSS of a process tree and the time its run stored its last report, polled every 100 ms."""
+    """Peak memory of a process tree and the time its run stored its last report, polled every 250 ms.
+
+    Each process's own peak (VmHWM, kept by the kernel) is read, so a spike between two polls is not
+    missed; the tree's peak is the sum of its processes' peaks (an upper bound: they need not peak
+    together). Polling reads /proc only: the sampler must not take CPU from the run it measures.
+    """
 
     def __init__(self, pid: int, store: Path, n: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.store, self.n = pid, store, n
-        self.peak = 0
+        self.peaks: dict[int, int] = {}
         self.stored_at: float | None = None
         self.start_time = time.perf_counter()
         self.stop = threading.Event()
 
+    @property
+    def peak(self) -> int:
+        return sum(self.peaks.values())
+
     def run(self) -> None:
-        while not self.stop.wait(0.1):
-            self.peak = max(self.peak, tree_rss(self.pid))
+        while not self.stop.wait(0.25):
+            for pid, hwm in tree_peaks(self.pid).items():
+                self.peaks[pid] = max(self.peaks.get(pid, 0), hwm)
             if self.stored_at is None and stored(self.store) >= self.n:
                 self.stored_at = time.perf_counter() - self.start_time
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (psutil if installed, else /proc)."""
-    try:
-        import psutil
-    except ImportError:
-        return _proc_tree_rss(pid)
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for proc in procs:
-        try:
-            total += proc.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
-def _proc_tree_rss(pid: int) -> int:
+def tree_peaks(pid: int) -> dict[int, int]:
+    """Peak resident bytes so far of a process and each of its descendants."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    hwm: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -163,13 +156,21 @@ def _proc_tree_rss(pid: int) -> int:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         children.setdefault(int(fields["PPid"]), []).append(int(entry))
-        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
-    total, todo = 0, [pid]
+        hwm[int(entry)] = int(fields.get("VmHWM", "0 kB").split()[0]) * 1024
+    found, todo = {}, [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        if current in hwm:
+            found[current] = hwm[current]
         todo.extend(children.get(current, []))
-    return total
+    return found
+
+
+def cpu_seconds() -> float:
+    """CPU time the whole machine has spent busy (user, nice, system, irq, softirq), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def stored(store: Path) -> int:
@@ -191,27 +192,28 @@ class Run:
     seconds: float
     stored_at: float | None
     peak: int
+    cpu: float  # busy CPU seconds of the machine during the run: the work done, whatever the wall time
 
     def row(self) -> str:
         stored_at = f"{self.stored_at:7.1f}" if self.stored_at is not None else "      -"
         return (f"{self.label:<24} {self.n:>6} {self.seconds:8.1f} {self.n / self.seconds:9.1f} "
-                f"{stored_at} {self.peak / 2**20:9.0f}")
+                f"{stored_at} {self.cpu:7.1f} {self.cpu / self.seconds:6.2f} {self.peak / 2**20:9.0f}")
 
 
 def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
     command = [sys.executable, "-c", "from xxgk.cli import main; main()", "parse", str(folder), "-o", str(out),
                "-q", "--jobs", str(jobs)]
-    start = time.perf_counter()
+    start, busy = time.perf_counter(), cpu_seconds()
     process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
     sampler = Sampler(process.pid, out / "xxgk.sqlite", n)
     sampler.start()
     code = process.wait()
-    seconds = time.perf_counter() - start
+    seconds, busy = time.perf_counter() - start, cpu_seconds() - busy
     sampler.stop.set()
     sampler.join()
     if code not in (0, 1):
         raise SystemExit(f"{label}: xxgk parse exited with {code}")
-    return Run(label, n, seconds, sampler.stored_at, sampler.peak)
+    return Run(label, n, seconds, sampler.stored_at, sampler.peak, busy)
 
 
 def main() -> int:
@@ -240,7 +242,7 @@ def main() -> int:
         if args.compare_n:
             generate(work / "big", args.compare_n)
             big = run(f"--jobs {args.jobs}", work / "big", work / "outBig", args.compare_n, args.jobs)
-    print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'peak MB':>9}")
+    print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'cpu s':>7} {'cores':>6} {'peak MB':>9}")
     for runs in rounds:
         for r in runs:
             print(r.row())

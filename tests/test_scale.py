@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 import xxgk.api
 import xxgk.batch
+from ingest.reader import content_id
 from normalize.schema import Report
 from output.store import Store, StoreError, report_head
-from ingest.reader import content_id
 from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.cli import main

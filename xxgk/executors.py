@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
@@ -117,7 +116,7 @@ class InProcessExecutor:
 
 
 def _serve(conn: Connection, task: TaskFunction | None, max_memory_mb: int | None) -> None:
-    """A worker: cap its memory, load the readers once, then parse one file per message until told to stop."""
+    """A worker: cap its memory, load the readers and jieba once, then parse one file per message until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which then stops the workers
     if max_memory_mb:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
