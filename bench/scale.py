@@ -11,6 +11,8 @@ ruled PDF tables is not cheap) — then runs ``xxgk parse`` on them in a fresh p
 - ``--jobs 1`` and ``--jobs J`` (default: every CPU) into fresh output folders, ``--repeat`` times
   (the ratios reported are the medians of the rounds: a shared machine is noisy);
 - the same command again into the ``--jobs J`` folder: the resumed run, which should parse nothing;
+- in each round, the machine's own baseline: a fixed piece of pure-Python work, alone and J at once —
+  what any parallel program could gain on this machine at that moment;
 - with ``--compare-n``: ``--jobs J`` on that many reports, to show that peak memory does not grow with N.
 
 Each run reports wall time, reports per second, when the last report was stored (the rest is writing
@@ -23,6 +25,8 @@ sum of each process's own peak).
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
 import os
 import random
 import re
@@ -128,7 +132,8 @@ class Sampler(threading.Thread):
         self.pid, self.store, self.n = pid, store, n
         self.peaks: dict[int, int] = {}
         self.stored_at: float | None = None
-        self.start_time = time.perf_counter()
+        self.stored_cpu: float | None = None  # the machine's busy CPU seconds then
+        self.start_time, self.start_cpu = time.perf_counter(), cpu_seconds()
         self.stop = threading.Event()
 
     @property
@@ -141,6 +146,7 @@ class Sampler(threading.Thread):
                 self.peaks[pid] = max(self.peaks.get(pid, 0), hwm)
             if self.stored_at is None and stored(self.store) >= self.n:
                 self.stored_at = time.perf_counter() - self.start_time
+                self.stored_cpu = cpu_seconds() - self.start_cpu
 
 
 def tree_peaks(pid: int) -> dict[int, int]:
@@ -193,11 +199,13 @@ class Run:
     stored_at: float | None
     peak: int
     cpu: float  # busy CPU seconds of the machine during the run: the work done, whatever the wall time
+    stored_cpu: float | None  # … until the last report was stored
 
     def row(self) -> str:
         stored_at = f"{self.stored_at:7.1f}" if self.stored_at is not None else "      -"
+        stored_cpu = f"{self.stored_cpu:8.1f}" if self.stored_cpu is not None else "       -"
         return (f"{self.label:<24} {self.n:>6} {self.seconds:8.1f} {self.n / self.seconds:9.1f} "
-                f"{stored_at} {self.cpu:7.1f} {self.cpu / self.seconds:6.2f} {self.peak / 2**20:9.0f}")
+                f"{stored_at} {self.cpu:7.1f} {stored_cpu} {self.cpu / self.seconds:6.2f} {self.peak / 2**20:9.0f}")
 
 
 def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
@@ -205,7 +213,7 @@ def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
                "-q", "--jobs", str(jobs)]
     start, busy = time.perf_counter(), cpu_seconds()
     process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    sampler = Sampler(process.pid, out / "xxgk.sqlite", n)
+    sampler = Sampler(process.pid, out / "xxgk.sqlite", n)  # its clocks start a moment after ours
     sampler.start()
     code = process.wait()
     seconds, busy = time.perf_counter() - start, cpu_seconds() - busy
@@ -213,7 +221,30 @@ def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
     sampler.join()
     if code not in (0, 1):
         raise SystemExit(f"{label}: xxgk parse exited with {code}")
-    return Run(label, n, seconds, sampler.stored_at, sampler.peak, busy)
+    return Run(label, n, seconds, sampler.stored_at, sampler.peak, busy, sampler.stored_cpu)
+
+
+def spin(_: int = 0) -> float:
+    """A fixed piece of pure-Python work (dicts, strings, JSON, arithmetic) — no I/O, nothing shared."""
+    start = time.perf_counter()
+    table = {str(i): i * 2 for i in range(400_000)}
+    json.loads(json.dumps(table))
+    total = 0
+    for i in range(2_000_000):
+        total += i % 7
+    return time.perf_counter() - start
+
+
+def machine_speedup(jobs: int) -> float:
+    """How much more of :func:`spin` this machine does with ``jobs`` processes at once than with one:
+    the most any parallel program can gain here now (a shared virtual machine gives less than ``jobs``)."""
+    alone = spin()
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        pool.map(spin, range(jobs))  # the processes started and warm
+        start = time.perf_counter()
+        pool.map(spin, range(jobs), chunksize=1)
+        together = time.perf_counter() - start
+    return jobs * alone / together
 
 
 def main() -> int:
@@ -227,6 +258,7 @@ def main() -> int:
         print("no text reports to copy (../shared/corpus or fixtures/)", file=sys.stderr)
         return 2
     rounds: list[tuple[Run, Run, Run]] = []
+    machine: list[float] = []
     with tempfile.TemporaryDirectory(prefix="xxgk-scale-") as tmp:
         work = Path(tmp)
         kinds = generate(work / "in", args.n)
@@ -238,11 +270,12 @@ def main() -> int:
             many = run(f"--jobs {args.jobs}", work / "in", work / f"outJ-{r}", args.n, args.jobs)
             resumed = run(f"--jobs {args.jobs}, resumed", work / "in", work / f"outJ-{r}", args.n, args.jobs)
             rounds.append((one, many, resumed))
+            machine.append(machine_speedup(args.jobs))
         big = None
         if args.compare_n:
             generate(work / "big", args.compare_n)
             big = run(f"--jobs {args.jobs}", work / "big", work / "outBig", args.compare_n, args.jobs)
-    print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'cpu s':>7} {'cores':>6} {'peak MB':>9}")
+    print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'cpu s':>7} {'parsed cpu':>8} {'cores':>6} {'peak MB':>9}")
     for runs in rounds:
         for r in runs:
             print(r.row())
@@ -251,6 +284,10 @@ def main() -> int:
     speedups = [one.seconds / many.seconds for one, many, _ in rounds]
     print(f"\nspeed-up --jobs {args.jobs} over --jobs 1: median {median(speedups):.2f}× (rounds: "
           + ", ".join(f"{x:.2f}" for x in speedups) + ")")
+    print(f"  the machine itself, {args.jobs} processes of pure-Python work at once over one: median "
+          f"{median(machine):.2f}× (rounds: " + ", ".join(f"{x:.2f}" for x in machine) + ")")
+    print(f"  xxgk's speed-up as a share of the machine's: median "
+          f"{median(s / m for s, m in zip(speedups, machine)):.2f}")
     phases = [one.stored_at / many.stored_at for one, many, _ in rounds if one.stored_at and many.stored_at]
     if phases:
         print(f"  parse phase alone (until the last report was stored): median {median(phases):.2f}×")

@@ -15,7 +15,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -143,9 +143,9 @@ def _serve(conn: Connection, task: TaskFunction | None, max_memory_mb: int | Non
 class _Worker:
     process: BaseProcess
     conn: Connection
-    since: float  # when it was started, or given its current task
+    since: float  # when it was started, or began its current task
     ready: bool = False
-    task: Task | None = None
+    tasks: deque[Task] = field(default_factory=deque)  # sent to it, in order: the first is the one it is parsing
 
 
 def _how_it_died(exitcode: int | None) -> str:
@@ -159,12 +159,18 @@ def _how_it_died(exitcode: int | None) -> str:
     return f"exited with code {exitcode}"
 
 
-class ProcessExecutor:
-    """Parses on ``jobs`` local worker processes, each taking one file at a time from the parent.
+# Files sent to a worker ahead of time, so that it goes on to the next while the parent stores the last.
+_AHEAD = 2
 
-    The parent knows which file each worker holds and since when: a worker that exceeds ``timeout``
-    seconds on one file is killed and replaced, and that file gets a failed report (TIMEOUT); a worker
-    that dies (out of memory, a crash in native code) is replaced and its file gets WORKER_CRASHED.
+
+class ProcessExecutor:
+    """Parses on ``jobs`` local worker processes, each parsing one file at a time, with the next one
+    already sent.
+
+    The parent knows which file each worker is parsing and since when: a worker that exceeds
+    ``timeout`` seconds on one file is killed and replaced, and that file gets a failed report
+    (TIMEOUT); a worker that dies (out of memory, a crash in native code) is replaced and its file
+    gets WORKER_CRASHED. The file it held next goes to another worker.
     Each worker's address space is capped at ``max_memory_mb``, so a hostile file ends in a
     MemoryError inside the parse (OUT_OF_MEMORY) rather than taking the machine's memory.
     """
@@ -183,6 +189,7 @@ class ProcessExecutor:
         self.task = task
         self._context = worker_context()
         self._workers: list[_Worker] = []
+        self._backlog: deque[Task] = deque()  # taken back from lost workers, or pulled from the source
 
     def __enter__(self) -> Self:
         return self
@@ -193,20 +200,20 @@ class ProcessExecutor:
     def close(self) -> None:
         """Stop every worker: idle ones are asked to finish, busy ones are killed."""
         for worker in self._workers:
-            if worker.ready and worker.task is None:
+            if worker.ready and not worker.tasks:
                 try:
                     worker.conn.send(None)
                 except OSError:
                     pass
         deadline = time.monotonic() + 1.0
         for worker in list(self._workers):
-            if worker.ready and worker.task is None:
+            if worker.ready and not worker.tasks:
                 worker.process.join(max(0.0, deadline - time.monotonic()))
             self._drop(worker)
 
     def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
         source = iter(tasks)
-        backlog: deque[Task] = deque()
+        self._backlog = backlog = deque()
 
         def more() -> bool:
             if not backlog:
@@ -222,11 +229,12 @@ class ProcessExecutor:
                 while len(self._workers) < self.jobs:
                     self._start()
             for worker in list(self._workers):
-                if worker.ready and worker.task is None and more():
-                    self._assign(worker, backlog)
+                while worker.ready and len(worker.tasks) < _AHEAD and more():
+                    if not self._assign(worker, backlog):
+                        break
             # Handed over only now, so that the workers parse on while the caller stores these.
             yield from arrived
-            if not any(w.task for w in self._workers) and not more():
+            if not any(w.tasks for w in self._workers) and not more():
                 return
             arrived = list(self._events())
 
@@ -239,20 +247,22 @@ class ProcessExecutor:
         child.close()  # else the parent would never see EOF when the worker dies
         self._workers.append(_Worker(process, parent, time.monotonic()))
 
-    def _assign(self, worker: _Worker, backlog: deque[Task]) -> None:
+    def _assign(self, worker: _Worker, backlog: deque[Task]) -> bool:
         task = backlog.popleft()
         try:
             worker.conn.send(task)
-        except OSError:  # died while idle: nothing lost, the task goes to another worker
+        except OSError:  # it died: this task goes to another worker; its death is seen to in _events
             backlog.appendleft(task)
-            self._drop(worker)
-            return
-        worker.task, worker.since = task, time.monotonic()
+            return False
+        if not worker.tasks:
+            worker.since = time.monotonic()
+        worker.tasks.append(task)
+        return True
 
     def _events(self) -> Iterator[Result]:
         """Wait for a message, a death or a deadline; yield the results this produces."""
         now = time.monotonic()
-        deadlines = [w.since + (self.timeout if w.ready else STARTUP_SECONDS) for w in self._workers if w.task or not w.ready]
+        deadlines = [w.since + (self.timeout if w.ready else STARTUP_SECONDS) for w in self._workers if w.tasks or not w.ready]
         ready = wait(
             [w.conn for w in self._workers] + [w.process.sentinel for w in self._workers],
             max(0.0, min(deadlines) - now) if deadlines else None,
@@ -267,14 +277,15 @@ class ProcessExecutor:
                     if message is None:
                         worker.ready, worker.since = True, time.monotonic()
                     else:
-                        worker.task = None
+                        worker.tasks.popleft()
+                        worker.since = time.monotonic()  # when it began the next one, if any
                         yield message
                     continue
             if worker.process.sentinel in ready or worker.conn in ready:
                 yield from self._lost(worker, _how_it_died(self._drop(worker)))
         now = time.monotonic()
         for worker in list(self._workers):
-            if worker.task and now - worker.since > self.timeout:
+            if worker.tasks and now - worker.since > self.timeout:
                 self._drop(worker)
                 yield from self._lost(worker, f"not finished after {self.timeout:g} s: its worker was stopped", "TIMEOUT")
             elif not worker.ready and now - worker.since > STARTUP_SECONDS:
@@ -282,12 +293,13 @@ class ProcessExecutor:
                 raise ExecutorError(f"a worker process did not start within {STARTUP_SECONDS:g} s")
 
     def _lost(self, worker: _Worker, how: str, code: str = "WORKER_CRASHED") -> Iterator[Result]:
-        if worker.task is None:
+        if not worker.tasks:
             if not worker.ready:
                 limit = f"; or is --max-memory-mb {self.max_memory_mb} too low?" if self.max_memory_mb else ""
                 raise ExecutorError(f"a worker process could not start: {how} (its error is above{limit})")
             return  # died while idle: nothing lost
-        index, path, source = worker.task
+        index, path, source = worker.tasks.popleft()
+        self._backlog.extendleft(reversed(worker.tasks))  # not begun: parsed by another worker
         if code == "WORKER_CRASHED":
             how = f"the worker process parsing this file {how}"
         yield index, _failure(path, source, code, how)
