@@ -205,7 +205,8 @@ class Run:
         stored_at = f"{self.stored_at:7.1f}" if self.stored_at is not None else "      -"
         stored_cpu = f"{self.stored_cpu:8.1f}" if self.stored_cpu is not None else "       -"
         return (f"{self.label:<24} {self.n:>6} {self.seconds:8.1f} {self.n / self.seconds:9.1f} "
-                f"{stored_at} {self.cpu:7.1f} {stored_cpu} {self.cpu / self.seconds:6.2f} {self.peak / 2**20:9.0f}")
+                f"{stored_at} {self.cpu:7.1f} {stored_cpu} {self.cpu / self.seconds:6.2f} "
+                + (f"{self.peak / 2**20:9.0f}" if self.peak else "        -"))  # ended before the first poll
 
 
 def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
