@@ -10,7 +10,6 @@ Tables:
 - ``runs``: one row per batch; a finished run records what it exported (a fingerprint of its inputs,
   the files written and their summary), so an identical re-run can leave the files as they are.
 - ``run_inputs``: the current run's inputs in discovery order → report_id; exports are read from it.
-
 - ``terms``: per report, its sections' word counts for keywords.csv, made by the parse worker, and the
   version of the code that counted them (an export counts again when its code differs).
 
