@@ -18,8 +18,11 @@ ruled PDF tables is not cheap) — then runs ``xxgk parse`` on them in a fresh p
 Each run reports wall time, reports per second, when the last report was stored (the rest is writing
 the output files), the machine's busy CPU seconds during the run and the cores they come to (on a
 shared virtual machine the same work can take a quarter more CPU time from one run to the next), and
-the peak resident memory of the whole process tree (the CLI, its workers and export processes: the
-sum of each process's own peak).
+the peak memory of the whole process tree (the CLI, the forkserver, its workers and export processes),
+two ways: ``peak MB``, the most the tree held at once, sampled every 250 ms, each page shared between
+processes (the workers fork from one that has loaded the parser and jieba) counted once (PSS); and
+``hwm MB``, the sum of each process's own peak resident memory, which misses no spike between samples
+but counts a shared page in every process that maps it.
 """
 
 from __future__ import annotations
@@ -122,28 +125,32 @@ def generate(folder: Path, n: int) -> dict[str, int]:
 class Sampler(threading.Thread):
     """Peak memory of a process tree and the time its run stored its last report, polled every 250 ms.
 
-    Each process's own peak (VmHWM, kept by the kernel) is read, so a spike between two polls is not
-    missed; the tree's peak is the sum of its processes' peaks (an upper bound: they need not peak
-    together). Polling reads /proc only: the sampler must not take CPU from the run it measures.
+    Two peaks: the largest sum of the processes' proportional set sizes seen at a poll (shared pages
+    divided among the processes sharing them), and the sum of each process's own peak resident size
+    (VmHWM, kept by the kernel, so no spike between polls is missed, but shared pages are counted in
+    every process). Polling reads /proc only: the sampler must not take CPU from the run it measures.
     """
 
     def __init__(self, pid: int, store: Path, n: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.store, self.n = pid, store, n
         self.peaks: dict[int, int] = {}
+        self.pss = 0
         self.stored_at: float | None = None
         self.stored_cpu: float | None = None  # the machine's busy CPU seconds then
         self.start_time, self.start_cpu = time.perf_counter(), cpu_seconds()
         self.stop = threading.Event()
 
     @property
-    def peak(self) -> int:
+    def hwm(self) -> int:
         return sum(self.peaks.values())
 
     def run(self) -> None:
         while not self.stop.wait(0.25):
-            for pid, hwm in tree_peaks(self.pid).items():
+            tree = tree_peaks(self.pid)
+            for pid, hwm in tree.items():
                 self.peaks[pid] = max(self.peaks.get(pid, 0), hwm)
+            self.pss = max(self.pss, sum(map(proportional_size, tree)))
             if self.stored_at is None and stored(self.store) >= self.n:
                 self.stored_at = time.perf_counter() - self.start_time
                 self.stored_cpu = cpu_seconds() - self.start_cpu
@@ -172,6 +179,16 @@ def tree_peaks(pid: int) -> dict[int, int]:
     return found
 
 
+def proportional_size(pid: int) -> int:
+    """A process's resident bytes now, each page it shares with n processes counted as 1/n (0 when gone)."""
+    try:
+        rollup = Path("/proc", str(pid), "smaps_rollup").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+    return int(found.group(1)) * 1024 if found else 0
+
+
 def cpu_seconds() -> float:
     """CPU time the whole machine has spent busy (user, nice, system, irq, softirq), from /proc/stat."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
@@ -197,7 +214,8 @@ class Run:
     n: int
     seconds: float
     stored_at: float | None
-    peak: int
+    peak: int  # the most the tree held at once (PSS), 0 when it ended before the first poll
+    hwm: int  # the sum of its processes' own peaks (shared pages counted in each)
     cpu: float  # busy CPU seconds of the machine during the run: the work done, whatever the wall time
     stored_cpu: float | None  # … until the last report was stored
 
@@ -206,7 +224,7 @@ class Run:
         stored_cpu = f"{self.stored_cpu:8.1f}" if self.stored_cpu is not None else "       -"
         return (f"{self.label:<24} {self.n:>6} {self.seconds:8.1f} {self.n / self.seconds:9.1f} "
                 f"{stored_at} {self.cpu:7.1f} {stored_cpu} {self.cpu / self.seconds:6.2f} "
-                + (f"{self.peak / 2**20:9.0f}" if self.peak else "        -"))  # ended before the first poll
+                + "".join(f"{x / 2**20:9.0f}" if x else "        -" for x in (self.peak, self.hwm)))
 
 
 def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
@@ -222,7 +240,7 @@ def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
     sampler.join()
     if code not in (0, 1):
         raise SystemExit(f"{label}: xxgk parse exited with {code}")
-    return Run(label, n, seconds, sampler.stored_at, sampler.peak, busy, sampler.stored_cpu)
+    return Run(label, n, seconds, sampler.stored_at, sampler.pss, sampler.hwm, busy, sampler.stored_cpu)
 
 
 def spin(_: int = 0) -> float:
@@ -276,7 +294,7 @@ def main() -> int:
         if args.compare_n:
             generate(work / "big", args.compare_n)
             big = run(f"--jobs {args.jobs}", work / "big", work / "outBig", args.compare_n, args.jobs)
-    print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'cpu s':>7} {'parsed cpu':>8} {'cores':>6} {'peak MB':>9}")
+    print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'cpu s':>7} {'parsed cpu':>8} {'cores':>6} {'peak MB':>9} {'hwm MB':>8}")
     for runs in rounds:
         for r in runs:
             print(r.row())
@@ -295,8 +313,8 @@ def main() -> int:
     resumes = [many.seconds / resumed.seconds for _, many, resumed in rounds]
     print(f"resumed run: median {median(resumes):.1f}× faster than the first --jobs {args.jobs} run")
     if big:
-        peak = median(many.peak for _, many, _ in rounds)
-        print(f"peak memory {big.n} vs {args.n} reports: {big.peak / peak:.2f} (1.0 = flat)")
+        peak, hwm = (median(getattr(many, name) for _, many, _ in rounds) for name in ("peak", "hwm"))
+        print(f"peak memory {big.n} vs {args.n} reports: {big.peak / peak:.2f} (hwm {big.hwm / hwm:.2f}; 1.0 = flat)")
     return 0
 
 

@@ -70,12 +70,12 @@ def available_cpus() -> int:
 
 
 def worker_context() -> BaseContext:
-    """forkserver where available: workers fork from a process that has already imported the parser,
-    so starting or replacing one costs milliseconds, and nothing of the parent (open database,
-    threads) is inherited. Elsewhere spawn."""
+    """forkserver where available: workers fork from a process that has already loaded the parser
+    and jieba (:mod:`xxgk.preload`), so starting or replacing one costs milliseconds, and nothing of
+    the parent (open database, threads) is inherited. Elsewhere spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["xxgk.tasks"])
+        context.set_forkserver_preload(["xxgk.preload"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -127,7 +127,7 @@ def _serve(conn: Connection, task: TaskFunction | None, max_memory_mb: int | Non
             pass  # the system cannot cap address space (macOS): the timeout still bounds a runaway file
     from xxgk import tasks
 
-    tasks.warm_up()
+    tasks.warm_up()  # already done where it forked from, unless started by spawn
     task = task or tasks.parse_task
     try:
         conn.send(None)  # ready: the parent starts this worker's clock only now
