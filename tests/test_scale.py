@@ -54,6 +54,18 @@ def address_limit(path: str, source: str) -> str:
     return str(resource.getrlimit(resource.RLIMIT_AS)[0])
 
 
+def inherited(path: str, source: str) -> str:
+    """Whether this worker's jieba was loaded before it was forked: objects made before the fork were
+    frozen out of the collector there, so the worker's own collector does not list them."""
+    import gc
+
+    from normalize.narrative import tokenizer
+
+    loaded = tokenizer()
+    time.sleep(0.1)  # long enough for the other worker to be given files too
+    return f"{os.getpid()} {not any(o is loaded for o in gc.get_objects())}"
+
+
 def hungry(path: str, source: str) -> str:
     try:
         bytearray(1 << 30)
@@ -152,6 +164,14 @@ def test_workers_have_a_memory_cap() -> None:
         assert list(executor.results([(0, "x", "x")])) == [(0, str(512 * 2**20))]
     with ProcessExecutor(1, max_memory_mb=512, task=hungry) as executor:
         assert list(executor.results([(0, "x", "x")])) == [(0, "MemoryError")]
+
+
+def test_workers_start_with_jieba_loaded_once_where_they_were_forked_from() -> None:
+    with ProcessExecutor(2, task=inherited) as executor:
+        answers = [answer for _, answer in executor.results([(n, "x", "x") for n in range(6)])]
+    pids = {answer.split()[0] for answer in answers}
+    assert len(pids) == 2  # both workers answered
+    assert {answer.split()[1] for answer in answers} == {"True"}
 
 
 def test_a_nothing_to_do_run_starts_no_workers() -> None:
