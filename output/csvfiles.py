@@ -69,7 +69,8 @@ class ContractWriter:
         writer.writerow(columns)
         return writer
 
-    def write(self, report: Report) -> None:
+    def write(self, report: Report, text: str | None = None) -> None:
+        """``text``: the report as JSON when already made (the store keeps it so), for reports.jsonl."""
         # Keys, codes, kinds and numbers are ours and cannot start a formula; only text that
         # comes from the input (or embeds it) goes through ``safe``.
         rid, src = report.report_id, safe(report.source)
@@ -105,7 +106,7 @@ class ContractWriter:
             )
             for s in report.sections
         )
-        self.jsonl.write(report.model_dump_json() + "\n")
+        self.jsonl.write((text or report.model_dump_json()) + "\n")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         for handle in self._files:

@@ -31,9 +31,11 @@ def write_range(
             report = Report.model_validate_json(text)
             if report.source != source:  # the same content was parsed earlier under another path
                 report = report.model_copy(update={"source": source})
+                text = None
             if overrides:
                 report = overrides.apply(report)
-            writer.write(report)
+                text = None
+            writer.write(report, text)
             extra.write(report, terms)
             summary.add(report)
     return summary, extra.terms.frequencies
