@@ -310,6 +310,27 @@ def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
             Store(tmp_path / "xxgk.sqlite")
 
 
+def test_the_journal_is_copied_into_the_database_while_the_run_goes_on(tmp_path: Path) -> None:
+    # Without the background copy, SQLite copies only when 40 MB of journal have built up, inside a
+    # commit: the database file would stay as created until then.
+    from normalize.build import failed_report
+
+    path = tmp_path / "xxgk.sqlite"
+    with Store(path) as store:
+        run_id = store.begin_run("test", 200)
+        created = path.stat().st_size
+        for n in range(200):  # about 2 MB: far below the writer's own 40 MB
+            text = failed_report(f"r{n}.txt", f"{n:064x}", "CORRUPT", "x" * 10_000).model_dump_json()
+            store.put(run_id, n, f"r{n}.txt", None, text)
+        store.commit()
+        deadline = time.monotonic() + 10
+        while path.stat().st_size < created + 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert path.stat().st_size > created + 1_000_000
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM reports").fetchone() == (200,)
+
+
 def test_content_id_matches_the_readers_report_id(tmp_path: Path, seed: str) -> None:
     path = tmp_path / "seed.txt"
     path.write_text(seed, encoding="utf-8")
