@@ -5,8 +5,10 @@
 
 Generates N synthetic reports in a temporary folder — text variants of the corpus's text reports
 (../shared/corpus, else fixtures/) with their numbers perturbed so every report differs, plus about
-5 % HTML and 2 % DOCX renderings of the same (paragraphs and <table>/Word tables; no PDF: making
-ruled PDF tables is not cheap) — then runs ``xxgk parse`` on them in a fresh process:
+5 % HTML and 2 % DOCX renderings of the same (paragraphs and <table>/Word tables), and with ``--pdf P``
+P % copies of the corpus's PDF reports, each made a different file by a comment after its end (a
+text report takes a hundredth of the time a PDF does: the default mix is the one where the fixed
+cost of starting weighs most) — then runs ``xxgk parse`` on them in a fresh process:
 
 - ``--jobs 1`` and ``--jobs J`` (default: every CPU) into fresh output folders, ``--repeat`` times
   (the ratios reported are the medians of the rounds: a shared machine is noisy);
@@ -106,15 +108,25 @@ def write_docx(text: str, path: Path) -> None:
     document.save(str(path))
 
 
-def generate(folder: Path, n: int) -> dict[str, int]:
+def pdfs() -> list[bytes]:
+    paths = sorted(CORPUS.glob("*/source.pdf")) or sorted(ROOT.glob("fixtures/**/source.pdf"))
+    return [p.read_bytes() for p in paths]
+
+
+def generate(folder: Path, n: int, pdf_percent: float = 0.0) -> dict[str, int]:
     folder.mkdir(parents=True)
-    texts, rng, kinds = seeds(), random.Random(n), {"txt": 0, "html": 0, "docx": 0}
+    texts, rng, kinds = seeds(), random.Random(n), {"txt": 0, "html": 0, "docx": 0, "pdf": 0}
+    originals = pdfs() if pdf_percent else []
+    every = round(100 / pdf_percent) if originals else 0
     for i in range(n):
         text = variant(texts[i % len(texts)], rng, i)
-        kind = "html" if i % 20 == 7 else "docx" if i % 50 == 13 else "txt"
+        kind = ("pdf" if every and i % every == every // 2 else "html" if i % 20 == 7 else "docx" if i % 50 == 13
+                else "txt")
         path = folder / f"{i // 1000:03d}" / f"report_{i:06d}.{kind}"
         path.parent.mkdir(exist_ok=True)
-        if kind == "txt":
+        if kind == "pdf":
+            path.write_bytes(originals[i % len(originals)] + f"\n%xxgk-bench {i}\n".encode())
+        elif kind == "txt":
             path.write_text(text, encoding="utf-8")
         elif kind == "html":
             path.write_text(as_html(text), encoding="utf-8")
@@ -282,6 +294,7 @@ def main() -> int:
     parser.add_argument("--compare-n", type=int, default=0, help="also run --jobs J on this many, for peak memory")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="J: the parallel runs' workers")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the three main runs; the median ratio is reported")
+    parser.add_argument("--pdf", type=float, default=0.0, metavar="P", help="P %% of the reports are copies of the corpus's PDFs")
     args = parser.parse_args()
     if not seeds():
         print("no text reports to copy (../shared/corpus or fixtures/)", file=sys.stderr)
@@ -290,8 +303,8 @@ def main() -> int:
     machine: list[float] = []
     with tempfile.TemporaryDirectory(prefix="xxgk-scale-") as tmp:
         work = Path(tmp)
-        kinds = generate(work / "in", args.n)
-        print(f"{args.n} reports: " + ", ".join(f"{count} {kind}" for kind, count in kinds.items())
+        kinds = generate(work / "in", args.n, args.pdf)
+        print(f"{args.n} reports: " + ", ".join(f"{count} {kind}" for kind, count in kinds.items() if count)
               + f"; {args.jobs} jobs on {os.cpu_count()} CPUs; {args.repeat} rounds")
         # Rounds alternate the runs, so that a slow minute on a shared machine does not fall on one side only.
         for r in range(args.repeat):
@@ -302,7 +315,7 @@ def main() -> int:
             machine.append(machine_speedup(args.jobs))
         big = big_one = None
         if args.compare_n:
-            generate(work / "big", args.compare_n)
+            generate(work / "big", args.compare_n, args.pdf)
             big_one = run("--jobs 1", work / "big", work / "outBig1", args.compare_n, 1)
             big = run(f"--jobs {args.jobs}", work / "big", work / "outBig", args.compare_n, args.jobs)
     print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'cpu s':>7} {'parsed cpu':>8} {'cores':>6} {'peak MB':>9} {'hwm MB':>8}")
