@@ -291,7 +291,7 @@ def machine_speedup(jobs: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1000, help="reports in the main runs")
-    parser.add_argument("--compare-n", type=int, default=0, help="also run --jobs J on this many, for peak memory")
+    parser.add_argument("--compare-n", type=int, default=0, help="also run --jobs 1 and --jobs J on this many: peak memory vs N, speed-up")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="J: the parallel runs' workers")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the three main runs; the median ratio is reported")
     parser.add_argument("--pdf", type=float, default=0.0, metavar="P", help="P %% of the reports are copies of the corpus's PDFs")
