@@ -179,9 +179,10 @@ class _Checkpoints(threading.Thread):
             return  # the writer's own backstop checkpoints still run
         try:
             while not self.stopping.wait(_CHECKPOINT_SECONDS):
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        except sqlite3.Error:
-            pass  # as above: a failed copy loses nothing, the journal stays whole
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    continue  # a copy that failed loses nothing (the journal stays whole): try again later
         finally:
             db.close()
 
