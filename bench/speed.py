@@ -25,7 +25,7 @@ import pdfplumber
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.pdf import READER  # noqa: E402  (needs the checkout on sys.path)
+from xxgk.ingest.pdf import READER  # noqa: E402  (needs the checkout on sys.path)
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from ingest.errors import CorruptFileError, NotTextError
-from ingest.reader import report_id
+from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
+from xxgk.ingest.errors import CorruptFileError, NotTextError
+from xxgk.ingest.reader import report_id
 
 Note = tuple[str, str]  # (code, message) for Document.warnings
 Emit = Callable[[str, int | None], None]

@@ -14,10 +14,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ingest import docx
-from ingest.document import Document
-from ingest.errors import ConverterMissingError, CorruptFileError
-from ingest.reader import report_id
+from xxgk.ingest import docx
+from xxgk.ingest.document import Document
+from xxgk.ingest.errors import ConverterMissingError, CorruptFileError
+from xxgk.ingest.reader import report_id
 
 TIMEOUT_SECONDS = 120
 MISSING = (

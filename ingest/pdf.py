@@ -32,9 +32,9 @@ from pdfplumber.page import Page as PlumberPage
 from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from ingest.errors import CorruptFileError, EncryptedError, IngestError
-from ingest.reader import report_id
+from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
+from xxgk.ingest.errors import CorruptFileError, EncryptedError, IngestError
+from xxgk.ingest.reader import report_id
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 Note = tuple[str, str]  # (code, message) for Document.warnings

@@ -8,10 +8,10 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ingest.errors import EmptyFileError, IngestError, TooLargeError, UnsupportedFormatError
+from xxgk.ingest.errors import EmptyFileError, IngestError, TooLargeError, UnsupportedFormatError
 
 if TYPE_CHECKING:  # imported by the readers; a batch that only looks up ids does without it
-    from ingest.document import Document
+    from xxgk.ingest.document import Document
 
 # Reports are a few MB at most; a much larger file is a mistake or an attack, refused unread.
 MAX_BYTES = 64 * 1024 * 1024
@@ -60,14 +60,14 @@ def content_id(path: Path) -> str | None:
 
 def _readers() -> list[Reader]:
     # Imported here so that a missing optional dependency of one format cannot break the others.
-    from ingest import text
+    from xxgk.ingest import text
 
     readers: list[Reader] = [text.TextReader()]
     for name in ("html", "docx", "pdf", "legacy"):
         try:
-            module = __import__(f"ingest.{name}", fromlist=["READER"])
+            module = __import__(f"xxgk.ingest.{name}", fromlist=["READER"])
         except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("ingest."):
+            if exc.name and exc.name.startswith("xxgk.ingest."):
                 continue  # that reader is not built yet
             raise
         readers.append(module.READER)

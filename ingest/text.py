@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.document import Document, Paragraph, Provenance
-from ingest.errors import NotTextError
-from ingest.reader import report_id
+from xxgk.ingest.document import Document, Paragraph, Provenance
+from xxgk.ingest.errors import NotTextError
+from xxgk.ingest.reader import report_id
 
 # Tried strictly in this order; the first that decodes the whole file wins. GB18030 is a superset
 # of GBK, so GBK is tried first only to record the narrower name when it suffices.

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ingest.document import Document, Provenance
-from normalize.checks import run_checks
-from normalize.metadata import with_metadata
-from normalize.schema import Cell, ErrorItem, Finding, Guess, NarrativeFact, Report, Section
-from normalize.version import PARSER_VERSION
-from parsers.cellvalue import classify
-from parsers.model import Evidence, ParsedReport
-from parsers.sections import REQUIRED_SECTIONS, SECTION_TITLES
-from parsers.vocabulary import COLUMN_LABELS, LABELS, OTHER_ROWS, T3_ROWS, TABLE_NAMES
+from xxgk.ingest.document import Document, Provenance
+from xxgk.normalize.checks import run_checks
+from xxgk.normalize.metadata import with_metadata
+from xxgk.normalize.schema import Cell, ErrorItem, Finding, Guess, NarrativeFact, Report, Section
+from xxgk.normalize.version import PARSER_VERSION
+from xxgk.parsers.cellvalue import classify
+from xxgk.parsers.model import Evidence, ParsedReport
+from xxgk.parsers.sections import REQUIRED_SECTIONS, SECTION_TITLES
+from xxgk.parsers.vocabulary import COLUMN_LABELS, LABELS, OTHER_ROWS, T3_ROWS, TABLE_NAMES
 
 _T3_EXPECTED = {
     "2021": {r.key for r in T3_ROWS} - {"other_handling"},

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
-from normalize.schema import Cell, CheckResult, Finding
-from parsers.vocabulary import (
+from xxgk.normalize.schema import Cell, CheckResult, Finding
+from xxgk.parsers.vocabulary import (
     COLUMN_LABELS,
     DENIED_ROWS,
     LABELS,

@@ -12,11 +12,11 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from normalize.schema import Guess, Region, Report
-from parsers.bureau import bureau_key, describe
-from parsers.meta import bureau_and_year
-from parsers.published import find_published, find_signature
-from parsers.region import Place
+from xxgk.normalize.schema import Guess, Region, Report
+from xxgk.parsers.bureau import bureau_key, describe
+from xxgk.parsers.meta import bureau_and_year
+from xxgk.parsers.published import find_published, find_signature
+from xxgk.parsers.region import Place
 
 
 def region_of(place: Place | None) -> Region | None:

@@ -30,9 +30,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from normalize.schema import Section
-from normalize.segmenter import fresh_tokenizer
-from parsers.items import PAGE_FOOTER
+from xxgk.normalize.schema import Section
+from xxgk.normalize.segmenter import fresh_tokenizer
+from xxgk.parsers.items import PAGE_FOOTER
 
 if TYPE_CHECKING:
     import jieba
@@ -198,7 +198,7 @@ def problems(sections: Iterable[Section]) -> list[Problem]:
 
 
 def _data_lines(name: str) -> list[str]:
-    text = files("parsers").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    text = files("xxgk.parsers").joinpath(f"data/{name}").read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
@@ -236,7 +236,7 @@ def terms_version() -> str:
     """Changes whenever the words :func:`terms` finds could: this code, its dictionary, its stop words."""
     digest = hashlib.sha256(Path(__file__).read_bytes() + version("jieba").encode())
     for name in ("xxgk_dict.txt", "stopwords.txt"):
-        digest.update(files("parsers").joinpath(f"data/{name}").read_bytes())
+        digest.update(files("xxgk.parsers").joinpath(f"data/{name}").read_bytes())
     return digest.hexdigest()[:16]
 
 

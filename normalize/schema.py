@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from ingest.document import Provenance
+from xxgk.ingest.document import Provenance
 
 SCHEMA_VERSION = "1.0"
 

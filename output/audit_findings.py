@@ -8,10 +8,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from normalize.audit.body import Body
-from normalize.audit.codes import code_info
-from normalize.schema import Finding, Report
-from output.csvfiles import FINDING_COLUMNS, safe
+from xxgk.normalize.audit.body import Body
+from xxgk.normalize.audit.codes import code_info
+from xxgk.normalize.schema import Finding, Report
+from xxgk.output.csvfiles import FINDING_COLUMNS, safe
 
 AUDIT_FINDING_COLUMNS = (*FINDING_COLUMNS, "bureau", "bureau_key", "year", "defect", "area", "related_source")
 

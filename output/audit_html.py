@@ -20,11 +20,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from normalize.audit.body import Body
-from normalize.audit.codes import AREAS, CODES, code_info
-from normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, Overview
-from normalize.schema import Cell, Finding, Report
-from parsers.vocabulary import (
+from xxgk.normalize.audit.body import Body
+from xxgk.normalize.audit.codes import AREAS, CODES, code_info
+from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, Overview
+from xxgk.normalize.schema import Cell, Finding, Report
+from xxgk.parsers.vocabulary import (
     COLUMN_LABELS,
     DENIED,
     DENIED_ROWS,

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from output.csvfiles import safe
-from output.dictionary import COVERAGE_COLUMNS
+from xxgk.output.csvfiles import safe
+from xxgk.output.dictionary import COVERAGE_COLUMNS
 
 PRESENT, FAILED, MISSING = "present", "failed", "missing"
 

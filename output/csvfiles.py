@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from normalize.schema import Report
+from xxgk.normalize.schema import Report
 
 REPORT_COLUMNS = (
     "report_id", "source", "status", "template", "bureau", "year", "error",

@@ -7,14 +7,14 @@ import os
 import shutil
 from pathlib import Path
 
-from normalize.narrative import terms_version
-from normalize.schema import Report
-from output.csvfiles import ContractWriter
-from output.narrative import Frequencies
-from output.options import ResearchOptions
-from output.research import ResearchWriter
-from output.store import read_reports
-from output.terminal import BatchSummary
+from xxgk.normalize.narrative import terms_version
+from xxgk.normalize.schema import Report
+from xxgk.output.csvfiles import ContractWriter
+from xxgk.output.narrative import Frequencies
+from xxgk.output.options import ResearchOptions
+from xxgk.output.research import ResearchWriter
+from xxgk.output.store import read_reports
+from xxgk.output.terminal import BatchSummary
 
 
 def write_range(

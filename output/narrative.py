@@ -17,10 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from normalize.narrative import problems, section_terms, tf_idf
-from normalize.schema import Report
-from output.csvfiles import safe
-from output.dictionary import KEYWORD_COLUMNS, PROBLEM_COLUMNS
+from xxgk.normalize.narrative import problems, section_terms, tf_idf
+from xxgk.normalize.schema import Report
+from xxgk.output.csvfiles import safe
+from xxgk.output.dictionary import KEYWORD_COLUMNS, PROBLEM_COLUMNS
 
 
 class ProblemsWriter:

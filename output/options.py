@@ -10,10 +10,10 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.errors import XxgkError
+from xxgk.ingest.errors import XxgkError
 
 if TYPE_CHECKING:
-    from normalize.overrides import MetaOverrides
+    from xxgk.normalize.overrides import MetaOverrides
 
 
 class OptionsError(XxgkError):
@@ -32,8 +32,8 @@ class ResearchOptions:
         """Fail before any work when an extra is missing or the overrides file is unusable."""
         if not (self.parquet or self.xlsx or self.meta):
             return
-        from normalize.overrides import OverrideError
-        from output import wide
+        from xxgk.normalize.overrides import OverrideError
+        from xxgk.output import wide
 
         try:
             if self.parquet:
@@ -45,7 +45,7 @@ class ResearchOptions:
             raise OptionsError(str(exc)) from exc
 
     def overrides(self) -> MetaOverrides | None:
-        from normalize.overrides import MetaOverrides
+        from xxgk.normalize.overrides import MetaOverrides
 
         return MetaOverrides.load(self.meta) if self.meta else None
 
@@ -54,7 +54,7 @@ class ResearchOptions:
         digest = hashlib.sha256(f"{self.parquet}\0{self.xlsx}\0".encode())
         if self.meta:
             digest.update(Path(self.meta).read_bytes())
-        for module in ("output.coverage", "output.dictionary", "output.narrative", "output.wide"):
+        for module in ("xxgk.output.coverage", "xxgk.output.dictionary", "xxgk.output.narrative", "xxgk.output.wide"):
             digest.update(module_source(module))
         return digest.digest()
 

@@ -13,9 +13,9 @@ import csv
 from pathlib import Path
 from types import TracebackType
 
-from normalize.schema import Report
-from output import coverage, dictionary, narrative, wide
-from output.options import ResearchOptions
+from xxgk.normalize.schema import Report
+from xxgk.output import coverage, dictionary, narrative, wide
+from xxgk.output.options import ResearchOptions
 
 
 class ResearchWriter:

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ingest.errors import XxgkError
+from xxgk.ingest.errors import XxgkError
 
 STORE_NAME = "xxgk.sqlite"
 # Failures that say more about the run's limits or the machine than about the file: tried again.

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from normalize.schema import Report
+    from xxgk.normalize.schema import Report
 
 
 @dataclass

@@ -17,9 +17,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
-from normalize.schema import Report
-from output.csvfiles import safe
-from output.dictionary import META_COLUMNS, TABLE_COLUMNS, TABLE_FILES, Column, cell_column
+from xxgk.normalize.schema import Report
+from xxgk.output.csvfiles import safe
+from xxgk.output.dictionary import META_COLUMNS, TABLE_COLUMNS, TABLE_FILES, Column, cell_column
 
 EXTRAS = {"parquet": ("pyarrow", "pyarrow.parquet"), "xlsx": ("openpyxl",)}
 # File stem → columns, in the order the files and workbook sheets are written.

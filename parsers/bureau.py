@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from parsers.region import Place, Unresolved, level_of_place_words, resolve
+from xxgk.parsers.region import Place, Unresolved, level_of_place_words, resolve
 
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年?\s*度?")
 _REPORT_WORDS = re.compile(
@@ -25,7 +25,7 @@ _PUNCT = re.compile(r"[\s\u3000#*（）()【】\[\]《》<>“”\"'‘’、，
 @cache
 def _t2s() -> dict[int, str]:
     table: dict[int, str] = {}
-    with files("parsers").joinpath("data/t2s_chars.txt").open(encoding="utf-8") as handle:
+    with files("xxgk.parsers").joinpath("data/t2s_chars.txt").open(encoding="utf-8") as handle:
         for line in handle:
             if not line.startswith("#") and "\t" in line:
                 traditional, simplified = line.rstrip("\n").split("\t")

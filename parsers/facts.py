@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ingest.document import Provenance
-from parsers.model import ParsedSection
+from xxgk.ingest.document import Provenance
+from xxgk.parsers.model import ParsedSection
 
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?\n])")
 _NUM = r"(\d+(?:\.\d+)?)"

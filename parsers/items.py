@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ingest.document import Block, Grid, Paragraph
-from parsers.model import Item
+from xxgk.ingest.document import Block, Grid, Paragraph
+from xxgk.parsers.model import Item
 
 # "行政许可 0", "规章 0 0 0": a label and its numbers on one line, separated by spaces only
 # (PDF-to-text conversions). Narrative never ends in a bare run of numbers like this.

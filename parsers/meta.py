@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from parsers.labels import simplify
-from parsers.model import Evidence, Item, ParsedCell
+from xxgk.parsers.labels import simplify
+from xxgk.parsers.model import Evidence, Item, ParsedCell
 
 _TITLE = re.compile(
     r"^[#\s]*(?P<bureau>.*?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"

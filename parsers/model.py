@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.document import Provenance
+from xxgk.ingest.document import Provenance
 
 
 @dataclass(slots=True)

@@ -7,9 +7,9 @@ column ``value``; its unit is kept in the label. Headings without a number (一�
 
 from __future__ import annotations
 
-from parsers.cellvalue import classify
-from parsers.labels import split_numbering, squash
-from parsers.model import Item, ParsedCell
+from xxgk.parsers.cellvalue import classify
+from xxgk.parsers.labels import split_numbering, squash
+from xxgk.parsers.model import Item, ParsedCell
 
 # (key, keywords) — the first row whose label holds a keyword wins, so specific ones come first.
 PRE2019_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

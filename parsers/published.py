@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from parsers.items import PAGE_FOOTER
-from parsers.model import Evidence
+from xxgk.parsers.items import PAGE_FOOTER
+from xxgk.parsers.model import Evidence
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "o": 0}
 _ARABIC = re.compile(

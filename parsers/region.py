@@ -74,7 +74,7 @@ def _index() -> _Index:
     by_code: dict[str, Division] = {}
     names: dict[str, list[Division]] = defaultdict(list)
     aliases: dict[str, list[Division]] = defaultdict(list)
-    text = files("parsers").joinpath("data/divisions.csv").read_text(encoding="utf-8")
+    text = files("xxgk.parsers").joinpath("data/divisions.csv").read_text(encoding="utf-8")
     for row in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
         division = Division(row["code"], row["name"], row["level"], row["parent"])
         by_code[division.code] = division

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from ingest.document import Document, Provenance
-from parsers.facts import extract_facts
-from parsers.items import items_from_blocks
-from parsers.labels import simplify
-from parsers.meta import bureau_and_year, detect_template, find_title
-from parsers.model import Item, ParsedReport, ParsedSection, ParseIssue
-from parsers.pre2019 import parse_pre2019_table
-from parsers.sections import split_sections
-from parsers.tables import parse_table2, parse_table3, parse_table4
-from parsers.vocabulary import OTHER_ROWS
+from xxgk.ingest.document import Document, Provenance
+from xxgk.parsers.facts import extract_facts
+from xxgk.parsers.items import items_from_blocks
+from xxgk.parsers.labels import simplify
+from xxgk.parsers.meta import bureau_and_year, detect_template, find_title
+from xxgk.parsers.model import Item, ParsedReport, ParsedSection, ParseIssue
+from xxgk.parsers.pre2019 import parse_pre2019_table
+from xxgk.parsers.sections import split_sections
+from xxgk.parsers.tables import parse_table2, parse_table3, parse_table4
+from xxgk.parsers.vocabulary import OTHER_ROWS
 
 # Where each table is printed; when its section is missing the whole text is searched instead.
 TABLE_SECTIONS = {"table2": "active_disclosure", "table3": "requests", "table4": "review_litigation"}

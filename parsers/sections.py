@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from parsers.labels import match_t3_group, match_t3_row, simplify, squash
-from parsers.model import Item, ParsedSection
+from xxgk.parsers.labels import match_t3_group, match_t3_row, simplify, squash
+from xxgk.parsers.model import Item, ParsedSection
 
 NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(r"^[#\s]*(?P<num>[一二三四五六七八九十])\s*[、.．,，]\s*(?P<title>.{2,48})$")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.document import Provenance
-from parsers.cellvalue import classify
-from parsers.labels import match_t3_group, match_t3_header, match_t3_row, simplify, squash, t3_candidates
-from parsers.items import PAGE_FOOTER
-from parsers.model import Item, ParsedCell, ParseIssue
-from parsers.vocabulary import (
+from xxgk.ingest.document import Provenance
+from xxgk.parsers.cellvalue import classify
+from xxgk.parsers.labels import match_t3_group, match_t3_header, match_t3_row, simplify, squash, t3_candidates
+from xxgk.parsers.items import PAGE_FOOTER
+from xxgk.parsers.model import Item, ParsedCell, ParseIssue
+from xxgk.parsers.vocabulary import (
     LABELS,
     OTHER_ROWS,
     T2_COLUMNS,

@@ -18,14 +18,14 @@ from click.testing import CliRunner
 
 import xxgk
 import xxgk.audit
-from normalize.audit import Digest, audit_batch, audit_report, digest_of, subject_of
-from normalize.audit.body import body_of
-from normalize.audit.dates import deadline, parse_date
-from normalize.audit.narrative import statements_in
-from normalize.audit.similarity import sketch, similarity
-from normalize.schema import Report, Section
-from output.audit_findings import AUDIT_FINDING_COLUMNS
-from output.csvfiles import FINDING_COLUMNS
+from xxgk.normalize.audit import Digest, audit_batch, audit_report, digest_of, subject_of
+from xxgk.normalize.audit.body import body_of
+from xxgk.normalize.audit.dates import deadline, parse_date
+from xxgk.normalize.audit.narrative import statements_in
+from xxgk.normalize.audit.similarity import sketch, similarity
+from xxgk.normalize.schema import Report, Section
+from xxgk.output.audit_findings import AUDIT_FINDING_COLUMNS
+from xxgk.output.csvfiles import FINDING_COLUMNS
 from xxgk.audit import run_audit
 from xxgk.batch import run_parse
 from xxgk.cli import main

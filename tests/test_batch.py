@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from output.csvfiles import safe
+from xxgk.output.csvfiles import safe
 from xxgk.cli import main
 
 

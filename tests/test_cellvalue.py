@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.cellvalue import classify
+from xxgk.parsers.cellvalue import classify
 
 
 @pytest.mark.parametrize(

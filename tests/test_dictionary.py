@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from output.dictionary import FILES, SAME_COLUMNS, TABLE_COLUMNS, columns, describes, readme_block, rows
-from output.options import ResearchOptions
+from xxgk.output.dictionary import FILES, SAME_COLUMNS, TABLE_COLUMNS, columns, describes, readme_block, rows
+from xxgk.output.options import ResearchOptions
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor
 
@@ -67,4 +67,4 @@ def test_every_column_has_type_label_and_templates() -> None:
 
 def test_readme_shows_the_current_dictionary() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme_block() in readme, "run: python -m output.dictionary README.md"
+    assert readme_block() in readme, "run: python -m xxgk.output.dictionary README.md"

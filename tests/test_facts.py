@@ -1,8 +1,8 @@
 import pytest
 
-from ingest.document import Provenance
-from parsers.facts import extract_facts
-from parsers.model import Item, ParsedSection
+from xxgk.ingest.document import Provenance
+from xxgk.parsers.facts import extract_facts
+from xxgk.parsers.model import Item, ParsedSection
 
 
 def facts_of(text: str, section: str = "overview") -> dict[str, object]:

@@ -1,6 +1,6 @@
 import pytest
 
-from parsers.items import split_line
+from xxgk.parsers.items import split_line
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from normalize.narrative import CATEGORY_NAMES, classify, problems, terms, tf_idf, units
-from normalize.schema import Section
+from xxgk.normalize.narrative import CATEGORY_NAMES, classify, problems, terms, tf_idf, units
+from xxgk.normalize.schema import Section
 from xxgk.api import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +105,7 @@ def test_tf_idf_prefers_words_the_batch_rarely_uses() -> None:
 
 
 def test_jieba_loads_quietly_without_warnings() -> None:
-    code = "from normalize.narrative import terms; terms('政务公开')"
+    code = "from xxgk.normalize.narrative import terms; terms('政务公开')"
     result = subprocess.run([sys.executable, "-W", "error", "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -116,7 +116,7 @@ def test_the_fast_dictionary_load_gives_jiebas_own_dictionary(tmp_path: Path, mo
 
     import jieba
 
-    from normalize.segmenter import fresh_tokenizer
+    from xxgk.normalize.segmenter import fresh_tokenizer
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     (tmp_path / "jieba.cache").write_bytes(b"not a cache")  # unreadable: jieba builds the dictionary and caches it

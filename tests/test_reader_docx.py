@@ -17,11 +17,11 @@ from docx.document import Document as WordDocument
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from ingest import docx as docx_reader
-from ingest import legacy
-from ingest.document import Document, Grid, Paragraph
-from ingest.errors import ConverterMissingError, CorruptFileError, EncryptedError
-from ingest.reader import read_document, report_id
+from xxgk.ingest import docx as docx_reader
+from xxgk.ingest import legacy
+from xxgk.ingest.document import Document, Grid, Paragraph
+from xxgk.ingest.errors import ConverterMissingError, CorruptFileError, EncryptedError
+from xxgk.ingest.reader import read_document, report_id
 
 W = nsdecls("w")
 

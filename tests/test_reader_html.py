@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.document import Document, Grid, Paragraph
-from ingest.errors import NotTextError
-from ingest.html import READER
-from ingest.reader import read_document
+from xxgk.ingest.document import Document, Grid, Paragraph
+from xxgk.ingest.errors import NotTextError
+from xxgk.ingest.html import READER
+from xxgk.ingest.reader import read_document
 
 
 def read(html: str | bytes, name: str = "page.html") -> Document:

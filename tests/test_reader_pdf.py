@@ -18,9 +18,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph as Para, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ingest.document import Document, Grid, Paragraph
-from ingest.errors import CorruptFileError, EncryptedError
-from ingest.pdf import READER, NeedsOcrError, clean_cell, pdf_date
+from xxgk.ingest.document import Document, Grid, Paragraph
+from xxgk.ingest.errors import CorruptFileError, EncryptedError
+from xxgk.ingest.pdf import READER, NeedsOcrError, clean_cell, pdf_date
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 import xxgk.api
 import xxgk.batch
-from ingest.reader import content_id
-from normalize.schema import Report
-from output.store import Store, StoreError, report_head
+from xxgk.ingest.reader import content_id
+from xxgk.normalize.schema import Report
+from xxgk.output.store import Store, StoreError, report_head
 from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.cli import main
@@ -59,7 +59,7 @@ def inherited(path: str, source: str) -> str:
     frozen out of the collector there, so the worker's own collector does not list them."""
     import gc
 
-    from normalize.narrative import tokenizer
+    from xxgk.normalize.narrative import tokenizer
 
     loaded = tokenizer()
     time.sleep(0.1)  # long enough for the other worker to be given files too
@@ -313,7 +313,7 @@ def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
 def test_the_journal_is_copied_into_the_database_while_the_run_goes_on(tmp_path: Path) -> None:
     # Without the background copy, SQLite copies only when 40 MB of journal have built up, inside a
     # commit: the database file would stay as created until then.
-    from normalize.build import failed_report
+    from xxgk.normalize.build import failed_report
 
     path = tmp_path / "xxgk.sqlite"
     with Store(path) as store:

@@ -1,12 +1,12 @@
 import pytest
 
-from ingest.document import Provenance
-from parsers.model import Item
-from parsers.sections import split_sections
+from xxgk.ingest.document import Provenance
+from xxgk.parsers.model import Item
+from xxgk.parsers.sections import split_sections
 
 
 def lines(*texts: str) -> list[Item]:
-    from parsers.items import split_line
+    from xxgk.parsers.items import split_line
 
     items = []
     for number, text in enumerate(texts, 1):

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import output.wide
-from output.dictionary import TABLE_COLUMNS, cell_column, columns
-from output.options import ResearchOptions
+import xxgk.output.wide
+from xxgk.output.dictionary import TABLE_COLUMNS, cell_column, columns
+from xxgk.output.options import ResearchOptions
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor
@@ -122,8 +122,8 @@ def test_parquet_and_xlsx_copies(batch: Path, tmp_path: Path) -> None:
         shutil.copy(batch / name, tmp_path / name)
     for name in ("table2_wide.csv", "table4_wide.csv"):
         shutil.copy(batch / name, tmp_path / name)
-    output.wide.write_parquet(tmp_path)
-    output.wide.write_xlsx(tmp_path)
+    xxgk.output.wide.write_parquet(tmp_path)
+    xxgk.output.wide.write_xlsx(tmp_path)
     from_csv = _csv(tmp_path / "table3_wide.csv")
     from_parquet = pd.read_parquet(tmp_path / "table3_wide.parquet")
     pd.testing.assert_frame_equal(from_csv, from_parquet, check_dtype=False)
@@ -143,7 +143,7 @@ def test_a_missing_extra_is_a_usage_error(flag: str, tmp_path: Path, monkeypatch
             raise ImportError(name)
         return real(name, package)
 
-    monkeypatch.setattr(output.wide.importlib, "import_module", without)
+    monkeypatch.setattr(xxgk.output.wide.importlib, "import_module", without)
     result = CliRunner().invoke(main, ["parse", str(FIXTURES / "m01_bal"), "-o", str(tmp_path / "o"), flag])
     assert result.exit_code == 2
     assert f"pip install 'xxgk[{flag[2:]}]'" in result.output

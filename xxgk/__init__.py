@@ -1,6 +1,6 @@
 """xxgk — Chinese government information-disclosure annual reports as clean, audited data.
 
-Public API: :func:`parse_file` and :func:`parse_many` return :class:`~normalize.schema.Report`
+Public API: :func:`parse_file` and :func:`parse_many` return :class:`~xxgk.normalize.schema.Report`
 objects; a bad input gives a report with status ``failed`` or ``skipped``, never an exception.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from normalize.version import PARSER_VERSION as __version__
+from xxgk.normalize.version import PARSER_VERSION as __version__
 
 if TYPE_CHECKING:
-    from normalize.schema import Report
+    from xxgk.normalize.schema import Report
     from xxgk.api import parse_file, parse_many
 
 __all__ = ["Report", "__version__", "parse_file", "parse_many"]
@@ -21,7 +21,7 @@ def __getattr__(name: str) -> Any:
     # The parser is imported on first use, so that the command line starts (and a resumed run
     # that parses nothing finishes) without loading it.
     if name == "Report":
-        from normalize.schema import Report
+        from xxgk.normalize.schema import Report
 
         return Report
     if name in ("parse_file", "parse_many"):

@@ -7,12 +7,12 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ingest.errors import IngestError
-from ingest.files import discover
-from ingest.reader import known_extensions, path_id, read_document
-from normalize.build import build_report, failed_report
-from normalize.schema import Report
-from parsers.report import parse_document
+from xxgk.ingest.errors import IngestError
+from xxgk.ingest.files import discover
+from xxgk.ingest.reader import known_extensions, path_id, read_document
+from xxgk.normalize.build import build_report, failed_report
+from xxgk.normalize.schema import Report
+from xxgk.parsers.report import parse_document
 
 
 def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Report:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from normalize.audit import (
+from xxgk.normalize.audit import (
     DatedEvidence,
     Digest,
     audit_batch,
@@ -32,13 +32,13 @@ from normalize.audit import (
     digest_of,
     subject_of,
 )
-from normalize.audit.body import Body
-from normalize.audit.dates import parse_date
-from normalize.audit.overview import Overview
-from normalize.schema import Finding, Report
-from output.audit_findings import AuditFindingsWriter
-from output.audit_html import AuditPage
-from output.audit_terminal import print_audit
+from xxgk.normalize.audit.body import Body
+from xxgk.normalize.audit.dates import parse_date
+from xxgk.normalize.audit.overview import Overview
+from xxgk.normalize.schema import Finding, Report
+from xxgk.output.audit_findings import AuditFindingsWriter
+from xxgk.output.audit_html import AuditPage
+from xxgk.output.audit_terminal import print_audit
 from xxgk.batch import run_parse
 from xxgk.executors import Executor
 

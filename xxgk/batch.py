@@ -21,13 +21,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ingest.errors import XxgkError
-from ingest.files import discover
-from ingest.reader import content_id
-from normalize.version import PARSER_VERSION
-from output.options import ResearchOptions, module_source
-from output.store import STORE_NAME, Export, FileState, Store
-from output.terminal import BatchSummary, print_summary
+from xxgk.ingest.errors import XxgkError
+from xxgk.ingest.files import discover
+from xxgk.ingest.reader import content_id
+from xxgk.normalize.version import PARSER_VERSION
+from xxgk.output.options import ResearchOptions, module_source
+from xxgk.output.store import STORE_NAME, Export, FileState, Store
+from xxgk.output.terminal import BatchSummary, print_summary
 from xxgk.executors import DaskExecutor, Executor, ProcessExecutor, Result, Task, available_cpus, worker_context
 
 # Below this many reports per process, writing in parallel costs more than it saves.
@@ -62,7 +62,7 @@ def run_parse(
     each file within ``timeout`` seconds and ``max_memory_mb`` of memory; with ``scheduler`` on that
     Dask cluster instead; or on any given ``executor``. With ``resume`` (the default) files already
     in OUT's store are not parsed again. ``research`` asks for the optional Parquet/.xlsx copies and
-    applies a metadata corrections file to every exported file (output/research.py). Raises :class:`~ingest.errors.XxgkError` only when the batch
+    applies a metadata corrections file to every exported file (output/research.py). Raises :class:`~xxgk.ingest.errors.XxgkError` only when the batch
     as a whole cannot run; a bad input file is a failed row, never an exception.
     """
     console = console or Console(stderr=True)
@@ -151,7 +151,7 @@ def _export(
     """Write OUT's contract files from the store — unless the files there already say exactly this."""
     # What the files would hold: every input's source and report (revision), how they are written.
     digest = hashlib.sha256(f"{PARSER_VERSION}\0{encoding}\0".encode())
-    digest.update(module_source("output.csvfiles"))  # a changed export format writes again
+    digest.update(module_source("xxgk.output.csvfiles"))  # a changed export format writes again
     digest.update(research.fingerprint())
     stored = 0
     for source, report_id, revision in store.inputs(run_id, PARSER_VERSION):
@@ -165,9 +165,9 @@ def _export(
         store.finish_run(run_id, last)
         return _summary_from_json(last.summary)
 
-    from output.export import concatenate, write_range
-    from output.narrative import Frequencies, write_keywords
-    from output.research import finish
+    from xxgk.output.export import concatenate, write_range
+    from xxgk.output.narrative import Frequencies, write_keywords
+    from xxgk.output.research import finish
 
     staging = out / _STAGING  # written aside, then moved in: a killed export leaves the old files whole
     shutil.rmtree(staging, ignore_errors=True)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from normalize.version import PARSER_VERSION
+from xxgk.normalize.version import PARSER_VERSION
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,8 +43,8 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
 
     Exit status: 0 when every input was read, 1 when any input failed, 2 for a usage error.
     """
-    from ingest.errors import XxgkError
-    from output.options import OptionsError, ResearchOptions
+    from xxgk.ingest.errors import XxgkError
+    from xxgk.output.options import OptionsError, ResearchOptions
     from xxgk.batch import run_parse
 
     if (executor == "dask") != (scheduler is not None):
@@ -85,7 +85,7 @@ def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, 
     The table per bureau is printed on stdout (it is the human report); progress goes to stderr.
     Exit status: 1 when findings reach --fail-on, else 0; 2 for a usage error.
     """
-    from ingest.errors import XxgkError
+    from xxgk.ingest.errors import XxgkError
     from xxgk.audit import AuditInputError, run_audit
 
     try:
@@ -110,7 +110,7 @@ def summary(out: str, chart: str | None) -> None:
     """
     from rich.console import Console
 
-    from output.wide import MissingExtra
+    from xxgk.output.wide import MissingExtra
     from xxgk.summary import SummaryError, overview, print_overview, write_chart
 
     try:

@@ -22,7 +22,7 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
-from ingest.errors import XxgkError
+from xxgk.ingest.errors import XxgkError
 
 
 class Parsed(NamedTuple):

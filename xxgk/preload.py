@@ -9,7 +9,7 @@ them (nor touch, and so copy, the pages it shares with the forkserver).
 
 import gc
 
-import output.export  # noqa: F401  (the export processes' code)
+import xxgk.output.export  # noqa: F401  (the export processes' code)
 from xxgk import tasks
 
 try:

@@ -19,9 +19,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from ingest.errors import XxgkError
-from output.dictionary import cell_column
-from output.wide import MissingExtra
+from xxgk.ingest.errors import XxgkError
+from xxgk.output.dictionary import cell_column
+from xxgk.output.wide import MissingExtra
 
 
 class SummaryError(XxgkError):

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from normalize.audit import contents, continuity, dates, narrative, similarity, structure, template, values  # noqa: F401
-from normalize.audit.body import Body, body_of
-from normalize.audit.codes import AREAS, CODES, CodeInfo, code_info
-from normalize.audit.registry import BATCH_CHECKS, REPORT_CHECKS, DatedEvidence, Digest, Subject
-from normalize.schema import Finding, Report
+from xxgk.normalize.audit import contents, continuity, dates, narrative, similarity, structure, template, values  # noqa: F401
+from xxgk.normalize.audit.body import Body, body_of
+from xxgk.normalize.audit.codes import AREAS, CODES, CodeInfo, code_info
+from xxgk.normalize.audit.registry import BATCH_CHECKS, REPORT_CHECKS, DatedEvidence, Digest, Subject
+from xxgk.normalize.schema import Finding, Report
 
 __all__ = [
     "AREAS", "CODES", "Body", "CodeInfo", "DatedEvidence", "Digest", "Subject", "audit_batch", "audit_report",

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from normalize.schema import Report
-from parsers.bureau import describe
+from xxgk.normalize.schema import Report
+from xxgk.parsers.bureau import describe
 
 
 @dataclass(frozen=True, slots=True)

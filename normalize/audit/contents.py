@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from normalize.audit.registry import Subject, report_check
-from normalize.audit.text import flat, section, sentences
-from normalize.schema import Finding
+from xxgk.normalize.audit.registry import Subject, report_check
+from xxgk.normalize.audit.text import flat, section, sentences
+from xxgk.normalize.schema import Finding
 
 FEE_WORDS = ("信息处理费", "处理费", "收费", "收取", "费用")
 LAST_YEAR_WORDS = ("上年度", "上一年", "上年", "去年", "前一年", "以往年度")

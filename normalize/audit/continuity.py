@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from normalize.audit.registry import Digest, batch_check
-from normalize.checks import CellIndex
-from normalize.schema import Finding, Number, Report
-from parsers.vocabulary import T3_COLUMNS
+from xxgk.normalize.audit.registry import Digest, batch_check
+from xxgk.normalize.checks import CellIndex
+from xxgk.normalize.schema import Finding, Number, Report
+from xxgk.parsers.vocabulary import T3_COLUMNS
 
 T3_COLS = tuple(key for key, _ in T3_COLUMNS)
 T3_COL_NAMES = dict(T3_COLUMNS)

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from normalize.audit.registry import DatedEvidence, Subject, report_check
-from normalize.audit.text import SECTION_ORDER, flat
-from normalize.schema import Finding, Report
+from xxgk.normalize.audit.registry import DatedEvidence, Subject, report_check
+from xxgk.normalize.audit.text import SECTION_ORDER, flat
+from xxgk.normalize.schema import Finding, Report
 
 _FULL = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from normalize.audit.registry import Subject, report_check
-from normalize.audit.text import SECTION_ORDER, section, sentences
-from normalize.checks import CellIndex
-from normalize.schema import Finding, Number, Report
-from normalize.segmenter import fresh_tokenizer
-from parsers.sections import SECTION_TITLES
+from xxgk.normalize.audit.registry import Subject, report_check
+from xxgk.normalize.audit.text import SECTION_ORDER, section, sentences
+from xxgk.normalize.checks import CellIndex
+from xxgk.normalize.schema import Finding, Number, Report
+from xxgk.normalize.segmenter import fresh_tokenizer
+from xxgk.parsers.sections import SECTION_TITLES
 
 if TYPE_CHECKING:
     import jieba

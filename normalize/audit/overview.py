@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from normalize.audit.body import Body
-from normalize.audit.codes import AREAS, code_info
-from normalize.schema import Finding, Report
+from xxgk.normalize.audit.body import Body
+from xxgk.normalize.audit.codes import AREAS, code_info
+from xxgk.normalize.schema import Finding, Report
 
 UNKNOWN = "（机关名称未识别）"
 SEVERITIES = ("error", "warning", "info")

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from normalize.audit.body import Body
-from normalize.schema import Finding, Number, Report
+from xxgk.normalize.audit.body import Body
+from xxgk.normalize.schema import Finding, Number, Report
 
 
 @dataclass(frozen=True, slots=True)

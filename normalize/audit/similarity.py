@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterator, Sequence
 from itertools import combinations
 
-from normalize.audit.body import Body
-from normalize.audit.registry import Digest, batch_check
-from normalize.audit.text import SECTION_ORDER, paragraphs
-from normalize.schema import Finding, Report
+from xxgk.normalize.audit.body import Body
+from xxgk.normalize.audit.registry import Digest, batch_check
+from xxgk.normalize.audit.text import SECTION_ORDER, paragraphs
+from xxgk.normalize.schema import Finding, Report
 
 SHINGLE = 5
 BUCKETS = 128

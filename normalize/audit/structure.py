@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from normalize.audit.registry import Subject, report_check
-from normalize.audit.text import SECTION_ORDER, flat, narrative_lines, section
-from normalize.schema import Finding, Report
-from parsers.sections import SECTION_TITLES, section_key
+from xxgk.normalize.audit.registry import Subject, report_check
+from xxgk.normalize.audit.text import SECTION_ORDER, flat, narrative_lines, section
+from xxgk.normalize.schema import Finding, Report
+from xxgk.parsers.sections import SECTION_TITLES, section_key
 
 TABLE_SECTIONS = {"active_disclosure": "table2", "requests": "table3", "review_litigation": "table4"}
 # What a heading with "nothing between" may still carry: a pointer to the picture or attachment.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from normalize.audit.registry import Subject, report_check
-from normalize.audit.structure import tables_only_as_images
-from normalize.audit.text import flat
-from normalize.schema import Finding
+from xxgk.normalize.audit.registry import Subject, report_check
+from xxgk.normalize.audit.structure import tables_only_as_images
+from xxgk.normalize.audit.text import flat
+from xxgk.normalize.schema import Finding
 
 STAT_TABLES = ("table2", "table3", "table4")
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。；;]{0,40}")

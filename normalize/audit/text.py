@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from normalize.schema import Report, Section
-from parsers.bureau import to_simplified
+from xxgk.normalize.schema import Report, Section
+from xxgk.parsers.bureau import to_simplified
 
 # A row of a table copied as text: two or more numbers side by side, or tab/pipe separated cells.
 _TABLE_ROW = re.compile(r"\t|\s\|\s|^\||(?:\d+(?:\.\d+)?[ \u3000]+){2,}\S*\d")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from normalize.audit.registry import Subject, report_check
-from normalize.schema import Finding
-from parsers.vocabulary import COLUMN_LABELS, LABELS
+from xxgk.normalize.audit.registry import Subject, report_check
+from xxgk.normalize.schema import Finding
+from xxgk.parsers.vocabulary import COLUMN_LABELS, LABELS
 
 T2 = "table2"
 # 表二 columns that count things; 万元 amounts and the signed 2019 增/减 may be decimal or negative.
