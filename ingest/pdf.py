@@ -273,8 +273,16 @@ def _is_visible_path(obj: Any) -> bool:
 @dataclass
 class _Graphics:
     texts: int = 0
+    unmeasured: int = 0  # text objects PDFium gave no extent: their glyphs are missing from its text
     pictures: int = 0  # images and forms: what scans are made of
     rulings: int = 0  # visible paths and forms (which may hold paths): what ruled tables are made of
+
+
+def _is_unmeasured(obj: Any) -> bool:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return True
+    return left.value == right.value and bottom.value == top.value
 
 
 def _graphics(page: pdfium.PdfPage) -> _Graphics:
@@ -284,6 +292,8 @@ def _graphics(page: pdfium.PdfPage) -> _Graphics:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             found.texts += 1
+            if _is_unmeasured(obj):
+                found.unmeasured += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             found.pictures += 1
             found.rulings += 1
@@ -316,8 +326,9 @@ def _scan_page(document: pdfium.PdfDocument, index: int) -> _PageScan:
         has_pictures=graphics.pictures > 0,
         rulings=graphics.rulings,
         # PDFium leaves out a text object whose glyphs it cannot measure (a lone character in a
-        # font that is neither embedded nor installed); every text object shows at least one char.
-        complete=len(chars) >= graphics.texts,
+        # font that is neither embedded nor installed) and gives that object no extent; every text
+        # object it reads shows at least one char.
+        complete=graphics.unmeasured == 0 and len(chars) >= graphics.texts,
     )
 
 
