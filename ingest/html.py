@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
-
 from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from xxgk.ingest.errors import CorruptFileError, NotTextError
 from xxgk.ingest.reader import report_id
+
+from xxgk.errors import CorruptFileError, NotTextError
 
 Note = tuple[str, str]  # (code, message) for Document.warnings
 Emit = Callable[[str, int | None], None]

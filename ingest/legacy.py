@@ -16,8 +16,9 @@ from pathlib import Path
 
 from xxgk.ingest import docx
 from xxgk.ingest.document import Document
-from xxgk.ingest.errors import ConverterMissingError, CorruptFileError
 from xxgk.ingest.reader import report_id
+
+from xxgk.errors import ConverterMissingError, CorruptFileError
 
 TIMEOUT_SECONDS = 120
 MISSING = (

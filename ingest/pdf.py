@@ -31,19 +31,13 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
 from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from xxgk.ingest.errors import CorruptFileError, EncryptedError, IngestError
 from xxgk.ingest.reader import report_id
+
+from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 Note = tuple[str, str]  # (code, message) for Document.warnings
-
-
-class NeedsOcrError(IngestError):
-    """No page carries a text layer: the PDF is a scan and has to go through OCR first."""
-
-    code = "NEEDS_OCR"
 
 
 # Words that only the statistics tables of these reports (or the sentences around them) contain.

@@ -8,7 +8,12 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from xxgk.ingest.errors import EmptyFileError, IngestError, TooLargeError, UnsupportedFormatError
+from xxgk.errors import (
+    EmptyFileError,
+    IngestError,
+    TooLargeError,
+    UnsupportedFormatError,
+)
 
 if TYPE_CHECKING:  # imported by the readers; a batch that only looks up ids does without it
     from xxgk.ingest.document import Document

@@ -5,12 +5,28 @@ from __future__ import annotations
 from xxgk.ingest.document import Document, Provenance
 from xxgk.normalize.checks import run_checks
 from xxgk.normalize.metadata import with_metadata
-from xxgk.normalize.schema import Cell, ErrorItem, Finding, Guess, NarrativeFact, Report, Section
+from xxgk.normalize.schema import (
+    Cell,
+    ErrorItem,
+    Finding,
+    Guess,
+    NarrativeFact,
+    Report,
+    Section,
+)
 from xxgk.normalize.version import PARSER_VERSION
 from xxgk.parsers.cellvalue import classify
 from xxgk.parsers.model import Evidence, ParsedReport
 from xxgk.parsers.sections import REQUIRED_SECTIONS, SECTION_TITLES
-from xxgk.parsers.vocabulary import COLUMN_LABELS, LABELS, OTHER_ROWS, T3_ROWS, TABLE_NAMES
+
+from xxgk.template import (
+    COLUMN_LABELS,
+    LABELS,
+    OTHER_ROWS,
+    T3_ROWS,
+    TABLE_NAMES,
+)
+from xxgk.types import TableKey
 
 _T3_EXPECTED = {
     "2021": {r.key for r in T3_ROWS} - {"other_handling"},
@@ -100,11 +116,11 @@ def _missing(parsed: ParsedReport, template: str, cells: list[Cell]) -> list[str
     for key in REQUIRED_SECTIONS:
         if key not in present:
             missing.append(f"section:{SECTION_TITLES[key]}")
-    for table in ("table2", "table3", "table4"):
+    for table in (TableKey.T2, TableKey.T3, TableKey.T4):
         if table not in parsed.tables_found:
             missing.append(f"table:{TABLE_NAMES[table]}")
-    if "table3" in parsed.tables_found:
-        rows = parsed.rows_found["table3"]
+    if TableKey.T3 in parsed.tables_found:
+        rows = parsed.rows_found[TableKey.T3]
         expected = set(_T3_EXPECTED[template])
         if template == "2021" and "other_handling" in rows and not rows & set(OTHER_ROWS):
             expected = expected - set(OTHER_ROWS) | {"other_handling"}  # the collapsed （六） row

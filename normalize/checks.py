@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from xxgk.normalize.schema import Cell, CheckResult, Finding
-from xxgk.parsers.vocabulary import (
+
+from xxgk.template import (
     COLUMN_LABELS,
     DENIED_ROWS,
     LABELS,
@@ -23,6 +24,7 @@ from xxgk.parsers.vocabulary import (
     T4_ROWS,
     UNABLE_ROWS,
 )
+from xxgk.types import TableKey
 
 Value = int | Decimal
 Outcome = tuple[CheckResult, Finding | None]
@@ -88,7 +90,7 @@ def _identity(
     return result, finding
 
 
-T3 = "table3"
+T3 = TableKey.T3
 T3_COL_KEYS = tuple(key for key, _ in T3_COLUMNS)
 
 
@@ -139,7 +141,7 @@ def t3_row_sum(index: CellIndex) -> Iterator[Outcome]:
 
 def _integer_check(code: str, table: str, index: CellIndex) -> Iterator[Outcome]:
     """One result per cell that is not a whole number ≥ 0, or a single pass for the table."""
-    name = {"table3": "表三", "table4": "表四"}[table]
+    name = {TableKey.T3: "表三", TableKey.T4: "表四"}[table]
     failed = False
     for (tbl, row, col), cell in index.cells.items():
         if tbl != table or cell.kind != "number" or cell.value is None:
@@ -164,7 +166,7 @@ def t3_integers(index: CellIndex) -> Iterator[Outcome]:
     yield from _integer_check("T3-INT", T3, index)
 
 
-T4 = "table4"
+T4 = TableKey.T4
 T4_PARTS = ("upheld", "corrected", "other", "pending")
 
 
@@ -194,7 +196,7 @@ def run_checks(cells: Iterable[Cell]) -> tuple[list[CheckResult], list[Finding]]
     results: list[CheckResult] = []
     findings: list[Finding] = []
     for code, func in CHECKS.items():
-        table = "table4" if code.startswith("T4") else "table3"
+        table = TableKey.T4 if code.startswith("T4") else TableKey.T3
         if table not in index.tables:
             continue
         blocked: list[CheckResult] = []
@@ -210,7 +212,7 @@ def run_checks(cells: Iterable[Cell]) -> tuple[list[CheckResult], list[Finding]]
 
 
 def _not_assessable(code: str, table: str, blocked: list[CheckResult]) -> Finding:
-    name = {"table3": "表三", "table4": "表四"}[table]
+    name = {TableKey.T3: "表三", TableKey.T4: "表四"}[table]
     places = []
     for result in blocked:
         if result.row_key and code in ("T3-COLSUM", "T4-SUM"):

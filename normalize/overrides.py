@@ -20,14 +20,12 @@ from xxgk.normalize.metadata import bureau_fields, region_of
 from xxgk.normalize.schema import Guess, Level, Report, Template
 from xxgk.parsers.region import place_for_code
 
+from xxgk.errors import OverrideError
+
 KEYS = ("source", "report_id")
 FIELDS = ("bureau", "bureau_key", "level", "is_government", "region_code", "year", "template")
 _TRUE = {"true", "1", "yes", "是"}
 _FALSE = {"false", "0", "no", "否"}
-
-
-class OverrideError(ValueError):
-    """The overrides file cannot be used as written: the message says where and why."""
 
 
 @dataclass(frozen=True, slots=True)

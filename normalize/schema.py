@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
-
 from xxgk.ingest.document import Provenance
 
 SCHEMA_VERSION = "1.0"

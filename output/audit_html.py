@@ -24,7 +24,8 @@ from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import AREAS, CODES, code_info
 from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
-from xxgk.parsers.vocabulary import (
+
+from xxgk.template import (
     COLUMN_LABELS,
     DENIED,
     DENIED_ROWS,
@@ -41,6 +42,7 @@ from xxgk.parsers.vocabulary import (
     UNABLE,
     UNABLE_ROWS,
 )
+from xxgk.types import TableKey
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Noto Serif CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
@@ -199,7 +201,7 @@ def _table2(cells: dict[str, Cell], marks: _Marks, template: str) -> str:
         rows.append(f"<tr><th>信息内容</th>{head}</tr>")
         for row in block:
             shown.add(row)
-            label = _T2_LABEL_2019.get(row, LABELS["table2"][row]) if template == "2019" else LABELS["table2"][row]
+            label = _T2_LABEL_2019.get(row, LABELS[TableKey.T2][row]) if template == "2019" else LABELS[TableKey.T2][row]
             tds = "".join(
                 marks.cell(f"table2.{row}.{c}", cells.get(f"table2.{row}.{c}"), span + 1 if i == len(columns) - 1 else 1)
                 for i, c in enumerate(T2_DEFAULT_COLUMNS[template][row])
@@ -217,7 +219,7 @@ def _table2(cells: dict[str, Cell], marks: _Marks, template: str) -> str:
 
 
 def _t2_header(template: str, col: str) -> str:
-    return (_T2_HEADER_2021.get(col) if template == "2021" else None) or COLUMN_LABELS["table2"][col]
+    return (_T2_HEADER_2021.get(col) if template == "2021" else None) or COLUMN_LABELS[TableKey.T2][col]
 
 
 def _t3_layout(cells: dict[str, Cell]) -> list[tuple[str, str, str, int]]:
@@ -234,7 +236,7 @@ def _t3_layout(cells: dict[str, Cell]) -> list[tuple[str, str, str, int]]:
         (None, ("total_processed",)),
     ]
     result_rows = sum(len(rows) for _, rows in groups)
-    layout = [("new_requests", "", LABELS["table3"]["new_requests"], 3), ("carried_over", "", LABELS["table3"]["carried_over"], 3)]
+    layout = [("new_requests", "", LABELS[TableKey.T3]["new_requests"], 3), ("carried_over", "", LABELS[TableKey.T3]["carried_over"], 3)]
     first = True
     for group, rows in groups:
         for i, row in enumerate(rows):
@@ -244,11 +246,11 @@ def _t3_layout(cells: dict[str, Cell]) -> list[tuple[str, str, str, int]]:
                 first = False
             if group is not None and i == 0:
                 merged += f'<td rowspan="{len(rows)}">{e(group)}</td>'
-            layout.append((row, merged, LABELS["table3"][row], 2 if group is None else 1))
-    layout.append(("carried_forward", "", LABELS["table3"]["carried_forward"], 3))
+            layout.append((row, merged, LABELS[TableKey.T3][row], 2 if group is None else 1))
+    layout.append(("carried_forward", "", LABELS[TableKey.T3]["carried_forward"], 3))
     standard = {row for row, *_ in layout} | {"other_handling", *OTHER_ROWS}
     for row in sorted(rows_present - standard):
-        layout.append((row, "", _printed_label("table3", row, cells), 3))
+        layout.append((row, "", _printed_label(TableKey.T3, row, cells), 3))
     return layout
 
 
@@ -264,7 +266,7 @@ def _table3(cells: dict[str, Cell], marks: _Marks) -> str:
     ]
     for row, merged, label, span in _t3_layout(cells):
         values = "".join(marks.cell(f"table3.{row}.{c}", cells.get(f"table3.{row}.{c}")) for c in cols)
-        rows.append(f'<tr data-row="{e(row)}">{merged}{marks.label("table3", row, label, _colspan(span))}{values}</tr>')
+        rows.append(f'<tr data-row="{e(row)}">{merged}{marks.label(TableKey.T3, row, label, _colspan(span))}{values}</tr>')
     rows.append("</table>")
     return "".join(rows)
 
@@ -468,13 +470,13 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
             f"{rows}</table>"
         )
     tables = {k.split(".")[0] for k in cells}
-    if "table2" in tables:
-        parts.append(f'<div class="tablewrap">{_table2(cells, marks, report.template)}{_notes(marks, "table2")}</div>')
-    if "table3" in tables:
-        parts.append(f'<div class="tablewrap">{_table3(cells, marks)}{_notes(marks, "table3")}</div>')
-    if "table4" in tables:
-        parts.append(f'<div class="tablewrap">{_table4(cells, marks)}{_notes(marks, "table4")}</div>')
-    for table in sorted(tables - {"table2", "table3", "table4"}):
+    if TableKey.T2 in tables:
+        parts.append(f'<div class="tablewrap">{_table2(cells, marks, report.template)}{_notes(marks, TableKey.T2)}</div>')
+    if TableKey.T3 in tables:
+        parts.append(f'<div class="tablewrap">{_table3(cells, marks)}{_notes(marks, TableKey.T3)}</div>')
+    if TableKey.T4 in tables:
+        parts.append(f'<div class="tablewrap">{_table4(cells, marks)}{_notes(marks, TableKey.T4)}</div>')
+    for table in sorted(tables - {TableKey.T2, TableKey.T3, TableKey.T4}):
         parts.append(f'<div class="tablewrap">{_other_table(table, cells, marks)}{_notes(marks, table)}</div>')
     if unplaced:
         listed = "、".join(f"{TABLE_NAMES.get(c.table, c.table)} {c.label or c.row_key}“{c.raw}”" for c in unplaced)

@@ -13,8 +13,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from xxgk.output.csvfiles import CELL_COLUMNS, FINDING_COLUMNS, REPORT_COLUMNS, SECTION_COLUMNS
-from xxgk.parsers.vocabulary import (
+from xxgk.output.csvfiles import (
+    CELL_COLUMNS,
+    FINDING_COLUMNS,
+    REPORT_COLUMNS,
+    SECTION_COLUMNS,
+)
+
+from xxgk.template import (
     COLUMN_LABELS,
     T2_DEFAULT_COLUMNS,
     T2_ROWS,
@@ -24,6 +30,7 @@ from xxgk.parsers.vocabulary import (
     T4_ROWS,
     TABLE_NAMES,
 )
+from xxgk.types import TableKey
 
 ALL = "all"
 
@@ -203,18 +210,18 @@ def _table_columns(file: str, prefix: str, cells: list[tuple[str, str, str, str,
     return ids + values
 
 
-TABLE_FILES = {"table2": "table2_wide.csv", "table3": "table3_wide.csv", "table4": "table4_wide.csv"}
+TABLE_FILES = {TableKey.T2: "table2_wide.csv", TableKey.T3: "table3_wide.csv", TableKey.T4: "table4_wide.csv"}
 TABLE_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "table3": _table_columns("table3_wide.csv", "t3", [
+    TableKey.T3: _table_columns("table3_wide.csv", "t3", [
         (row.key, col, "integer", "件", f"{TABLE_NAMES['table3']} {_t3_label(row.key)} · {label}", _t3_templates(row.key))
         for row in T3_ROWS for col, label in T3_COLUMNS
     ]),
-    "table2": _table_columns("table2_wide.csv", "t2", [
+    TableKey.T2: _table_columns("table2_wide.csv", "t2", [
         (row, col, "decimal" if _T2_UNITS.get(col) == "万元" else "integer", _T2_UNITS.get(col, "件"),
          f"{TABLE_NAMES['table2']} {next(r.label for r in T2_ROWS if r.key == row)} · {COLUMN_LABELS['table2'][col]}", templates)
         for row, col, templates in _t2_cells()
     ]),
-    "table4": _table_columns("table4_wide.csv", "t4", [
+    TableKey.T4: _table_columns("table4_wide.csv", "t4", [
         (row, col, "integer", "件", f"{TABLE_NAMES['table4']} {row_label} · {col_label}", "2019 2021")
         for row, row_label in T4_ROWS for col, col_label in T4_COLUMNS
     ]),
@@ -293,7 +300,7 @@ SAME_COLUMNS: dict[str, tuple[str, str]] = {
 
 def columns() -> list[Column]:
     """Every column of every export, file by file in FILES order."""
-    found = [*_contract(), *META_COLUMNS, *(c for table in ("table2", "table3", "table4") for c in TABLE_COLUMNS[table]),
+    found = [*_contract(), *META_COLUMNS, *(c for table in (TableKey.T2, TableKey.T3, TableKey.T4) for c in TABLE_COLUMNS[table]),
              *COVERAGE_COLUMNS, *PROBLEM_COLUMNS, *KEYWORD_COLUMNS, *DICTIONARY_COLUMNS]
     order = list(FILES)
     return sorted(found, key=lambda c: order.index(c.file))

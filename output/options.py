@@ -10,16 +10,10 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xxgk.ingest.errors import XxgkError
+from xxgk.errors import OptionsError
 
 if TYPE_CHECKING:
     from xxgk.normalize.overrides import MetaOverrides
-
-
-class OptionsError(XxgkError):
-    """An option cannot be honoured (an extra is not installed, the corrections file is unusable)."""
-
-    code = "OPTIONS"
 
 
 @dataclass(frozen=True, slots=True)

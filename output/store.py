@@ -33,7 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from xxgk.ingest.errors import XxgkError
+from xxgk.errors import StoreError
 
 STORE_NAME = "xxgk.sqlite"
 # Failures that say more about the run's limits or the machine than about the file: tried again.
@@ -90,12 +90,6 @@ CREATE TABLE IF NOT EXISTS run_inputs (
     PRIMARY KEY (run_id, idx)
 );
 """
-
-
-class StoreError(XxgkError):
-    """OUT's database cannot be opened or does not hold what the run needs."""
-
-    code = "STORE"
 
 
 @dataclass(frozen=True)

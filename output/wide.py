@@ -19,19 +19,24 @@ from typing import IO, Any
 
 from xxgk.normalize.schema import Report
 from xxgk.output.csvfiles import safe
-from xxgk.output.dictionary import META_COLUMNS, TABLE_COLUMNS, TABLE_FILES, Column, cell_column
+from xxgk.output.dictionary import (
+    META_COLUMNS,
+    TABLE_COLUMNS,
+    TABLE_FILES,
+    Column,
+    cell_column,
+)
+
+from xxgk.errors import MissingExtra
+from xxgk.types import TableKey
 
 EXTRAS = {"parquet": ("pyarrow", "pyarrow.parquet"), "xlsx": ("openpyxl",)}
 # File stem → columns, in the order the files and workbook sheets are written.
 WIDE_FILES: dict[str, Sequence[Column]] = {
     "reports_wide": META_COLUMNS,
-    **{TABLE_FILES[table].removesuffix(".csv"): TABLE_COLUMNS[table] for table in ("table2", "table3", "table4")},
+    **{TABLE_FILES[table].removesuffix(".csv"): TABLE_COLUMNS[table] for table in (TableKey.T2, TableKey.T3, TableKey.T4)},
 }
 NUMERIC = ("integer", "decimal", "number")
-
-
-class MissingExtra(RuntimeError):
-    """An optional export was asked for and the package it needs is not installed."""
 
 
 def require(extra: str) -> list[ModuleType]:

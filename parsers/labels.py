@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from xxgk.parsers.vocabulary import T3_GROUPS, T3_ROWS, RowDef
+from xxgk.template import T3_GROUPS, T3_ROWS, RowDef
 
 # Traditional → Simplified for the characters that occur in the templates' labels and headings
 # (mirror sites republish reports in Traditional characters).

@@ -7,6 +7,8 @@ import re
 from xxgk.parsers.labels import simplify
 from xxgk.parsers.model import Evidence, Item, ParsedCell
 
+from xxgk.types import TableKey
+
 _TITLE = re.compile(
     r"^[#\s]*(?P<bureau>.*?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
     r"(?:政府|政务)?\s*信\s*息\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*(?:报\s*告|年\s*报)?"
@@ -88,8 +90,8 @@ _PRE2019_WORDS = ("申请总数", "同意公开答复", "收费及减免", "收�
 
 def detect_template(cells: list[ParsedCell], text: str, year: int | None) -> Evidence:
     """The template the report follows, from the tables first, then wording, then the year."""
-    t2_cols = {c.col_key for c in cells if c.table == "table2"}
-    t3_rows = {c.row_key for c in cells if c.table == "table3"}
+    t2_cols = {c.col_key for c in cells if c.table == TableKey.T2}
+    t3_rows = {c.row_key for c in cells if c.table == TableKey.T3}
     votes_2021 = []
     votes_2019 = []
     if t2_cols & _TEMPLATE_2021_COLS:

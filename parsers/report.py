@@ -11,14 +11,16 @@ from xxgk.parsers.model import Item, ParsedReport, ParsedSection, ParseIssue
 from xxgk.parsers.pre2019 import parse_pre2019_table
 from xxgk.parsers.sections import split_sections
 from xxgk.parsers.tables import parse_table2, parse_table3, parse_table4
-from xxgk.parsers.vocabulary import OTHER_ROWS
+
+from xxgk.template import OTHER_ROWS
+from xxgk.types import TableKey
 
 # Where each table is printed; when its section is missing the whole text is searched instead.
-TABLE_SECTIONS = {"table2": "active_disclosure", "table3": "requests", "table4": "review_litigation"}
+TABLE_SECTIONS = {TableKey.T2: "active_disclosure", TableKey.T3: "requests", TableKey.T4: "review_litigation"}
 _SIGNATURES = {
-    "table2": ("第二十条", "信息内容"),
-    "table3": ("本年新收", "勾稽关系", "申请人情况", "上年结转"),
-    "table4": ("维持", "尚未审结", "结果纠正"),
+    TableKey.T2: ("第二十条", "信息内容"),
+    TableKey.T3: ("本年新收", "勾稽关系", "申请人情况", "上年结转"),
+    TableKey.T4: ("维持", "尚未审结", "结果纠正"),
 }
 
 
@@ -51,10 +53,10 @@ def parse_document(doc: Document) -> ParsedReport:
 
     # 表二 needs the template for rows printed without a usable header; a first pass over 表三
     # and the headers decides it.
-    region3 = _region(sections, "table3", items)
+    region3 = _region(sections, TableKey.T3, items)
     cells3, issues3, rows3 = parse_table3(region3, ends_document=bool(region3) and region3[-1] is items[-1])
-    cells4, issues4, rows4 = parse_table4(_region(sections, "table4", items))
-    region2 = _region(sections, "table2", items)
+    cells4, issues4, rows4 = parse_table4(_region(sections, TableKey.T4, items))
+    region2 = _region(sections, TableKey.T2, items)
     cells2, issues2, rows2 = parse_table2(region2, None)
     template = detect_template(cells2 + cells3, full_text, year.value if isinstance(year.value, int) else None)
     if any(c.col_key == "" for c in cells2) and template.value in ("2021", "2019"):
@@ -65,10 +67,10 @@ def parse_document(doc: Document) -> ParsedReport:
         cells_old = parse_pre2019_table(items)
     if template.value == "2021" and "other_handling" in rows3 and not rows3 & set(OTHER_ROWS):
         issues3.append(ParseIssue(
-            "D11", "info", "table3", "other_handling", "",
+            "D11", "info", TableKey.T3, "other_handling", "",
             "表三 （六）其他处理印为一行（2019年试行格式），2021年格式应分为三行；已按“（六）其他处理”一行读取",
         ))
-    tables_found = {name for name, rows in (("table2", rows2), ("table3", rows3), ("table4", rows4)) if rows}
+    tables_found = {name for name, rows in ((TableKey.T2, rows2), (TableKey.T3, rows3), (TableKey.T4, rows4)) if rows}
     if cells_old:
         tables_found.add("pre2019")
     headed = sum(1 for s in sections if s.key != "preamble")
@@ -78,7 +80,7 @@ def parse_document(doc: Document) -> ParsedReport:
         cells=cells2 + cells3 + cells4 + cells_old,
         issues=issues2 + issues3 + issues4,
         tables_found=tables_found,
-        rows_found={"table2": rows2, "table3": rows3, "table4": rows4},
+        rows_found={TableKey.T2: rows2, TableKey.T3: rows3, TableKey.T4: rows4},
         template=template,
         bureau=bureau,
         year=year,

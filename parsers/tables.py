@@ -13,10 +13,18 @@ from dataclasses import dataclass, field
 
 from xxgk.ingest.document import Provenance
 from xxgk.parsers.cellvalue import classify
-from xxgk.parsers.labels import match_t3_group, match_t3_header, match_t3_row, simplify, squash, t3_candidates
 from xxgk.parsers.items import PAGE_FOOTER
+from xxgk.parsers.labels import (
+    match_t3_group,
+    match_t3_header,
+    match_t3_row,
+    simplify,
+    squash,
+    t3_candidates,
+)
 from xxgk.parsers.model import Item, ParsedCell, ParseIssue
-from xxgk.parsers.vocabulary import (
+
+from xxgk.template import (
     LABELS,
     OTHER_ROWS,
     T2_COLUMNS,
@@ -27,6 +35,7 @@ from xxgk.parsers.vocabulary import (
     T4_COLUMNS,
     T4_ROWS,
 )
+from xxgk.types import TableKey
 
 Cell = tuple[str, Provenance]
 
@@ -195,7 +204,7 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                 records.append(current)
                 label_here = True
                 issues.append(ParseIssue(
-                    "D11", "info", "table3", current.key, "", f"表三 出现模板以外的行“{text}”，已按原样保留", prov,
+                    "D11", "info", TableKey.T3, current.key, "", f"表三 出现模板以外的行“{text}”，已按原样保留", prov,
                 ))
                 continue
             if not candidates or (label_here and match is None):
@@ -216,12 +225,12 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     rows = _settle([r for r in records if r.key], issues)
     columns = header or T3_COLS
     for record in rows:
-        _emit_row("table3", record, columns, cells, issues, f"表三 {LABELS['table3'].get(record.key, record.label)}")
+        _emit_row(TableKey.T3, record, columns, cells, issues, f"表三 {LABELS['table3'].get(record.key, record.label)}")
     for orphan in orphans:
         present = [t for t, _ in orphan.values if t.strip()]
         issues.append(
             ParseIssue(
-                "P-ORPHAN", "warning", "table3", "", "",
+                "P-ORPHAN", "warning", TableKey.T3, "", "",
                 f"表三：{len(present)}个数值前没有可识别的行标签，未归入任何行（{'、'.join(present[:10])}）",
                 orphan.prov,
             )
@@ -254,16 +263,16 @@ def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
                 record.key = min(options, key=_T3_ORDER.__getitem__)
                 record.score = min(record.score, 0.7)
                 issues.append(ParseIssue(
-                    "D11", "info", "table3", record.key, "",
+                    "D11", "info", TableKey.T3, record.key, "",
                     f"表三 行标签“{record.label}”不完整，可对应多行，按表中行序读作“{LABELS['table3'][record.key]}”",
                     record.prov,
                 ))
         elif not record.key and _fit(record.values, len(T3_COLS)) is not None:
             nxt = next((r.key for r in T3_ROWS if _T3_ORDER[r.key] > last and r.key != "other_handling"), None)
             if nxt and nxt not in valued and nxt in labelled:
-                record.key, record.label, record.score = nxt, LABELS["table3"][nxt], 0.7
+                record.key, record.label, record.score = nxt, LABELS[TableKey.T3][nxt], 0.7
                 issues.append(ParseIssue(
-                    "P-DETACHED-LABEL", "info", "table3", nxt, "",
+                    "P-DETACHED-LABEL", "info", TableKey.T3, nxt, "",
                     f"表三 一行数值前没有行标签；其标签“{LABELS['table3'][nxt]}”印在表中别处，按表中行序归入该行",
                     record.prov,
                 ))
@@ -283,7 +292,7 @@ def _settle(records: list[RowRecord], issues: list[ParseIssue]) -> list[RowRecor
         elif kept.values and record.values:
             issues.append(
                 ParseIssue(
-                    "P-DUPLICATE-ROW", "warning", "table3", record.key, "",
+                    "P-DUPLICATE-ROW", "warning", TableKey.T3, record.key, "",
                     f"表三 {LABELS['table3'].get(record.key, record.label)}：该行出现两次，采用第一次出现的数值；"
                     f"另一次为（{'、'.join(t for t, _ in record.values)}）",
                     record.prov,
@@ -387,12 +396,12 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
             if not cols:
                 continue
             found.add(record.key)
-            label = LABELS["table2"].get(record.key, record.label)
-            _emit_row("table2", record, cols, cells, issues, f"表二 {label}")
+            label = LABELS[TableKey.T2].get(record.key, record.label)
+            _emit_row(TableKey.T2, record, cols, cells, issues, f"表二 {label}")
             if record.key.startswith("x_"):
                 issues.append(
                     ParseIssue(
-                        "D11", "info", "table2", record.key, "",
+                        "D11", "info", TableKey.T2, record.key, "",
                         f"表二 出现模板以外的行“{record.label}”，已按原样保留",
                         record.prov,
                     )
@@ -447,13 +456,13 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
     if fitted is not None:
         slots = [(r, c) for r in T4_ROW_KEYS for c in T4_COLS]
         for (row, col), (raw, prov) in zip(slots, fitted, strict=True):
-            cells.append(ParsedCell("table4", row, col, raw, prov, LABELS["table4"][row]))
+            cells.append(ParsedCell(TableKey.T4, row, col, raw, prov, LABELS[TableKey.T4][row]))
         return cells, issues, set(T4_ROW_KEYS)
     if not any(t.strip() for t, _, _ in values):
         prov = first_prov or Provenance()
         for row in T4_ROW_KEYS:
             for col in T4_COLS:
-                cells.append(ParsedCell("table4", row, col, "", prov, LABELS["table4"][row]))
+                cells.append(ParsedCell(TableKey.T4, row, col, "", prov, LABELS[TableKey.T4][row]))
         return cells, issues, set(T4_ROW_KEYS)
     # Printed as three small tables, each under its own heading.
     groups: dict[str, list[Cell]] = {}
@@ -465,14 +474,14 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
     if groups and not stray and all(f is not None for f in fitted_groups.values()):
         for row, group_values in fitted_groups.items():
             for col, (raw, prov) in zip(T4_COLS, group_values or [], strict=True):
-                cells.append(ParsedCell("table4", row, col, raw, prov, LABELS["table4"][row]))
+                cells.append(ParsedCell(TableKey.T4, row, col, raw, prov, LABELS[TableKey.T4][row]))
         return cells, issues, set(groups)
     present = [(t, p) for t, p, _ in values if t.strip()]
     for raw, prov in present:
-        cells.append(ParsedCell("table4", "", "", raw, prov, "", 1.0, "unknown"))
+        cells.append(ParsedCell(TableKey.T4, "", "", raw, prov, "", 1.0, "unknown"))
     issues.append(
         ParseIssue(
-            "P-MISALIGNED", "warning", "table4", "", "",
+            "P-MISALIGNED", "warning", TableKey.T4, "", "",
             f"表四：读到{len(present)}个数值，应为15个（复议、直接起诉、复议后起诉各5列），"
             f"无法确定各数值所在位置，未作推断",
             present[0][1] if present else first_prov,

@@ -15,17 +15,23 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
-import xxgk
-import xxgk.audit
-from xxgk.normalize.audit import Digest, audit_batch, audit_report, digest_of, subject_of
+from xxgk.normalize.audit import (
+    Digest,
+    audit_batch,
+    audit_report,
+    digest_of,
+    subject_of,
+)
 from xxgk.normalize.audit.body import body_of
 from xxgk.normalize.audit.dates import deadline, parse_date
 from xxgk.normalize.audit.narrative import statements_in
-from xxgk.normalize.audit.similarity import sketch, similarity
+from xxgk.normalize.audit.similarity import similarity, sketch
 from xxgk.normalize.schema import Report, Section
 from xxgk.output.audit_findings import AUDIT_FINDING_COLUMNS
 from xxgk.output.csvfiles import FINDING_COLUMNS
+
+import xxgk
+import xxgk.audit
 from xxgk.audit import run_audit
 from xxgk.batch import run_parse
 from xxgk.cli import main

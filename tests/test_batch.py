@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from xxgk.output.csvfiles import safe
+
 from xxgk.cli import main
 
 

@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 import pytest
-
 from xxgk.parsers.cellvalue import classify
 
 

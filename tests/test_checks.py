@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
-
 from xxgk.ingest.document import Provenance
 from xxgk.normalize.checks import run_checks
 from xxgk.normalize.schema import Cell
 from xxgk.parsers.cellvalue import classify
-from xxgk.parsers.vocabulary import OTHER_ROWS, T3_APPLICANTS, T3_ROWS, T4_COLUMNS, T4_ROWS
+
+from xxgk.template import (
+    OTHER_ROWS,
+    T3_APPLICANTS,
+    T3_ROWS,
+    T4_COLUMNS,
+    T4_ROWS,
+)
 
 ROWS_2021 = [r.key for r in T3_ROWS if r.key != "other_handling"]
 

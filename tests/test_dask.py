@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
 from test_scale import FILES, make_reports, rows, sleepy
+
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import DaskExecutor, ExecutorError

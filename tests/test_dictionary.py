@@ -8,9 +8,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from xxgk.output.dictionary import FILES, SAME_COLUMNS, TABLE_COLUMNS, columns, describes, readme_block, rows
+from xxgk.output.dictionary import (
+    FILES,
+    SAME_COLUMNS,
+    TABLE_COLUMNS,
+    columns,
+    describes,
+    readme_block,
+    rows,
+)
 from xxgk.output.options import ResearchOptions
+
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor
 

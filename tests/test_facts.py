@@ -1,5 +1,4 @@
 import pytest
-
 from xxgk.ingest.document import Provenance
 from xxgk.parsers.facts import extract_facts
 from xxgk.parsers.model import Item, ParsedSection

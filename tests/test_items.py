@@ -1,5 +1,4 @@
 import pytest
-
 from xxgk.parsers.items import split_line
 
 

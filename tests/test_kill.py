@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import psutil
-
 from test_scale import exported, make_reports
 
 N = 150  # enough to be killed mid-run; every run also writes the batch-wide research files

@@ -1,6 +1,10 @@
 import pytest
-
-from xxgk.parsers.labels import match_t3_group, match_t3_header, match_t3_row, split_numbering
+from xxgk.parsers.labels import (
+    match_t3_group,
+    match_t3_header,
+    match_t3_row,
+    split_numbering,
+)
 
 
 @pytest.mark.parametrize(

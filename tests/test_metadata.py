@@ -7,13 +7,20 @@ import json
 from pathlib import Path
 
 import pytest
-
 from xxgk.normalize.metadata import with_metadata
 from xxgk.normalize.overrides import MetaOverrides, OverrideError
 from xxgk.normalize.schema import Report
 from xxgk.parsers.bureau import bureau_key, describe, to_simplified
 from xxgk.parsers.published import find_signature, parse_date
-from xxgk.parsers.region import Place, Unresolved, ancestry, division, place_for_code, resolve
+from xxgk.parsers.region import (
+    Place,
+    Unresolved,
+    ancestry,
+    division,
+    place_for_code,
+    resolve,
+)
+
 from xxgk.api import parse_file
 
 

@@ -8,9 +8,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from xxgk.normalize.narrative import CATEGORY_NAMES, classify, problems, terms, tf_idf, units
+from xxgk.normalize.narrative import (
+    CATEGORY_NAMES,
+    classify,
+    problems,
+    terms,
+    tf_idf,
+    units,
+)
 from xxgk.normalize.schema import Section
+
 from xxgk.api import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,7 +122,6 @@ def test_the_fast_dictionary_load_gives_jiebas_own_dictionary(tmp_path: Path, mo
     import tempfile
 
     import jieba
-
     from xxgk.normalize.segmenter import fresh_tokenizer
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))

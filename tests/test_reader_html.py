@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from xxgk.ingest.document import Document, Grid, Paragraph
-from xxgk.ingest.errors import NotTextError
 from xxgk.ingest.html import READER
 from xxgk.ingest.reader import read_document
+
+from xxgk.errors import NotTextError
 
 
 def read(html: str | bytes, name: str = "page.html") -> Document:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-import xxgk.api
-import xxgk.batch
 from xxgk.ingest.reader import content_id
 from xxgk.normalize.schema import Report
 from xxgk.output.store import Store, StoreError, report_head
+
+import xxgk.api
+import xxgk.batch
 from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.cli import main

@@ -1,5 +1,4 @@
 import pytest
-
 from xxgk.ingest.document import Provenance
 from xxgk.parsers.model import Item
 from xxgk.parsers.sections import split_sections

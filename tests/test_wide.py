@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
-
 import xxgk.output.wide
+from click.testing import CliRunner
 from xxgk.output.dictionary import TABLE_COLUMNS, cell_column, columns
 from xxgk.output.options import ResearchOptions
+
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from xxgk.normalize.version import PARSER_VERSION as __version__
 
 if TYPE_CHECKING:
-    from xxgk.normalize.schema import Report
     from xxgk.api import parse_file, parse_many
+    from xxgk.normalize.schema import Report
 
 __all__ = ["Report", "__version__", "parse_file", "parse_many"]
 

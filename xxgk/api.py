@@ -7,7 +7,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from xxgk.ingest.errors import IngestError
+from xxgk.errors import IngestError
 from xxgk.ingest.files import discover
 from xxgk.ingest.reader import known_extensions, path_id, read_document
 from xxgk.normalize.build import build_report, failed_report

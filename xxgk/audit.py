@@ -24,6 +24,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from xxgk.batch import run_parse
+from xxgk.errors import AuditInputError
+from xxgk.executors import Executor
 from xxgk.normalize.audit import (
     DatedEvidence,
     Digest,
@@ -39,15 +42,9 @@ from xxgk.normalize.schema import Finding, Report
 from xxgk.output.audit_findings import AuditFindingsWriter
 from xxgk.output.audit_html import AuditPage
 from xxgk.output.audit_terminal import print_audit
-from xxgk.batch import run_parse
-from xxgk.executors import Executor
 
 FAIL_ON = ("error", "warning", "never")
 DEFAULT_OUT = "audit-out"
-
-
-class AuditInputError(ValueError):
-    """A --previous or --published argument that cannot be used: a usage error, not a finding."""
 
 
 @dataclass(frozen=True)

@@ -19,26 +19,34 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from xxgk.ingest.errors import XxgkError
+from xxgk.errors import BatchError
+from xxgk.executors import (
+    DaskExecutor,
+    Executor,
+    ProcessExecutor,
+    Result,
+    Task,
+    available_cpus,
+    worker_context,
+)
 from xxgk.ingest.files import discover
 from xxgk.ingest.reader import content_id
 from xxgk.normalize.version import PARSER_VERSION
 from xxgk.output.options import ResearchOptions, module_source
 from xxgk.output.store import STORE_NAME, Export, FileState, Store
 from xxgk.output.terminal import BatchSummary, print_summary
-from xxgk.executors import DaskExecutor, Executor, ProcessExecutor, Result, Task, available_cpus, worker_context
 
 # Below this many reports per process, writing in parallel costs more than it saves.
 EXPORT_CHUNK = 200
 _STAGING = ".xxgk-export"
-
-
-class BatchError(XxgkError):
-    """The batch as a whole cannot run (OUT cannot be written, the store is inconsistent)."""
-
-    code = "BATCH"
 
 
 def run_parse(
@@ -62,7 +70,7 @@ def run_parse(
     each file within ``timeout`` seconds and ``max_memory_mb`` of memory; with ``scheduler`` on that
     Dask cluster instead; or on any given ``executor``. With ``resume`` (the default) files already
     in OUT's store are not parsed again. ``research`` asks for the optional Parquet/.xlsx copies and
-    applies a metadata corrections file to every exported file (output/research.py). Raises :class:`~xxgk.ingest.errors.XxgkError` only when the batch
+    applies a metadata corrections file to every exported file (output/research.py). Raises :class:`~xxgk.errors.XxgkError` only when the batch
     as a whole cannot run; a bad input file is a failed row, never an exception.
     """
     console = console or Console(stderr=True)

@@ -43,9 +43,9 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
 
     Exit status: 0 when every input was read, 1 when any input failed, 2 for a usage error.
     """
-    from xxgk.ingest.errors import XxgkError
-    from xxgk.output.options import OptionsError, ResearchOptions
     from xxgk.batch import run_parse
+    from xxgk.errors import XxgkError
+    from xxgk.output.options import OptionsError, ResearchOptions
 
     if (executor == "dask") != (scheduler is not None):
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
@@ -85,8 +85,8 @@ def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, 
     The table per bureau is printed on stdout (it is the human report); progress goes to stderr.
     Exit status: 1 when findings reach --fail-on, else 0; 2 for a usage error.
     """
-    from xxgk.ingest.errors import XxgkError
     from xxgk.audit import AuditInputError, run_audit
+    from xxgk.errors import XxgkError
 
     try:
         summary = run_audit(inputs, out, previous=previous, published=published, encoding=encoding, quiet=quiet,
@@ -110,7 +110,7 @@ def summary(out: str, chart: str | None) -> None:
     """
     from rich.console import Console
 
-    from xxgk.output.wide import MissingExtra
+    from xxgk.errors import MissingExtra
     from xxgk.summary import SummaryError, overview, print_overview, write_chart
 
     try:

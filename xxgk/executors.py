@@ -22,7 +22,7 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
-from xxgk.ingest.errors import XxgkError
+from xxgk.errors import ExecutorError
 
 
 class Parsed(NamedTuple):
@@ -41,12 +41,6 @@ TaskFunction = Callable[[str, str], Parsed]
 
 # A worker that cannot import the parser within this long will not do better later.
 STARTUP_SECONDS = 60.0
-
-
-class ExecutorError(XxgkError):
-    """The workers cannot be started or reached (not a problem of any one input file)."""
-
-    code = "EXECUTOR"
 
 
 def _parse_task() -> TaskFunction:

@@ -19,15 +19,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from xxgk.ingest.errors import XxgkError
+from xxgk.errors import MissingExtra, SummaryError
 from xxgk.output.dictionary import cell_column
-from xxgk.output.wide import MissingExtra
-
-
-class SummaryError(XxgkError):
-    """OUT does not hold a parsed batch (or one written before the wide files existed)."""
-
-    code = "SUMMARY"
+from xxgk.types import TableKey
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
@@ -74,7 +68,7 @@ def overview(out: str | Path) -> Overview:
             result.templates[row["template"]] += 1
             result.levels[row["level"] or "unknown"] += 1
             result.years[row["year"] or "unknown"] += 1
-    columns = {name: cell_column("table3", row, "total") for name, row in
+    columns = {name: cell_column(TableKey.T3, row, "total") for name, row in
                (("received", "new_requests"), ("granted", "granted"), ("partially_granted", "partially_granted"))}
     for row in _rows(out / "table3_wide.csv"):
         result.with_table3 += 1

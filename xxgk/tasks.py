@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from xxgk.api import parse_file
+from xxgk.executors import Parsed
 from xxgk.ingest.reader import content_id, path_id, registry
 from xxgk.normalize.build import failed_report
 from xxgk.normalize.narrative import terms_version, tokenizer
 from xxgk.output.narrative import terms_json
-from xxgk.api import parse_file
-from xxgk.executors import Parsed
 
 
 def parse_task(path: str, source: str) -> Parsed:

@@ -13,10 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xxgk.normalize.audit import contents, continuity, dates, narrative, similarity, structure, template, values  # noqa: F401
+from xxgk.normalize.audit import (  # noqa: F401
+    contents,
+    continuity,
+    dates,
+    narrative,
+    similarity,
+    structure,
+    template,
+    values,
+)
 from xxgk.normalize.audit.body import Body, body_of
 from xxgk.normalize.audit.codes import AREAS, CODES, CodeInfo, code_info
-from xxgk.normalize.audit.registry import BATCH_CHECKS, REPORT_CHECKS, DatedEvidence, Digest, Subject
+from xxgk.normalize.audit.registry import (
+    BATCH_CHECKS,
+    REPORT_CHECKS,
+    DatedEvidence,
+    Digest,
+    Subject,
+)
 from xxgk.normalize.schema import Finding, Report
 
 __all__ = [

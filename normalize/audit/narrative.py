@@ -23,6 +23,8 @@ from xxgk.normalize.schema import Finding, Number, Report
 from xxgk.normalize.segmenter import fresh_tokenizer
 from xxgk.parsers.sections import SECTION_TITLES
 
+from xxgk.types import TableKey
+
 if TYPE_CHECKING:
     import jieba
 
@@ -178,10 +180,10 @@ def statements(report: Report) -> list[Statement]:
 def _table_values(index: CellIndex, key: str) -> tuple[list[tuple[Number, str]], str, list[str]]:
     """(acceptable values with how they are made, table description, cells compared) for a key."""
     def t3(row: str) -> Number | None:
-        return index.value("table3", row, "total")
+        return index.value(TableKey.T3, row, "total")
 
     def t4(row: str) -> Number | None:
-        return index.value("table4", row, "total")
+        return index.value(TableKey.T4, row, "total")
 
     if key == "received":
         new, carried = t3("new_requests"), t3("carried_over")
@@ -224,7 +226,7 @@ def narrative_vs_tables(subject: Subject) -> Iterator[Finding]:
         by_key.setdefault(statement.key, []).append(statement)
     for key, stated in by_key.items():
         options, table, cells = _table_values(index, key)
-        table_name = {"表三": "table3", "表四": "table4"}.get(table, "")
+        table_name = {"表三": TableKey.T3, "表四": TableKey.T4}.get(table, "")
         if options:
             reported: set[int] = set()
             for statement in stated:

@@ -11,7 +11,9 @@ from xxgk.normalize.audit.text import SECTION_ORDER, flat, narrative_lines, sect
 from xxgk.normalize.schema import Finding, Report
 from xxgk.parsers.sections import SECTION_TITLES, section_key
 
-TABLE_SECTIONS = {"active_disclosure": "table2", "requests": "table3", "review_litigation": "table4"}
+from xxgk.types import TableKey
+
+TABLE_SECTIONS = {"active_disclosure": TableKey.T2, "requests": TableKey.T3, "review_litigation": TableKey.T4}
 # What a heading with "nothing between" may still carry: a pointer to the picture or attachment.
 _POINTER = re.compile(r"^(?:详见|见|如下|附件|附表|图|表)|(?:见附件|见附表|如下表|如下图|图片)")
 

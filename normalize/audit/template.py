@@ -10,7 +10,9 @@ from xxgk.normalize.audit.structure import tables_only_as_images
 from xxgk.normalize.audit.text import flat
 from xxgk.normalize.schema import Finding
 
-STAT_TABLES = ("table2", "table3", "table4")
+from xxgk.types import TableKey
+
+STAT_TABLES = (TableKey.T2, TableKey.T3, TableKey.T4)
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。；;]{0,40}")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.schema import Finding
-from xxgk.parsers.vocabulary import COLUMN_LABELS, LABELS
 
-T2 = "table2"
+from xxgk.template import COLUMN_LABELS, LABELS
+from xxgk.types import TableKey
+
+T2 = TableKey.T2
 # 表二 columns that count things; 万元 amounts and the signed 2019 增/减 may be decimal or negative.
 COUNT_COLUMNS = frozenset({"made", "repealed", "in_force", "decisions", "new_made", "new_published",
                            "total_published", "prev_items", "projects"})

@@ -1,6 +1,6 @@
 """The official tables' rows and columns: canonical keys, printed labels and matching keywords.
 
-Keys and labels follow ../shared/spec/report-format.md. Keywords are the distinctive part of a
+Keys and labels follow docs/report-format.md. Keywords are the distinctive part of a
 label that survives damage (spaces, numbering, truncation); a label is matched by keyword first and
 by fuzzy similarity to the full label only when no keyword is present.
 """
@@ -8,6 +8,8 @@ by fuzzy similarity to the full label only when no keyword is present.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from xxgk.types import TableKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +153,13 @@ T4_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 LABELS: dict[str, dict[str, str]] = {
-    "table2": {row.key: row.label for row in T2_ROWS},
-    "table3": {row.key: row.label for row in T3_ROWS},
-    "table4": dict(T4_ROWS),
+    TableKey.T2: {row.key: row.label for row in T2_ROWS},
+    TableKey.T3: {row.key: row.label for row in T3_ROWS},
+    TableKey.T4: dict(T4_ROWS),
 }
 COLUMN_LABELS: dict[str, dict[str, str]] = {
-    "table2": T2_COLUMN_LABEL,
-    "table3": dict(T3_COLUMNS),
-    "table4": dict(T4_COLUMNS),
+    TableKey.T2: T2_COLUMN_LABEL,
+    TableKey.T3: dict(T3_COLUMNS),
+    TableKey.T4: dict(T4_COLUMNS),
 }
-TABLE_NAMES = {"table2": "表二", "table3": "表三", "table4": "表四", "pre2019": "统计表（2019年前）"}
+TABLE_NAMES = {TableKey.T2: "表二", TableKey.T3: "表三", TableKey.T4: "表四", "pre2019": "统计表（2019年前）"}
