@@ -26,7 +26,7 @@ from xxgk.template import (
     T3_ROWS,
     TABLE_NAMES,
 )
-from xxgk.types import TableKey
+from xxgk.types import Position, TableKey
 
 _T3_EXPECTED = {
     "2021": {r.key for r in T3_ROWS} - {"other_handling"},
@@ -54,12 +54,12 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
         cells.append(
             Cell(
                 table=pc.table, row_key=pc.row_key, col_key=pc.col_key, raw=pc.raw, kind=kind, value=value,
-                label=pc.label, match_score=pc.score, position=pc.position, provenance=pc.prov,
+                label=pc.label, match_score=pc.match_score, position=pc.position, provenance=pc.provenance,
             )
         )
     findings = [
         Finding(code=i.code, severity=i.severity, table=i.table, row_key=i.row_key, col_key=i.col_key,
-                message=i.message, provenance=i.prov)  # type: ignore[arg-type]
+                message=i.message, provenance=i.provenance)
         for i in parsed.issues
     ]
     checks, check_findings = run_checks(cells)
@@ -76,7 +76,7 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
     ]
     if not parsed.is_report:
         status, error = "skipped", ErrorItem(code="NOT_A_REPORT", message="no report title, section headings or statistics tables found: not a 政府信息公开工作年度报告")
-    elif missing or any(c.position == "unknown" for c in cells):
+    elif missing or any(c.position == Position.UNKNOWN for c in cells):
         status, error = "partial", None
     else:
         status, error = "ok", None
@@ -136,7 +136,7 @@ def _cell_findings(cells: list[Cell]) -> list[Finding]:
     by_row: dict[tuple[str, str], list[Cell]] = {}
     labels_seen: dict[tuple[str, str], Cell] = {}
     for cell in cells:
-        if cell.position != "exact":
+        if cell.position != Position.EXACT:
             continue
         labels_seen.setdefault((cell.table, cell.row_key), cell)
         if cell.kind != "number":

@@ -24,7 +24,7 @@ from xxgk.template import (
     T4_ROWS,
     UNABLE_ROWS,
 )
-from xxgk.types import TableKey
+from xxgk.types import Position, TableKey
 
 Value = int | Decimal
 Outcome = tuple[CheckResult, Finding | None]
@@ -37,7 +37,7 @@ class CellIndex:
         self.cells: dict[tuple[str, str, str], Cell] = {}
         self.tables: dict[str, set[str]] = {}
         for cell in cells:
-            if cell.position == "exact" and cell.col_key:
+            if cell.position == Position.EXACT and cell.col_key:
                 self.cells.setdefault((cell.table, cell.row_key, cell.col_key), cell)
                 self.tables.setdefault(cell.table, set()).add(cell.row_key)
 

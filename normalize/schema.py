@@ -12,10 +12,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from xxgk.ingest.document import Provenance
 
+from xxgk.types import Position, Severity, TableKey
+
 SCHEMA_VERSION = "1.0"
 
 Status = Literal["ok", "partial", "failed", "skipped"]
-Severity = Literal["error", "warning", "info"]
 Template = Literal["2021", "2019", "pre2019", "unknown"]
 # The tier of the issuing body (parsers/bureau.py); whether it is a government is separate.
 Level = Literal["national", "province", "city", "county", "township"]
@@ -28,7 +29,7 @@ class Frozen(BaseModel):
 
 
 class Cell(Frozen):
-    table: str
+    table: TableKey
     row_key: str
     col_key: str  # "" when the column cannot be told (position "unknown")
     raw: str
@@ -36,7 +37,7 @@ class Cell(Frozen):
     value: Number | None = None
     label: str = ""  # the row label as printed in the source
     match_score: float = 1.0
-    position: Literal["exact", "unknown"] = "exact"
+    position: Position = Position.EXACT
     provenance: Provenance
 
 

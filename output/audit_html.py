@@ -42,7 +42,7 @@ from xxgk.template import (
     UNABLE,
     UNABLE_ROWS,
 )
-from xxgk.types import TableKey
+from xxgk.types import Position, TableKey
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Noto Serif CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
@@ -441,8 +441,8 @@ def _location(finding: Finding) -> str:
 
 
 def render_report(index: int, report: Report, body: Body, findings: list[Finding]) -> str:
-    cells = {f"{c.table}.{c.row_key}.{c.col_key}": c for c in report.cells if c.position == "exact" and c.col_key}
-    unplaced = [c for c in report.cells if c.position != "exact" or not c.col_key]
+    cells = {f"{c.table}.{c.row_key}.{c.col_key}": c for c in report.cells if c.position == Position.EXACT and c.col_key}
+    unplaced = [c for c in report.cells if c.position != Position.EXACT or not c.col_key]
     marks = _Marks(findings, cells)
     serious = any(f.severity in ("error", "warning") for f in findings)
     counts = " ".join(

@@ -28,7 +28,7 @@ from xxgk.output.dictionary import (
 )
 
 from xxgk.errors import MissingExtra
-from xxgk.types import TableKey
+from xxgk.types import Position, TableKey
 
 EXTRAS = {"parquet": ("pyarrow", "pyarrow.parquet"), "xlsx": ("openpyxl",)}
 # File stem → columns, in the order the files and workbook sheets are written.
@@ -69,7 +69,7 @@ def meta_row(report: Report) -> dict[str, Any]:
         "published": report.published.isoformat() if report.published else None,
         "published_year": report.published.year if report.published else None,
         "title": report.title, "missing": "; ".join(report.missing), "cells": len(report.cells),
-        "cells_unplaced": sum(1 for c in report.cells if c.position != "exact" or not c.col_key),
+        "cells_unplaced": sum(1 for c in report.cells if c.position != Position.EXACT or not c.col_key),
         "findings_error": severities["error"], "findings_warning": severities["warning"],
         "findings_info": severities["info"], "sections": len(report.sections), "parser_version": report.parser_version,
     }
@@ -89,7 +89,7 @@ def table_row(report: Report, table: str) -> dict[str, Any] | None:
     for cell in cells:
         name = cell_column(table, cell.row_key, cell.col_key)
         # Unplaced numbers and non-standard rows stay in cells.csv; the first printing of a cell wins.
-        if cell.position == "exact" and cell.col_key and name in known and name not in row:
+        if cell.position == Position.EXACT and cell.col_key and name in known and name not in row:
             row[name] = cell.value if cell.kind == "number" else None
     return row
 

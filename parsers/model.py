@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from xxgk.ingest.document import Provenance
 
+from xxgk.types import Position, Severity, TableKey
+
 
 @dataclass(slots=True)
 class Item:
@@ -37,27 +39,31 @@ class ParsedSection:
 
 @dataclass(slots=True)
 class ParsedCell:
-    table: str
+    """A cell as the parser placed it; normalize adds its kind and value (same field names as
+    :class:`xxgk.normalize.schema.Cell`)."""
+
+    table: TableKey
     row_key: str
     col_key: str  # "" when the position is unknown
     raw: str
-    prov: Provenance
+    provenance: Provenance
     label: str = ""  # the row label as printed
-    score: float = 1.0  # how well the label matched its canonical row
-    position: str = "exact"  # "exact" · "unknown" (a value whose column cannot be told)
+    match_score: float = 1.0  # how well the label matched its canonical row
+    position: Position = Position.EXACT
 
 
 @dataclass(slots=True)
 class ParseIssue:
-    """Something the parser saw and could not settle: reported as a finding, never guessed."""
+    """Something the parser saw and could not settle: reported as a finding, never guessed
+    (same field names as :class:`xxgk.normalize.schema.Finding`)."""
 
     code: str
-    severity: str
-    table: str
+    severity: Severity
+    table: TableKey | str  # "" when the issue has no table
     row_key: str
     col_key: str
     message: str
-    prov: Provenance | None = None
+    provenance: Provenance | None = None
 
 
 @dataclass(slots=True)

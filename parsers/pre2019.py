@@ -11,6 +11,8 @@ from xxgk.parsers.cellvalue import classify
 from xxgk.parsers.labels import split_numbering, squash
 from xxgk.parsers.model import Item, ParsedCell
 
+from xxgk.types import TableKey
+
 # (key, keywords) — the first row whose label holds a keyword wins, so specific ones come first.
 PRE2019_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("active_items", "主动公开政府信息数", ("主动公开政府信息数", "主动公开信息数", "主动公开政府信息总数", "主动公开信息总数")),
@@ -67,5 +69,5 @@ def parse_pre2019_table(items: list[Item]) -> list[ParsedCell]:
             key = "fees_wan_yuan" if units[0] == "万元" else "fees_yuan"
         seen.add(key)
         shown = f"{label}（{units[0]}）" if units else label
-        cells.append(ParsedCell("pre2019", key, "value", raw, prov, shown, 1.0))
+        cells.append(ParsedCell(TableKey.PRE2019, key, "value", raw, prov, shown, 1.0))
     return cells

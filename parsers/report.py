@@ -72,7 +72,7 @@ def parse_document(doc: Document) -> ParsedReport:
         ))
     tables_found = {name for name, rows in ((TableKey.T2, rows2), (TableKey.T3, rows3), (TableKey.T4, rows4)) if rows}
     if cells_old:
-        tables_found.add("pre2019")
+        tables_found.add(TableKey.PRE2019)
     headed = sum(1 for s in sections if s.key != "preamble")
     is_report = bool(tables_found) or headed >= 2 or bool(title)
     return ParsedReport(

@@ -35,7 +35,7 @@ from xxgk.template import (
     T4_COLUMNS,
     T4_ROWS,
 )
-from xxgk.types import TableKey
+from xxgk.types import Position, TableKey
 
 Cell = tuple[str, Provenance]
 
@@ -111,7 +111,7 @@ def _emit_row(
         return
     present = [(raw, prov) for raw, prov in record.values if raw.strip()]
     for raw, prov in present:
-        cells.append(ParsedCell(table, record.key, "", raw, prov, record.label, record.score, "unknown"))
+        cells.append(ParsedCell(table, record.key, "", raw, prov, record.label, record.score, Position.UNKNOWN))
     joined = _split_digit(present, columns)
     if joined is not None:
         issues.append(ParseIssue(
@@ -478,7 +478,7 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
         return cells, issues, set(groups)
     present = [(t, p) for t, p, _ in values if t.strip()]
     for raw, prov in present:
-        cells.append(ParsedCell(TableKey.T4, "", "", raw, prov, "", 1.0, "unknown"))
+        cells.append(ParsedCell(TableKey.T4, "", "", raw, prov, "", 1.0, Position.UNKNOWN))
     issues.append(
         ParseIssue(
             "P-MISALIGNED", "warning", TableKey.T4, "", "",

@@ -16,6 +16,7 @@ class TableKey(StrEnum):
     T2 = "table2"  # 主动公开政府信息情况
     T3 = "table3"  # 收到和处理政府信息公开申请情况
     T4 = "table4"  # 政府信息公开行政复议、行政诉讼情况
+    PRE2019 = "pre2019"  # the statistics table of reports before the national format (parsers/pre2019.py)
 
 
 class Severity(StrEnum):

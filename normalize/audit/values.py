@@ -10,7 +10,7 @@ from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.schema import Finding
 
 from xxgk.template import COLUMN_LABELS, LABELS
-from xxgk.types import TableKey
+from xxgk.types import Position, TableKey
 
 T2 = TableKey.T2
 # 表二 columns that count things; 万元 amounts and the signed 2019 增/减 may be decimal or negative.
@@ -22,7 +22,7 @@ COUNT_COLUMNS = frozenset({"made", "repealed", "in_force", "decisions", "new_mad
 def implausible_values(subject: Subject) -> Iterator[Finding]:
     report, body = subject.report, subject.body
     for cell in report.cells:
-        if cell.table != T2 or cell.kind != "number" or cell.value is None or cell.position != "exact":
+        if cell.table != T2 or cell.kind != "number" or cell.value is None or cell.position != Position.EXACT:
             continue
         label = f"表二 {LABELS[T2].get(cell.row_key, cell.label or cell.row_key)} {COLUMN_LABELS[T2].get(cell.col_key, cell.col_key)}"
         if cell.col_key in COUNT_COLUMNS and (cell.value < 0 or isinstance(cell.value, Decimal) and "." in cell.raw):
