@@ -8,6 +8,7 @@ passes nor fails, and the report says so once per check.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from xxgk.normalize.schema import Cell, CheckResult, Finding
@@ -19,13 +20,16 @@ from xxgk.template import (
     NOT_PROCESSED_ROWS,
     OTHER_ROWS,
     T3_APPLICANTS,
-    T3_COLUMNS,
+    T3_COL_KEYS,
     T4_COLUMNS,
+    T4_PARTS,
     T4_ROWS,
+    TABLE_NAMES,
     UNABLE_ROWS,
 )
 from xxgk.types import Position, TableKey
 
+T3, T4 = TableKey.T3, TableKey.T4
 Value = int | Decimal
 Outcome = tuple[CheckResult, Finding | None]
 
@@ -49,12 +53,22 @@ class CellIndex:
         return row in self.tables.get(table, ())
 
 
-CHECKS: dict[str, Callable[[CellIndex], Iterator[Outcome]]] = {}
+CheckFunction = Callable[[CellIndex], Iterator[Outcome]]
 
 
-def check(code: str) -> Callable[[Callable[[CellIndex], Iterator[Outcome]]], Callable[[CellIndex], Iterator[Outcome]]]:
-    def register(func: Callable[[CellIndex], Iterator[Outcome]]) -> Callable[[CellIndex], Iterator[Outcome]]:
-        CHECKS[code] = func
+@dataclass(frozen=True, slots=True)
+class Check:
+    code: str
+    table: TableKey  # the check runs only on reports in which this table was found
+    run: CheckFunction
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(code: str, *, table: TableKey) -> Callable[[CheckFunction], CheckFunction]:
+    def register(func: CheckFunction) -> CheckFunction:
+        CHECKS[code] = Check(code, table, func)
         return func
 
     return register
@@ -90,15 +104,13 @@ def _identity(
     return result, finding
 
 
-T3 = TableKey.T3
-T3_COL_KEYS = tuple(key for key, _ in T3_COLUMNS)
 
 
 def _col_name(col: str) -> str:
     return "总计" if col == "total" else COLUMN_LABELS[T3][col]
 
 
-@check("T3-BAL")
+@check("T3-BAL", table=T3)
 def t3_balance(index: CellIndex) -> Iterator[Outcome]:
     for col in T3_COL_KEYS:
         lhs = _sum([index.value(T3, "new_requests", col), index.value(T3, "carried_over", col)])
@@ -109,7 +121,7 @@ def t3_balance(index: CellIndex) -> Iterator[Outcome]:
         )
 
 
-@check("T3-COLSUM")
+@check("T3-COLSUM", table=T3)
 def t3_column_sum(index: CellIndex) -> Iterator[Outcome]:
     for row in LABELS[T3]:
         if not index.has_row(T3, row):
@@ -127,7 +139,7 @@ def _processed_rows(index: CellIndex) -> tuple[str, ...]:
     return ("granted", "partially_granted", *DENIED_ROWS, *UNABLE_ROWS, *NOT_PROCESSED_ROWS, *other)
 
 
-@check("T3-ROWSUM")
+@check("T3-ROWSUM", table=T3)
 def t3_row_sum(index: CellIndex) -> Iterator[Outcome]:
     rows = _processed_rows(index)
     for col in T3_COL_KEYS:
@@ -141,7 +153,7 @@ def t3_row_sum(index: CellIndex) -> Iterator[Outcome]:
 
 def _integer_check(code: str, table: str, index: CellIndex) -> Iterator[Outcome]:
     """One result per cell that is not a whole number ≥ 0, or a single pass for the table."""
-    name = {TableKey.T3: "表三", TableKey.T4: "表四"}[table]
+    name = TABLE_NAMES[table]
     failed = False
     for (tbl, row, col), cell in index.cells.items():
         if tbl != table or cell.kind != "number" or cell.value is None:
@@ -161,16 +173,14 @@ def _integer_check(code: str, table: str, index: CellIndex) -> Iterator[Outcome]
         yield CheckResult(code=code, table=table, status="pass"), None
 
 
-@check("T3-INT")
+@check("T3-INT", table=T3)
 def t3_integers(index: CellIndex) -> Iterator[Outcome]:
     yield from _integer_check("T3-INT", T3, index)
 
 
-T4 = TableKey.T4
-T4_PARTS = ("upheld", "corrected", "other", "pending")
 
 
-@check("T4-SUM")
+@check("T4-SUM", table=T4)
 def t4_sum(index: CellIndex) -> Iterator[Outcome]:
     for row, label in T4_ROWS:
         if not index.has_row(T4, row):
@@ -183,7 +193,7 @@ def t4_sum(index: CellIndex) -> Iterator[Outcome]:
         )
 
 
-@check("T4-INT")
+@check("T4-INT", table=T4)
 def t4_integers(index: CellIndex) -> Iterator[Outcome]:
     yield from _integer_check("T4-INT", T4, index)
 
@@ -195,12 +205,12 @@ def run_checks(cells: Iterable[Cell]) -> tuple[list[CheckResult], list[Finding]]
     index = CellIndex(cells)
     results: list[CheckResult] = []
     findings: list[Finding] = []
-    for code, func in CHECKS.items():
-        table = TableKey.T4 if code.startswith("T4") else TableKey.T3
+    for code, registered in CHECKS.items():
+        table = registered.table
         if table not in index.tables:
             continue
         blocked: list[CheckResult] = []
-        for result, finding in func(index):
+        for result, finding in registered.run(index):
             results.append(result)
             if finding is not None:
                 findings.append(finding)
@@ -212,7 +222,7 @@ def run_checks(cells: Iterable[Cell]) -> tuple[list[CheckResult], list[Finding]]
 
 
 def _not_assessable(code: str, table: str, blocked: list[CheckResult]) -> Finding:
-    name = {TableKey.T3: "表三", TableKey.T4: "表四"}[table]
+    name = TABLE_NAMES[table]
     places = []
     for result in blocked:
         if result.row_key and code in ("T3-COLSUM", "T4-SUM"):

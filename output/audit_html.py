@@ -35,6 +35,7 @@ from xxgk.template import (
     OTHER,
     OTHER_ROWS,
     T2_DEFAULT_COLUMNS,
+    T3_COL_KEYS,
     T3_COLUMNS,
     T4_COLUMNS,
     T4_ROWS,
@@ -255,7 +256,7 @@ def _t3_layout(cells: dict[str, Cell]) -> list[tuple[str, str, str, int]]:
 
 
 def _table3(cells: dict[str, Cell], marks: _Marks) -> str:
-    cols = [key for key, _ in T3_COLUMNS]
+    cols = list(T3_COL_KEYS)
     names = dict(T3_COLUMNS)
     rows = [
         '<table class="t3" data-table="table3"><caption>表三 收到和处理政府信息公开申请情况</caption>',

@@ -30,7 +30,7 @@ from xxgk.template import (
     T2_COLUMNS,
     T2_DEFAULT_COLUMNS,
     T2_ROWS,
-    T3_COLUMNS,
+    T3_COL_KEYS,
     T3_ROWS,
     T4_COLUMNS,
     T4_ROWS,
@@ -155,11 +155,10 @@ def _split_digit(present: list[Cell], columns: tuple[str, ...]) -> int | None:
 
 # --- 表三 -----------------------------------------------------------------------------------
 
-T3_COLS = tuple(key for key, _ in T3_COLUMNS)
 
 
 def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[ParsedCell], list[ParseIssue], set[str]]:
-    expected = len(T3_COLS)
+    expected = len(T3_COL_KEYS)
     records: list[RowRecord] = []  # in reading order; key "" for values printed without a label
     current: RowRecord | None = None
     group: str | None = None
@@ -223,7 +222,7 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     orphans = [r for r in records if not r.key]
     cells: list[ParsedCell] = []
     rows = _settle([r for r in records if r.key], issues)
-    columns = header or T3_COLS
+    columns = header or T3_COL_KEYS
     for record in rows:
         _emit_row(TableKey.T3, record, columns, cells, issues, f"表三 {LABELS['table3'].get(record.key, record.label)}")
     for orphan in orphans:
@@ -267,7 +266,7 @@ def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
                     f"表三 行标签“{record.label}”不完整，可对应多行，按表中行序读作“{LABELS['table3'][record.key]}”",
                     record.prov,
                 ))
-        elif not record.key and _fit(record.values, len(T3_COLS)) is not None:
+        elif not record.key and _fit(record.values, len(T3_COL_KEYS)) is not None:
             nxt = next((r.key for r in T3_ROWS if _T3_ORDER[r.key] > last and r.key != "other_handling"), None)
             if nxt and nxt not in valued and nxt in labelled:
                 record.key, record.label, record.score = nxt, LABELS[TableKey.T3][nxt], 0.7

@@ -32,7 +32,8 @@ T3_COLUMNS: tuple[tuple[str, str], ...] = (
     ("other_org", "其他"),
     ("total", "总计"),
 )
-T3_APPLICANTS = tuple(key for key, _ in T3_COLUMNS[:-1])
+T3_COL_KEYS = tuple(key for key, _ in T3_COLUMNS)
+T3_APPLICANTS = T3_COL_KEYS[:-1]
 
 DENIED = "（三）不予公开"
 UNABLE = "（四）无法提供"
@@ -151,6 +152,7 @@ T4_COLUMNS: tuple[tuple[str, str], ...] = (
     ("pending", "尚未审结"),
     ("total", "总计"),
 )
+T4_PARTS = ("upheld", "corrected", "other", "pending")  # the columns 总计 adds up
 
 LABELS: dict[str, dict[str, str]] = {
     TableKey.T2: {row.key: row.label for row in T2_ROWS},

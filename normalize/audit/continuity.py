@@ -13,15 +13,14 @@ from xxgk.normalize.audit.registry import Digest, batch_check
 from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.schema import Finding, Number, Report
 
-from xxgk.template import T3_COLUMNS
+from xxgk.template import T3_COL_KEYS, T3_COLUMNS
 from xxgk.types import TableKey
 
-T3_COLS = tuple(key for key, _ in T3_COLUMNS)
 T3_COL_NAMES = dict(T3_COLUMNS)
 T2_ROWS = {"regulations": "规章", "normative_docs": "行政规范性文件"}
 
 DIGEST_KEYS = (
-    *(f"table3.{row}.{col}" for row in ("carried_over", "carried_forward") for col in T3_COLS),
+    *(f"table3.{row}.{col}" for row in ("carried_over", "carried_forward") for col in T3_COL_KEYS),
     *(f"table2.{row}.{col}" for row in T2_ROWS for col in ("made", "repealed", "in_force")),
 )
 
@@ -52,7 +51,7 @@ def _where(digest: Digest) -> str:
 def carry_over(digests: Sequence[Digest]) -> Iterator[tuple[int, Finding]]:
     for now, before in _pairs(digests):
         blocked = []
-        for col in T3_COLS:
+        for col in T3_COL_KEYS:
             this_year = now.cells.get(f"table3.carried_over.{col}")
             last_year = before.cells.get(f"table3.carried_forward.{col}")
             if this_year is None or last_year is None:
