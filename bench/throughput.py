@@ -29,7 +29,7 @@ import os, resource, sys, time
 os.sched_setaffinity(0, {0})
 from xxgk.batch import run_parse
 start = time.perf_counter()
-run_parse([sys.argv[1]], sys.argv[2], quiet=True)
+run_parse([sys.argv[1]], sys.argv[2])
 elapsed = time.perf_counter() - start
 print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

@@ -14,7 +14,6 @@ from xxgk.normalize.schema import (
     Report,
     Section,
 )
-from xxgk.normalize.version import PARSER_VERSION
 from xxgk.parsers.cellvalue import classify
 from xxgk.parsers.model import Evidence, ParsedReport
 from xxgk.parsers.sections import REQUIRED_SECTIONS, SECTION_TITLES
@@ -27,6 +26,7 @@ from xxgk.template import (
     TABLE_NAMES,
 )
 from xxgk.types import Position, TableKey
+from xxgk.version import PARSER_VERSION
 
 _T3_EXPECTED = {
     "2021": {r.key for r in T3_ROWS} - {"other_handling"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,18 +45,28 @@ class ResearchOptions:
         return MetaOverrides.load(self.meta) if self.meta else None
 
     def fingerprint(self) -> bytes:
-        """What, beyond the reports, decides these files: the options, the overrides and this code."""
+        """What, beyond the reports and the code, decides these files: the options and the overrides."""
         digest = hashlib.sha256(f"{self.parquet}\0{self.xlsx}\0".encode())
         if self.meta:
             digest.update(Path(self.meta).read_bytes())
-        for module in ("xxgk.output.coverage", "xxgk.output.dictionary", "xxgk.output.narrative", "xxgk.output.wide"):
-            digest.update(module_source(module))
         return digest.digest()
 
 
-def module_source(name: str) -> bytes:
-    """The source of a module, found without importing it."""
-    spec = find_spec(name)
-    if spec is None or spec.origin is None:
-        raise OptionsError(f"module {name} not found")
-    return Path(spec.origin).read_bytes()
+# Every package whose code or data can shape an exported file.
+_PACKAGES = ("xxgk", "xxgk.ingest", "xxgk.parsers", "xxgk.normalize", "xxgk.normalize.audit", "xxgk.output")
+
+
+@cache
+def code_fingerprint() -> bytes:
+    """The digest of every module and data file of xxgk, found without importing them: exported
+    files are written again after any change of the code, not only of modules someone listed."""
+    digest = hashlib.sha256()
+    for package in _PACKAGES:
+        spec = find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            raise OptionsError(f"package {package} not found")
+        for folder in spec.submodule_search_locations:
+            for path in sorted(Path(folder).glob("*.py")) + sorted(Path(folder).glob("data/*")):
+                digest.update(f"{package}/{path.name}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.digest()

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -50,3 +58,28 @@ def print_summary(summary: BatchSummary, console: Console, out: str) -> None:
         console.print(f"[red]failed[/red] {source}: {error}", markup=True, highlight=False)
     if len(summary.failures) > 20:
         console.print(f"… and {len(summary.failures) - 20} more failed files (see reports.csv)")
+
+
+class RichProgress:
+    """Progress bars on a console for the command line; silent when it is not a terminal or quiet."""
+
+    def __init__(self, console: Console, quiet: bool = False) -> None:
+        self.console = console
+        self.bars = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, disable=quiet or not console.is_terminal, transient=True,
+        )
+
+    def __enter__(self) -> RichProgress:
+        self.bars.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bars.__exit__(None, None, None)
+
+    def phase(self, name: str, total: int) -> Callable[[], None]:
+        task = self.bars.add_task(name, total=total)
+        return lambda: self.bars.advance(task)
+
+    def warn(self, message: str) -> None:
+        self.console.print(f"xxgk: warning: {message}", highlight=False, markup=False)

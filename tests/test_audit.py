@@ -36,6 +36,7 @@ from xxgk.audit import run_audit
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor
+from xxgk.options import AuditOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "fixtures" / "audit"
@@ -60,7 +61,7 @@ def findings_csv(out: Path) -> list[dict[str, str]]:
 
 
 def audit(inputs: list[Path], out: Path, **options: Any) -> list[dict[str, str]]:
-    run_audit(inputs, out, quiet=True, executor=InProcessExecutor(), **options)
+    run_audit(inputs, out, AuditOptions(**options), executor=InProcessExecutor())
     return findings_csv(out)
 
 
@@ -141,7 +142,7 @@ def test_r02_and_its_previous_year_break_carry_over_exactly_where_they_differ(co
 
     # The same year given with --previous instead of in the batch, as an earlier run's OUT folder.
     earlier = tmp_path / "earlier"
-    run_parse([previous], earlier, quiet=True, executor=InProcessExecutor())
+    run_parse([previous], earlier, executor=InProcessExecutor())
     for given in (earlier, earlier / "reports.jsonl", earlier / "xxgk.sqlite", previous.parent / "only"):
         if given.name == "only":
             given.mkdir()

@@ -43,7 +43,7 @@ def test_audit_page_renders_highlighted_cells_and_messages(tmp_path: Path) -> No
     inputs = [CASES / "d02_t3_balance" / "report.txt", CASES / "d07_text_vs_table" / "report.txt",
               CASES / "d06_carry_over" / "2022.txt", CASES / "d06_carry_over" / "2023.txt", evil]
     out = tmp_path / "out"
-    run_audit(inputs, out, quiet=True, executor=InProcessExecutor())
+    run_audit(inputs, out, executor=InProcessExecutor())
     url = (out / "audit.html").resolve().as_uri()
 
     dom = lxml_html.fromstring(chromium(tmp_path / "profile", "--dump-dom", url).stdout)

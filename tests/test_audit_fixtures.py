@@ -14,6 +14,7 @@ import pytest
 
 from xxgk.audit import run_audit
 from xxgk.executors import InProcessExecutor
+from xxgk.options import AuditOptions
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "audit"
 CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "expect.json").exists())
@@ -31,12 +32,11 @@ def expect(case: Path) -> dict:
 
 def audit(case: Path, out: Path, inputs: list[Path] | None = None) -> list[dict[str, str]]:
     spec = expect(case)
-    run_audit(
-        inputs or [case / name for name in spec["inputs"]], out,
+    options = AuditOptions(
         previous=[case / p for p in spec.get("previous", [])],
         published=case / spec["published"] if "published" in spec else None,
-        quiet=True, executor=InProcessExecutor(),
     )
+    run_audit(inputs or [case / name for name in spec["inputs"]], out, options, executor=InProcessExecutor())
     with open(out / "findings.csv", encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 

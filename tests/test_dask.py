@@ -49,7 +49,7 @@ def test_a_hung_file_on_dask_times_out_and_the_batch_finishes(tmp_path: Path, co
     (folder / "hang.txt").write_text(seed, encoding="utf-8")
     start = time.monotonic()
     executor = DaskExecutor(cluster.scheduler_address, timeout=5, task=sleepy)
-    summary = run_parse([folder], tmp_path / "out", quiet=True, executor=executor)
+    summary = run_parse([folder], tmp_path / "out", executor=executor)
     assert time.monotonic() - start < 30
     by_name = {Path(r["source"]).name: r for r in rows(tmp_path / "out")}
     assert by_name["hang.txt"]["error_code"] == "TIMEOUT"

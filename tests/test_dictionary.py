@@ -21,6 +21,7 @@ from xxgk.output.options import ResearchOptions
 
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor
+from xxgk.options import ParseOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_TABLES = {"reports.jsonl", "xxgk.sqlite", "wide.xlsx"}  # the schema itself, the store, a copy of the wide CSVs
@@ -34,7 +35,7 @@ def out(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     (inputs / "empty.txt").write_bytes(b"")
     target = tmp_path_factory.mktemp("out")
     parquet = importlib.util.find_spec("pyarrow") is not None
-    run_parse([inputs], target, quiet=True, executor=InProcessExecutor(), research=ResearchOptions(parquet=parquet))
+    run_parse([inputs], target, ParseOptions(research=ResearchOptions(parquet=parquet)), executor=InProcessExecutor())
     return target
 
 

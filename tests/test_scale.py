@@ -24,6 +24,7 @@ from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor
+from xxgk.options import ParseOptions
 from xxgk.tasks import parse_task
 
 FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.jsonl")
@@ -122,9 +123,8 @@ def test_parallel_export_is_byte_identical_to_sequential(tmp_path: Path, seed: s
     make_reports(tmp_path / "in", seed, 24)
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     (tmp_path / "in" / "notes.json").write_text("{}", encoding="utf-8")
-    serial = run_parse([tmp_path / "in"], tmp_path / "serial", quiet=True, jobs=1, executor=InProcessExecutor())
-    parallel = run_parse([tmp_path / "in"], tmp_path / "parallel", quiet=True, jobs=2,
-                         executor=ProcessExecutor(2, task=jittery))
+    serial = run_parse([tmp_path / "in"], tmp_path / "serial", ParseOptions(jobs=1), executor=InProcessExecutor())
+    parallel = run_parse([tmp_path / "in"], tmp_path / "parallel", ParseOptions(jobs=2), executor=ProcessExecutor(2, task=jittery))
     assert exported(tmp_path / "serial") == exported(tmp_path / "parallel")
     assert serial == parallel and serial.statuses == {"ok": 24, "failed": 1, "skipped": 1}
     sources = [r["source"] for r in rows(tmp_path / "parallel")]
@@ -135,7 +135,7 @@ def test_a_hung_file_times_out_and_is_retried_on_rerun(tmp_path: Path, seed: str
     make_reports(tmp_path / "in", seed, 3)
     (tmp_path / "in" / "hang.txt").write_text(seed, encoding="utf-8")
     start = time.monotonic()
-    summary = run_parse([tmp_path / "in"], tmp_path / "out", quiet=True,
+    summary = run_parse([tmp_path / "in"], tmp_path / "out",
                         executor=ProcessExecutor(2, timeout=3.0, task=sleepy))
     assert time.monotonic() - start < 20
     by_name = {Path(r["source"]).name: r for r in rows(tmp_path / "out")}
@@ -145,14 +145,14 @@ def test_a_hung_file_times_out_and_is_retried_on_rerun(tmp_path: Path, seed: str
     assert summary.statuses == {"ok": 3, "failed": 1}
     # a re-run tries the timed-out file again (this time it parses), and nothing else
     counting = Counting()
-    summary = run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=counting)
+    summary = run_parse([tmp_path / "in"], tmp_path / "out", executor=counting)
     assert counting.parsed == ["hang.txt"] and summary.statuses == {"ok": 4}
 
 
 def test_a_crashing_worker_is_replaced_and_the_batch_goes_on(tmp_path: Path, seed: str) -> None:
     make_reports(tmp_path / "in", seed, 4)
     (tmp_path / "in" / "crash.txt").write_text(seed, encoding="utf-8")
-    summary = run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=ProcessExecutor(2, task=crashy))
+    summary = run_parse([tmp_path / "in"], tmp_path / "out", executor=ProcessExecutor(2, task=crashy))
     by_name = {Path(r["source"]).name: r for r in rows(tmp_path / "out")}
     assert by_name["crash.txt"]["error_code"] == "WORKER_CRASHED"
     assert "SIGSEGV" in by_name["crash.txt"]["error"]
@@ -208,7 +208,7 @@ def test_memory_and_reader_errors_become_failed_reports(tmp_path: Path, seed: st
 def test_rerun_parses_only_what_changed(tmp_path: Path, seed: str, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = make_reports(tmp_path / "in", seed, 5)
     first = Counting()
-    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=first)
+    run_parse([tmp_path / "in"], tmp_path / "out", executor=first)
     assert len(first.parsed) == 5
     before = {name: (tmp_path / "out" / name).stat().st_mtime_ns for name in FILES}
 
@@ -220,7 +220,7 @@ def test_rerun_parses_only_what_changed(tmp_path: Path, seed: str, monkeypatch: 
     with monkeypatch.context() as patch:
         patch.setattr(xxgk.batch, "content_id", no_hashing)
         again = Counting()
-        summary = run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=again)
+        summary = run_parse([tmp_path / "in"], tmp_path / "out", executor=again)
     assert again.parsed == [] and summary.statuses == {"ok": 5}
     assert {name: (tmp_path / "out" / name).stat().st_mtime_ns for name in FILES} == before
 
@@ -228,20 +228,20 @@ def test_rerun_parses_only_what_changed(tmp_path: Path, seed: str, monkeypatch: 
     os.utime(paths[0], ns=(1, 1))
     paths[1].write_text(seed + "\n补充\n", encoding="utf-8")
     changed = Counting()
-    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=changed)
+    run_parse([tmp_path / "in"], tmp_path / "out", executor=changed)
     assert changed.parsed == ["r0001.txt"]
-    fresh = run_parse([tmp_path / "in"], tmp_path / "fresh", quiet=True, executor=InProcessExecutor())
+    fresh = run_parse([tmp_path / "in"], tmp_path / "fresh", executor=InProcessExecutor())
     assert exported(tmp_path / "out") == exported(tmp_path / "fresh") and fresh.statuses == {"ok": 5}
 
     # --no-resume parses everything again
     everything = Counting()
-    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=everything, resume=False)
+    run_parse([tmp_path / "in"], tmp_path / "out", ParseOptions(resume=False), executor=everything)
     assert len(everything.parsed) == 5
 
 
 def test_a_new_parser_version_parses_again(tmp_path: Path, seed: str, monkeypatch: pytest.MonkeyPatch) -> None:
     make_reports(tmp_path / "in", seed, 3)
-    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=InProcessExecutor())
+    run_parse([tmp_path / "in"], tmp_path / "out", executor=InProcessExecutor())
 
     class NextVersion(Counting):
         def results(self, tasks):  # type: ignore[no-untyped-def]
@@ -251,7 +251,7 @@ def test_a_new_parser_version_parses_again(tmp_path: Path, seed: str, monkeypatc
 
     monkeypatch.setattr(xxgk.batch, "PARSER_VERSION", "9.9")
     newer = NextVersion()
-    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=newer)
+    run_parse([tmp_path / "in"], tmp_path / "out", executor=newer)
     assert len(newer.parsed) == 3
     assert {r["parser_version"] for r in rows(tmp_path / "out")} == {"9.9"}
     with sqlite3.connect(tmp_path / "out" / "xxgk.sqlite") as db:
@@ -266,13 +266,13 @@ def test_identical_files_are_parsed_once_but_each_gets_its_row(tmp_path: Path, s
     for name in ("e1.txt", "e2.txt"):  # unread files have ids from their paths: each parsed
         (folder / name).write_bytes(b"")
     counting = Counting()
-    run_parse([folder], tmp_path / "out", quiet=True, executor=counting)
+    run_parse([folder], tmp_path / "out", executor=counting)
     assert counting.parsed == ["a.txt", "e1.txt", "e2.txt"]
     by_name = {Path(r["source"]).name: r for r in rows(tmp_path / "out")}
     assert len({by_name[n]["report_id"] for n in ("a.txt", "b.txt", "c.txt")}) == 1
     assert by_name["e1.txt"]["report_id"] != by_name["e2.txt"]["report_id"]
     assert by_name["c.txt"]["source"] == str(folder / "c.txt")
-    fresh = run_parse([folder], tmp_path / "fresh", quiet=True, executor=InProcessExecutor(), resume=False)
+    fresh = run_parse([folder], tmp_path / "fresh", ParseOptions(resume=False), executor=InProcessExecutor())
     assert fresh.statuses == {"ok": 3, "failed": 2}
     lines = (tmp_path / "out" / "reports.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["source"] for line in lines] == [str(folder / n) for n in sorted(by_name)]
@@ -280,10 +280,10 @@ def test_identical_files_are_parsed_once_but_each_gets_its_row(tmp_path: Path, s
 
 def test_a_deleted_export_is_written_again(tmp_path: Path, seed: str) -> None:
     make_reports(tmp_path / "in", seed, 2)
-    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=InProcessExecutor())
+    run_parse([tmp_path / "in"], tmp_path / "out", executor=InProcessExecutor())
     before = exported(tmp_path / "out")
     (tmp_path / "out" / "cells.csv").unlink()
-    run_parse([tmp_path / "in"], tmp_path / "out", quiet=True, executor=InProcessExecutor())
+    run_parse([tmp_path / "in"], tmp_path / "out", executor=InProcessExecutor())
     assert exported(tmp_path / "out") == before
 
 
@@ -372,8 +372,8 @@ def report_only(path: str, source: str) -> Parsed:
 
 def test_keywords_are_the_same_whether_the_workers_or_the_export_counted_the_words(tmp_path: Path, seed: str) -> None:
     make_reports(tmp_path / "in", seed, 6)
-    run_parse([tmp_path / "in"], tmp_path / "workers", quiet=True, executor=ProcessExecutor(2))
-    run_parse([tmp_path / "in"], tmp_path / "export", quiet=True, executor=InProcessExecutor(task=report_only))
+    run_parse([tmp_path / "in"], tmp_path / "workers", executor=ProcessExecutor(2))
+    run_parse([tmp_path / "in"], tmp_path / "export", executor=InProcessExecutor(task=report_only))
     with sqlite3.connect(tmp_path / "workers" / "xxgk.sqlite") as db:
         assert db.execute("SELECT count(*) FROM terms").fetchone()[0] == 6
     with sqlite3.connect(tmp_path / "export" / "xxgk.sqlite") as db:

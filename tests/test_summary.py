@@ -11,10 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 import xxgk.summary
-from xxgk.batch import run_parse
+from xxgk.batch import Batch, run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor
-from xxgk.summary import overview
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +22,12 @@ def out(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("s01_xigong_hrss_2023", "r04_shuyang_county_2025", "r06_shanghai_gov_office_2025", "q03_yongjia_statistics_bureau_2015"):
         shutil.copy(corpus / name / "source.txt", inputs / f"{name}.txt")
     target = tmp_path_factory.mktemp("out")
-    run_parse([inputs], target, quiet=True, executor=InProcessExecutor())
+    run_parse([inputs], target, executor=InProcessExecutor())
     return target
 
 
 def test_overview_counts(out: Path) -> None:
-    view = overview(out)
+    view = Batch(out).summary()
     assert view.reports == 4 and view.templates == {"2021": 3, "pre2019": 1}
     assert view.levels == {"county": 3, "province": 1} and view.years == {"2023": 1, "2025": 2, "2015": 1}
     t3 = pd.read_csv(out / "table3_wide.csv", dtype={"report_id": str})

@@ -17,6 +17,7 @@ from xxgk.output.options import ResearchOptions
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor
+from xxgk.options import ParseOptions
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -31,7 +32,7 @@ def batch(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     meta = inputs.parent / "meta.csv"
     meta.write_text("source,bureau\nr08_shuyang_fgj_2023.html,沭阳县发展和改革局\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("out")
-    run_parse([inputs], out, quiet=True, executor=InProcessExecutor(), research=ResearchOptions(meta=str(meta)))
+    run_parse([inputs], out, ParseOptions(research=ResearchOptions(meta=str(meta))), executor=InProcessExecutor())
     return out
 
 
@@ -108,7 +109,7 @@ def test_coverage_matrix(tmp_path: Path, corpus: Path) -> None:
     (folder / "2023.txt").write_text(seed, encoding="utf-8")
     (folder / "2020.txt").write_text(seed.replace("2023 年政府信息公开", "2020 年政府信息公开", 1), encoding="utf-8")
     (folder / "西工区人力资源和社会保障局2022年报.txt").write_bytes(b"")  # unreadable, placed by its name
-    run_parse([folder], tmp_path / "out", quiet=True, executor=InProcessExecutor())
+    run_parse([folder], tmp_path / "out", executor=InProcessExecutor())
     with open(tmp_path / "out" / "coverage.csv", encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["bureau_key"] == "西工区人力资源和社会保障局" and row["reports"] == "3" and row["region_code"] == "410303"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from xxgk.normalize.version import PARSER_VERSION as __version__
+from xxgk.version import PARSER_VERSION as __version__
 
 if TYPE_CHECKING:
     from xxgk.api import parse_file, parse_many

@@ -18,13 +18,11 @@ from __future__ import annotations
 import csv
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.console import Console
-
-from xxgk.batch import run_parse
+from xxgk.batch import Batch, run_parse
 from xxgk.errors import AuditInputError
 from xxgk.executors import Executor
 from xxgk.normalize.audit import (
@@ -38,10 +36,11 @@ from xxgk.normalize.audit import (
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.dates import parse_date
 from xxgk.normalize.audit.overview import Overview
-from xxgk.normalize.schema import Finding, Report
+from xxgk.normalize.schema import Finding
+from xxgk.options import AuditOptions, ParseOptions
 from xxgk.output.audit_findings import AuditFindingsWriter
 from xxgk.output.audit_html import AuditPage
-from xxgk.output.audit_terminal import print_audit
+from xxgk.progress import ProgressSink
 
 FAIL_ON = ("error", "warning", "never")
 DEFAULT_OUT = "audit-out"
@@ -52,6 +51,7 @@ class AuditSummary:
     out: Path
     reports: int
     severities: Counter[str]
+    overview: Overview  # per bureau, for the table the command line prints
 
     def fails(self, fail_on: str) -> bool:
         """True when the findings reach the --fail-on level."""
@@ -60,14 +60,6 @@ class AuditSummary:
         if fail_on == "warning":
             return bool(self.severities.get("error") or self.severities.get("warning"))
         return bool(self.severities.get("error"))
-
-
-def read_reports(path: Path) -> Iterator[Report]:
-    """The reports of a reports.jsonl, one per line, streaming."""
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield Report.model_validate_json(line)
 
 
 class PublishedDates:
@@ -109,78 +101,68 @@ class PublishedDates:
         return self.by_source.get(source) or self.by_name.get(Path(source).name)
 
 
-def previous_reports(path: Path, out: Path, number: int, *, encoding: str, console: Console,
-                     jobs: int | None = None, executor: Executor | None = None) -> Path:
+def previous_reports(path: Path, out: Path, number: int, options: ParseOptions, executor: Executor | None = None) -> Batch:
     """The reports.jsonl holding an earlier year's reports: given directly, in an earlier run's OUT
     (a parse OUT, or an audit OUT with parse/), beside an xxgk.sqlite store, or — for a folder of
     report files — parsed now into OUT/previous-N."""
     if not path.exists():
         raise AuditInputError(f"--previous {path}: no such file or folder")
     if path.is_file() and path.suffix == ".jsonl":
-        return path
+        return Batch(path.parent, path)
     if path.is_file() and path.suffix in (".sqlite", ".sqlite3", ".db"):
         # The store's tables belong to the batch engine; its run writes reports.jsonl beside it.
         beside = path.parent / "reports.jsonl"
         if beside.exists():
-            return beside
+            return Batch(path.parent)
         raise AuditInputError(f"--previous {path}: no reports.jsonl beside the store; pass the run's OUT folder")
     if path.is_dir():
         for candidate in (path / "reports.jsonl", path / "parse" / "reports.jsonl"):
             if candidate.exists():
-                return candidate
+                return Batch(candidate.parent)
     target = out / f"previous-{number}"
-    run_parse([path], target, encoding=encoding, quiet=True, console=console, jobs=jobs, executor=executor)
-    return target / "reports.jsonl"
+    run_parse([path], target, options, executor=executor)
+    return Batch(target)
 
 
 def run_audit(
     inputs: Sequence[str | os.PathLike[str]],
     out: str | os.PathLike[str] = DEFAULT_OUT,
+    options: AuditOptions = AuditOptions(),
     *,
-    previous: Sequence[str | os.PathLike[str]] = (),
-    published: str | os.PathLike[str] | None = None,
-    encoding: str = "utf-8-sig",
-    quiet: bool = False,
-    console: Console | None = None,
-    report_console: Console | None = None,
-    jobs: int | None = None,
     executor: Executor | None = None,
+    progress: ProgressSink | None = None,
 ) -> AuditSummary:
-    """Audit every input into OUT. `console` (stderr) gets progress and the parse summary,
-    `report_console` (stdout) the table per bureau; `jobs` and `executor` go to the parse batch.
-    Raises AuditInputError for unusable arguments, XxgkError when the batch cannot run at all."""
+    """Audit every input into OUT; prints nothing (``progress`` follows the parse). ``executor`` goes
+    to the parse batch. Raises AuditInputError for unusable arguments, XxgkError when the batch
+    cannot run at all."""
     out = Path(out)
-    parse_options = {"jobs": jobs, "executor": executor}
-    console = console or Console(stderr=True)
-    report_console = report_console or Console()
-    dates = PublishedDates(published)
+    dates = PublishedDates(options.published)
     out.mkdir(parents=True, exist_ok=True)
     earlier = [
-        previous_reports(Path(p), out, n, encoding=encoding, console=console, **parse_options)
-        for n, p in enumerate(previous, start=1)
+        previous_reports(Path(p), out, n, options.parse, executor) for n, p in enumerate(options.previous, start=1)
     ]
-    run_parse(inputs, out / "parse", encoding=encoding, quiet=quiet, console=console, **parse_options)
-    batch = out / "parse" / "reports.jsonl"
+    run_parse(inputs, out / "parse", options.parse, executor=executor, progress=progress)
+    batch = Batch(out / "parse")
 
     bodies: list[Body] = []
     own: list[list[Finding]] = []
     digests: list[Digest] = []
-    for index, report in enumerate(read_reports(batch)):
+    for index, report in enumerate(batch.reports()):
         subject = subject_of(report, dates.lookup(report.source))
         bodies.append(subject.body)
         own.append(audit_report(subject))
         digests.append(digest_of(subject, index))
     seen = {d.report_id for d in digests}
-    for path in earlier:
-        for report in read_reports(path):
+    for previous in earlier:
+        for report in previous.reports():
             if report.report_id not in seen and report.status not in ("failed", "skipped"):
                 seen.add(report.report_id)
                 digests.append(digest_of(subject_of(report), -len(digests) - 1, in_batch=False))
     cross = audit_batch(digests)
 
     overview = Overview()
-    with AuditFindingsWriter(out / "findings.csv", encoding) as findings_csv, AuditPage(out / "audit.html") as page:
-        for index, report in enumerate(read_reports(batch)):
+    with AuditFindingsWriter(out / "findings.csv", options.parse.encoding) as findings_csv, AuditPage(out / "audit.html") as page:
+        for index, report in enumerate(batch.reports()):
             findings = [*report.findings, *own[index], *cross.get(index, [])]
             own[index] = []  # written: let it go
             findings_csv.write(report, bodies[index], findings)
@@ -188,6 +170,4 @@ def run_audit(
             if entry not in overview.unread:
                 page.add_report(index, report, bodies[index], findings)
         page.finish(overview)
-    if not quiet:
-        print_audit(overview, report_console, str(out))
-    return AuditSummary(out, overview.report_count, overview.severities)
+    return AuditSummary(out, overview.report_count, overview.severities, overview)

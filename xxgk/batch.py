@@ -17,17 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
-
-from xxgk.errors import BatchError
+from xxgk.errors import BatchError, SummaryError
 from xxgk.executors import (
     DaskExecutor,
     Executor,
@@ -39,10 +31,16 @@ from xxgk.executors import (
 )
 from xxgk.ingest.files import discover
 from xxgk.ingest.reader import content_id
-from xxgk.normalize.version import PARSER_VERSION
-from xxgk.output.options import ResearchOptions, module_source
+from xxgk.options import ParseOptions
+from xxgk.output.options import code_fingerprint
 from xxgk.output.store import STORE_NAME, Export, FileState, Store
-from xxgk.output.terminal import BatchSummary, print_summary
+from xxgk.output.terminal import BatchSummary
+from xxgk.progress import ProgressSink, Silent
+from xxgk.version import PARSER_VERSION
+
+if TYPE_CHECKING:
+    from xxgk.normalize.schema import Report
+    from xxgk.summary import Overview
 
 # Below this many reports per process, writing in parallel costs more than it saves.
 EXPORT_CHUNK = 200
@@ -52,53 +50,66 @@ _STAGING = ".xxgk-export"
 def run_parse(
     inputs: Sequence[str | os.PathLike[str]],
     out: str | os.PathLike[str],
+    options: ParseOptions = ParseOptions(),
     *,
-    encoding: str = "utf-8-sig",
-    quiet: bool = False,
-    console: Console | None = None,
-    jobs: int | None = None,
-    timeout: float = 120.0,
-    max_memory_mb: int | None = 2048,
-    scheduler: str | None = None,
     executor: Executor | None = None,
-    resume: bool = True,
-    research: ResearchOptions = ResearchOptions(),
+    progress: ProgressSink | None = None,
 ) -> BatchSummary:
-    """Parse every input into OUT (store and contract files). Returns the batch summary.
+    """Parse every input into OUT (store and contract files). Returns the batch summary; prints nothing
+    (``progress`` is told of each file and of warnings).
 
-    Files are parsed on ``jobs`` local worker processes (default: every CPU this process may use),
-    each file within ``timeout`` seconds and ``max_memory_mb`` of memory; with ``scheduler`` on that
-    Dask cluster instead; or on any given ``executor``. With ``resume`` (the default) files already
-    in OUT's store are not parsed again. ``research`` asks for the optional Parquet/.xlsx copies and
-    applies a metadata corrections file to every exported file (output/research.py). Raises :class:`~xxgk.errors.XxgkError` only when the batch
-    as a whole cannot run; a bad input file is a failed row, never an exception.
+    Files are parsed on ``options.jobs`` local worker processes (default: every CPU this process may
+    use), each file within ``options.timeout`` seconds and ``options.max_memory_mb`` of memory; with
+    ``options.scheduler`` on that Dask cluster instead; or on any given ``executor``. With
+    ``options.resume`` (the default) files already in OUT's store are not parsed again.
+    ``options.research`` asks for the optional Parquet/.xlsx copies and applies a metadata corrections
+    file to every exported file (output/research.py). Raises :class:`~xxgk.errors.XxgkError` only
+    when the batch as a whole cannot run; a bad input file is a failed row, never an exception.
     """
-    console = console or Console(stderr=True)
+    progress = progress or Silent()
     out = Path(out)
-    jobs = jobs or available_cpus()
+    jobs = options.jobs or available_cpus()
     if executor is None:
         executor = (
-            DaskExecutor(scheduler, timeout=timeout)
-            if scheduler
-            else ProcessExecutor(jobs, timeout=timeout, max_memory_mb=max_memory_mb)
+            DaskExecutor(options.scheduler, timeout=options.timeout)
+            if options.scheduler
+            else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb)
         )
     files = list(discover(inputs))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
-    show = not quiet and console.is_terminal
-    with Store(out / STORE_NAME) as store, Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, disable=not show, transient=True,
-    ) as progress:
+    with Store(out / STORE_NAME) as store:
         run_id = store.begin_run(PARSER_VERSION, len(files))
-        parsing = progress.add_task("parsing", total=len(files))
-        _Parse(files, store, run_id, resume, lambda: progress.advance(parsing)).run(executor)
-        summary = _export(store, run_id, len(files), out, encoding, jobs, progress, research)
-    if not quiet:
-        print_summary(summary, console, str(out))
-    return summary
+        _Parse(files, store, run_id, options.resume, progress.phase("parsing", len(files))).run(executor)
+        return _export(store, run_id, len(files), out, jobs, progress, options)
+
+
+class Batch:
+    """A finished batch in OUT, read back: its reports (from reports.jsonl, streaming) and its
+    summary at a glance (from the wide files, as ``xxgk summary`` shows it)."""
+
+    def __init__(self, out: str | os.PathLike[str], reports_file: str | os.PathLike[str] | None = None) -> None:
+        self.out = Path(out)
+        self.reports_file = Path(reports_file) if reports_file is not None else self.out / "reports.jsonl"
+
+    def reports(self) -> Iterator[Report]:
+        """Every report of the batch, in input order, one at a time."""
+        from xxgk.normalize.schema import Report
+
+        if not self.reports_file.is_file():
+            raise SummaryError(f"{self.out} holds no reports.jsonl: write it with `xxgk parse INPUT... -o {self.out}`")
+        with open(self.reports_file, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    yield Report.model_validate_json(line)
+
+    def summary(self) -> Overview:
+        """Reports by template, tier and year, applications, findings and problems (``xxgk summary``)."""
+        from xxgk.summary import overview
+
+        return overview(self.out)
 
 
 class _Parse:
@@ -153,13 +164,13 @@ class _Parse:
 
 
 def _export(
-    store: Store, run_id: int, count: int, out: Path, encoding: str, jobs: int, progress: Progress,
-    research: ResearchOptions = ResearchOptions(),
+    store: Store, run_id: int, count: int, out: Path, jobs: int, progress: ProgressSink, options: ParseOptions
 ) -> BatchSummary:
     """Write OUT's contract files from the store — unless the files there already say exactly this."""
+    encoding, research = options.encoding, options.research
     # What the files would hold: every input's source and report (revision), how they are written.
     digest = hashlib.sha256(f"{PARSER_VERSION}\0{encoding}\0".encode())
-    digest.update(module_source("xxgk.output.csvfiles"))  # a changed export format writes again
+    digest.update(code_fingerprint())  # changed code writes again
     digest.update(research.fingerprint())
     stored = 0
     for source, report_id, revision in store.inputs(run_id, PARSER_VERSION):
@@ -180,11 +191,11 @@ def _export(
     staging = out / _STAGING  # written aside, then moved in: a killed export leaves the old files whole
     shutil.rmtree(staging, ignore_errors=True)
     ranges = _ranges(count, jobs)
-    writing = progress.add_task("writing", total=len(ranges))
+    advance = progress.phase("writing", len(ranges))
     if len(ranges) == 1:
         summary, frequencies = write_range(store.path, run_id, PARSER_VERSION, 0, count, staging, encoding, research)
         write_keywords(staging, encoding, frequencies)
-        progress.advance(writing)
+        advance()
     else:
         parts = [staging / f"part{n:05d}" for n in range(len(ranges))]
         summaries: list[BatchSummary] = [BatchSummary()] * len(ranges)
@@ -197,7 +208,7 @@ def _export(
             for future in as_completed(futures):
                 summaries[futures[future]], part_frequencies = future.result()
                 frequencies.update(part_frequencies)
-                progress.advance(writing)
+                advance()
             # Keywords weigh each word against the whole batch: scored once every chunk is counted.
             list(pool.map(write_keywords, parts, ["utf-8"] * len(parts), [frequencies] * len(parts)))
         concatenate(parts, staging, encoding)
@@ -205,7 +216,7 @@ def _export(
             shutil.rmtree(part)
         summary = _merged(summaries)
     for warning in finish(staging, encoding, research):
-        progress.console.print(f"xxgk: warning: {warning}", highlight=False, markup=False)
+        progress.warn(warning)
     names = sorted(entry.name for entry in staging.iterdir())
     for name in names:
         os.replace(staging / name, out / name)

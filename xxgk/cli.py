@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
-from xxgk.normalize.version import PARSER_VERSION
+from xxgk.errors import UsageError, XxgkError
+from xxgk.version import PARSER_VERSION
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Usage errors as click's (exit status 2, with usage); a run that cannot go on at all — not
+    any one file's fault — as one line (exit status 2)."""
+    try:
+        yield
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except XxgkError as exc:
+        click.echo(f"xxgk: error: {exc}", err=True)
+        sys.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,23 +59,25 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
 
     Exit status: 0 when every input was read, 1 when any input failed, 2 for a usage error.
     """
+    from rich.console import Console
+
     from xxgk.batch import run_parse
-    from xxgk.errors import XxgkError
-    from xxgk.output.options import OptionsError, ResearchOptions
+    from xxgk.options import ParseOptions
+    from xxgk.output.options import ResearchOptions
+    from xxgk.output.terminal import RichProgress, print_summary
 
     if (executor == "dask") != (scheduler is not None):
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
     research = ResearchOptions(parquet=parquet, xlsx=xlsx, meta=meta)
-    try:
+    options = ParseOptions(encoding=encoding, jobs=jobs, timeout=timeout, max_memory_mb=max_memory_mb,
+                           scheduler=scheduler, resume=resume, research=research)
+    console = Console(stderr=True)
+    with _errors():
         research.check()
-    except OptionsError as exc:
-        raise click.UsageError(str(exc)) from exc
-    try:
-        summary = run_parse(inputs, out, encoding=encoding, quiet=quiet, jobs=jobs, timeout=timeout,
-                            max_memory_mb=max_memory_mb, scheduler=scheduler, resume=resume, research=research)
-    except XxgkError as exc:  # the batch cannot run at all (OUT, workers, cluster): not any one file's fault
-        click.echo(f"xxgk: error: {exc}", err=True)
-        sys.exit(2)
+        with RichProgress(console, quiet) as progress:
+            summary = run_parse(inputs, out, options, progress=progress)
+    if not quiet:
+        print_summary(summary, console, out)
     sys.exit(1 if summary.statuses.get("failed") else 0)
 
 
@@ -85,17 +103,19 @@ def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, 
     The table per bureau is printed on stdout (it is the human report); progress goes to stderr.
     Exit status: 1 when findings reach --fail-on, else 0; 2 for a usage error.
     """
-    from xxgk.audit import AuditInputError, run_audit
-    from xxgk.errors import XxgkError
+    from rich.console import Console
 
-    try:
-        summary = run_audit(inputs, out, previous=previous, published=published, encoding=encoding, quiet=quiet,
-                            jobs=jobs)
-    except AuditInputError as exc:
-        raise click.UsageError(str(exc)) from exc
-    except XxgkError as exc:  # the batch cannot run at all (OUT, workers): not any one file's fault
-        click.echo(f"xxgk: error: {exc}", err=True)
-        sys.exit(2)
+    from xxgk.audit import run_audit
+    from xxgk.options import AuditOptions, ParseOptions
+    from xxgk.output.audit_terminal import print_audit
+    from xxgk.output.terminal import RichProgress
+
+    options = AuditOptions(previous=previous, published=published, parse=ParseOptions(encoding=encoding, jobs=jobs))
+    console = Console(stderr=True)
+    with _errors(), RichProgress(console, quiet) as progress:
+        summary = run_audit(inputs, out, options, progress=progress)
+    if not quiet:
+        print_audit(summary.overview, Console(), out)
     sys.exit(1 if summary.fails(fail_on) else 0)
 
 
@@ -110,13 +130,11 @@ def summary(out: str, chart: str | None) -> None:
     """
     from rich.console import Console
 
-    from xxgk.errors import MissingExtra
-    from xxgk.summary import SummaryError, overview, print_overview, write_chart
+    from xxgk.batch import Batch
+    from xxgk.summary import print_overview, write_chart
 
-    try:
-        view = overview(out)
+    with _errors():
+        view = Batch(out).summary()
         if chart:
             write_chart(view, chart)
-    except (SummaryError, MissingExtra) as exc:
-        raise click.UsageError(str(exc)) from exc
     print_overview(view, Console(), out)
