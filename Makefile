@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # (tests/setup_browser.sh); `make test XXGK_INSTALL_BROWSER=0` opts out and that test skips.
 XXGK_INSTALL_BROWSER ?= 1
 
-.PHONY: demo test bench fixtures clean
+.PHONY: demo test lint bench fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-lint: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,lint]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
 demo: $(VENV)/.installed
 	rm -rf out
 	$(BIN)/xxgk parse fixtures/ -o out/ ; status=$$?; \
@@ -30,6 +34,16 @@ test: $(VENV)/.installed-test
 	XXGK_INSTALL_BROWSER=$(XXGK_INSTALL_BROWSER) sh tests/setup_browser.sh
 	$(BIN)/python -m pytest
 
+# ruff over the tree; mypy over the package as it installs (xxgk.ingest … map the top-level folders,
+# which mypy cannot follow through the editable install's import hook, so it reads a tree of links).
+TYPECHECK := build/typecheck
+lint: $(VENV)/.installed-lint
+	$(BIN)/ruff check .
+	rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/xxgk
+	ln -s $(CURDIR)/xxgk/*.py $(TYPECHECK)/xxgk/
+	for stage in ingest parsers normalize output; do ln -s $(CURDIR)/$$stage $(TYPECHECK)/xxgk/$$stage; done
+	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p xxgk
+
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/accuracy.py ../shared/corpus
 
@@ -38,4 +52,4 @@ fixtures: $(VENV)/.installed-test
 	$(BIN)/python fixtures/audit/make_audit_fixtures.py
 
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) out build

@@ -113,7 +113,10 @@ def main() -> int:
     if not rows:
         print("no source.* + truth.json folders found", file=sys.stderr)
         return 2
-    header = f"{'document':<40} {'fmt':<5} {'status':<13} {'cells':>11} {'wrong':>5} {'unplaced':>8} {'breaks':>7} {'located':>7} {'false alarms':<14} {'invented':>8} {'facts':>6}"
+    header = (
+        f"{'document':<40} {'fmt':<5} {'status':<13} {'cells':>11} {'wrong':>5} {'unplaced':>8} {'breaks':>7} "
+        f"{'located':>7} {'false alarms':<14} {'invented':>8} {'facts':>6}"
+    )
     print(header)
     print("-" * len(header))
     totals = {"scored": 0, "matched": 0, "wrong": 0, "unplaced": 0, "expected": 0, "flagged": 0, "invented": 0,
@@ -121,7 +124,8 @@ def main() -> int:
     for r in rows:
         print(
             f"{r['doc'][:40]:<40} {r['format']:<5} {r['status']:<13} {r['matched']:>5}/{r['scored']:<5} {r['wrong']:>5} "
-            f"{r['unplaced']:>8} {r['flagged']:>3}/{r['expected']:<3} {r['located']:>7} {r['false_alarms'] or '-':<14} {r['invented']:>8} {r['facts']:>6}"
+            f"{r['unplaced']:>8} {r['flagged']:>3}/{r['expected']:<3} {r['located']:>7} {r['false_alarms'] or '-':<14} "
+            f"{r['invented']:>8} {r['facts']:>6}"
         )
         if args.verbose:
             for miss in r["misses"]:

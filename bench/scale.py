@@ -318,7 +318,8 @@ def main() -> int:
             generate(work / "big", args.compare_n, args.pdf)
             big_one = run("--jobs 1", work / "big", work / "outBig1", args.compare_n, 1)
             big = run(f"--jobs {args.jobs}", work / "big", work / "outBig", args.compare_n, args.jobs)
-    print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'cpu s':>7} {'parsed cpu':>8} {'cores':>6} {'peak MB':>9} {'hwm MB':>8}")
+    print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'cpu s':>7} {'parsed cpu':>8} "
+          f"{'cores':>6} {'peak MB':>9} {'hwm MB':>8}")
     for runs in rounds:
         for r in runs:
             print(r.row())

@@ -22,10 +22,10 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.parts.coreprops import CorePropertiesPart
 from docx.oxml.ns import qn
 from lxml import etree
-from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from xxgk.ingest.reader import report_id
 
 from xxgk.errors import CorruptFileError, EncryptedError
+from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
+from xxgk.ingest.reader import report_id
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")

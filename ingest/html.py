@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
-from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from xxgk.ingest.reader import report_id
 
 from xxgk.errors import CorruptFileError, NotTextError
+from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
+from xxgk.ingest.reader import report_id
 
 Note = tuple[str, str]  # (code, message) for Document.warnings
 Emit = Callable[[str, int | None], None]
@@ -319,7 +319,7 @@ def _span(value: str | None) -> int | None:
 
 def _rows(table: etree._Element) -> list[list[etree._Element]]:
     """The table's own rows of td/th cells (not those of tables nested inside)."""
-    trs = []
+    trs: list[etree._Element] = []
     for child in table:
         if child.tag in _ROW_GROUPS:
             trs.extend(tr for tr in child if tr.tag == "tr")

@@ -14,11 +14,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from xxgk.errors import ConverterMissingError, CorruptFileError
 from xxgk.ingest import docx
 from xxgk.ingest.document import Document
 from xxgk.ingest.reader import report_id
-
-from xxgk.errors import ConverterMissingError, CorruptFileError
 
 TIMEOUT_SECONDS = 120
 MISSING = (

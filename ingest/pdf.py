@@ -20,7 +20,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +29,13 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.page import Page as PlumberPage
+from pdfplumber.pdf import PDF
 from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from xxgk.ingest.reader import report_id
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
+from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
+from xxgk.ingest.reader import report_id
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 Note = tuple[str, str]  # (code, message) for Document.warnings
@@ -371,7 +372,7 @@ def pdf_date(value: str) -> str | None:
     if hour is None:
         return moment.date().isoformat()
     if zulu:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     elif sign:
         offset = timedelta(hours=int(tz_hours), minutes=int(tz_minutes or 0))
         moment = moment.replace(tzinfo=timezone(-offset if sign == "-" else offset))
@@ -473,14 +474,15 @@ def _part(table: Table, page: int) -> _Part | None:
             _Cell(
                 text=clean_cell(text),
                 page=page,
-                bbox=tuple(bbox),
+                bbox=(bbox[0], bbox[1], bbox[2], bbox[3]),
                 row=row,
                 col=col,
                 rowspan=max(1, _nearest(ys, bbox[3]) - row),
                 colspan=max(1, _nearest(xs, bbox[2]) - col),
             )
         )
-    return _Part(page=page, bbox=tuple(table.bbox), xs=xs, ys=ys, cells=tuple(cells))
+    x0, top, x1, bottom = table.bbox
+    return _Part(page=page, bbox=(x0, top, x1, bottom), xs=xs, ys=ys, cells=tuple(cells))
 
 
 def _overprinted(chars: list[dict[str, Any]]) -> bool:
@@ -672,7 +674,7 @@ def _plumber_error(exc: Exception) -> IngestError:
     return CorruptFileError(f"PDF cannot be read: {str(cause) or type(cause).__name__}")
 
 
-def _open_plumber(data: bytes) -> pdfplumber.PDF:
+def _open_plumber(data: bytes) -> PDF:
     try:
         return pdfplumber.open(io.BytesIO(data))
     except PdfminerException:
@@ -687,7 +689,7 @@ class _Plumber:
 
     def __init__(self, data: bytes) -> None:
         self._data = data
-        self._pdf: pdfplumber.PDF | None = None
+        self._pdf: PDF | None = None
         self._page: PlumberPage | None = None
 
     def __enter__(self) -> _Plumber:

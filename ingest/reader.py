@@ -24,7 +24,8 @@ MAX_BYTES = 64 * 1024 * 1024
 
 class Reader(Protocol):
     format: str
-    extensions: tuple[str, ...]
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
 
     def accepts(self, path: Path, head: bytes) -> bool: ...
 

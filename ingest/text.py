@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from xxgk.errors import NotTextError
 from xxgk.ingest.document import Document, Paragraph, Provenance
 from xxgk.ingest.reader import report_id
-
-from xxgk.errors import NotTextError
 
 # Tried strictly in this order; the first that decodes the whole file wins. GB18030 is a superset
 # of GBK, so GBK is tried first only to record the narrower name when it suffices.

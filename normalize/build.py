@@ -13,11 +13,11 @@ from xxgk.normalize.schema import (
     NarrativeFact,
     Report,
     Section,
+    Status,
 )
 from xxgk.parsers.cellvalue import classify
-from xxgk.parsers.model import Evidence, ParsedReport
+from xxgk.parsers.model import Evidence, Item, ParsedReport
 from xxgk.parsers.sections import REQUIRED_SECTIONS, SECTION_TITLES
-
 from xxgk.template import (
     COLUMN_LABELS,
     LABELS,
@@ -25,7 +25,7 @@ from xxgk.template import (
     T3_ROWS,
     TABLE_NAMES,
 )
-from xxgk.types import Position, TableKey
+from xxgk.types import Position, Severity, TableKey
 from xxgk.version import PARSER_VERSION
 
 _T3_EXPECTED = {
@@ -34,11 +34,14 @@ _T3_EXPECTED = {
 }
 
 
+NOT_A_REPORT = "no report title, section headings or statistics tables found: not a 政府信息公开工作年度报告"
+
+
 def _guess(evidence: Evidence) -> Guess:
     return Guess(value=evidence.value, evidence=evidence.evidence, confidence=round(evidence.confidence, 2))
 
 
-def _span(items: list) -> Provenance | None:
+def _span(items: list[Item]) -> Provenance | None:
     if not items:
         return None
     first, last = items[0].prov, items[-1].prov
@@ -65,7 +68,7 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
     checks, check_findings = run_checks(cells)
     findings.extend(check_findings)
     findings.extend(_cell_findings(cells))
-    findings.extend(Finding(code=code, severity="warning", message=message) for code, message in doc.warnings)
+    findings.extend(Finding(code=code, severity=Severity.WARNING, message=message) for code, message in doc.warnings)
 
     template = str(parsed.template.value)
     missing = _missing(parsed, template, cells)
@@ -74,8 +77,10 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
         for s in parsed.sections
         if s.key != "preamble" or s.items
     ]
+    status: Status
+    error: ErrorItem | None
     if not parsed.is_report:
-        status, error = "skipped", ErrorItem(code="NOT_A_REPORT", message="no report title, section headings or statistics tables found: not a 政府信息公开工作年度报告")
+        status, error = "skipped", ErrorItem(code="NOT_A_REPORT", message=NOT_A_REPORT)
     elif missing or any(c.position == Position.UNKNOWN for c in cells):
         status, error = "partial", None
     else:
@@ -148,7 +153,7 @@ def _cell_findings(cells: list[Cell]) -> list[Finding]:
                         COLUMN_LABELS.get(table, {}).get(c.col_key, c.col_key) for c in row_cells)
         findings.append(
             Finding(
-                code="D10", severity="warning", table=table, row_key=row,
+                code="D10", severity=Severity.WARNING, table=table, row_key=row,
                 col_key=row_cells[0].col_key if len(row_cells) == 1 else "",
                 message=f"{name} {label}：{len(row_cells)}个单元格为空白或非数字（{cols}），按原样保留，不作0处理",
                 evidence={"cells": [c.col_key for c in row_cells]}, provenance=row_cells[0].provenance,
@@ -159,7 +164,7 @@ def _cell_findings(cells: list[Cell]) -> list[Finding]:
             standard = LABELS.get(table, {}).get(row, row)
             findings.append(
                 Finding(
-                    code="D11", severity="info", table=table, row_key=row,
+                    code="D11", severity=Severity.INFO, table=table, row_key=row,
                     message=f"{TABLE_NAMES.get(table, table)} 行标签“{cell.label}”与标准标签“{standard}”不一致"
                     f"（相似度{cell.match_score:.2f}），已按“{standard}”读取",
                     evidence={"label": cell.label, "score": cell.match_score}, provenance=cell.provenance,

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xxgk.normalize.schema import Cell, CheckResult, Finding
-
 from xxgk.template import (
     COLUMN_LABELS,
     DENIED_ROWS,
@@ -27,7 +26,7 @@ from xxgk.template import (
     TABLE_NAMES,
     UNABLE_ROWS,
 )
-from xxgk.types import Position, TableKey
+from xxgk.types import Position, Severity, TableKey
 
 T3, T4 = TableKey.T3, TableKey.T4
 Value = int | Decimal
@@ -75,18 +74,28 @@ def check(code: str, *, table: TableKey) -> Callable[[CheckFunction], CheckFunct
 
 
 def _sum(values: list[Value | None]) -> Value | None:
-    if any(v is None for v in values):
-        return None
-    return sum(values, 0)  # type: ignore[arg-type]
+    total: Value = 0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def _fmt(value: Value) -> str:
     return str(value)
 
 
+def _difference(a: Value, b: Value) -> Value:
+    if isinstance(a, int) and isinstance(b, int):
+        return abs(a - b)
+    return abs(Decimal(a) - Decimal(b))
+
+
 def _identity(
-    code: str, table: str, row: str, col: str, lhs: Value | None, rhs: Value | None, message: Callable[[Value, Value], str]
+    code: str, table: str, row: str, col: str, lhs: Value | None, rhs: Value | None, message: str
 ) -> Outcome:
+    """``message`` names the sides as {a} and {b} and their difference as {d}."""
     if lhs is None or rhs is None:
         return CheckResult(code=code, table=table, row_key=row, col_key=col, status="not_assessable", lhs=lhs, rhs=rhs), None
     if lhs == rhs:
@@ -94,12 +103,12 @@ def _identity(
     result = CheckResult(code=code, table=table, row_key=row, col_key=col, status="fail", lhs=lhs, rhs=rhs)
     finding = Finding(
         code=code,
-        severity="error",
+        severity=Severity.ERROR,
         table=table,
         row_key=row,
         col_key=col,
-        message=message(lhs, rhs),
-        evidence={"lhs": _fmt(lhs), "rhs": _fmt(rhs), "difference": _fmt(abs(lhs - rhs))},
+        message=message.format(a=lhs, b=rhs, d=_difference(lhs, rhs)),
+        evidence={"lhs": _fmt(lhs), "rhs": _fmt(rhs), "difference": _fmt(_difference(lhs, rhs))},
     )
     return result, finding
 
@@ -117,7 +126,7 @@ def t3_balance(index: CellIndex) -> Iterator[Outcome]:
         rhs = _sum([index.value(T3, "total_processed", col), index.value(T3, "carried_forward", col)])
         yield _identity(
             "T3-BAL", T3, "", col, lhs, rhs,
-            lambda a, b, col=col: f"表三 {_col_name(col)}列：一+二={a}，三（七）总计+四={b}，相差{abs(a - b)}",
+            f"表三 {_col_name(col)}列：一+二={{a}}，三（七）总计+四={{b}}，相差{{d}}",
         )
 
 
@@ -130,7 +139,7 @@ def t3_column_sum(index: CellIndex) -> Iterator[Outcome]:
         rhs = index.value(T3, row, "total")
         yield _identity(
             "T3-COLSUM", T3, row, "total", lhs, rhs,
-            lambda a, b, row=row: f"表三 {LABELS[T3][row]}：六类申请人合计={a}，总计={b}，相差{abs(a - b)}",
+            f"表三 {LABELS[T3][row]}：六类申请人合计={{a}}，总计={{b}}，相差{{d}}",
         )
 
 
@@ -147,7 +156,7 @@ def t3_row_sum(index: CellIndex) -> Iterator[Outcome]:
         rhs = index.value(T3, "total_processed", col)
         yield _identity(
             "T3-ROWSUM", T3, "total_processed", col, lhs, rhs,
-            lambda a, b, col=col: f"表三 {_col_name(col)}列：（一）至（六）各项合计={a}，（七）总计={b}，相差{abs(a - b)}",
+            f"表三 {_col_name(col)}列：（一）至（六）各项合计={{a}}，（七）总计={{b}}，相差{{d}}",
         )
 
 
@@ -164,7 +173,7 @@ def _integer_check(code: str, table: str, index: CellIndex) -> Iterator[Outcome]
         yield (
             CheckResult(code=code, table=table, row_key=row, col_key=col, status="fail", lhs=cell.value),
             Finding(
-                code=code, severity="error", table=table, row_key=row, col_key=col,
+                code=code, severity=Severity.ERROR, table=table, row_key=row, col_key=col,
                 message=f"{name} {LABELS[table].get(row, row)} {COLUMN_LABELS[table].get(col, col)}：“{cell.raw}”不是非负整数",
                 evidence={"raw": cell.raw}, provenance=cell.provenance,
             ),
@@ -189,7 +198,7 @@ def t4_sum(index: CellIndex) -> Iterator[Outcome]:
         rhs = index.value(T4, row, "total")
         yield _identity(
             "T4-SUM", T4, row, "total", lhs, rhs,
-            lambda a, b, label=label: f"表四 {label}：维持+纠正+其他+尚未审结={a}，总计={b}，相差{abs(a - b)}",
+            f"表四 {label}：维持+纠正+其他+尚未审结={{a}}，总计={{b}}，相差{{d}}",
         )
 
 
@@ -231,7 +240,7 @@ def _not_assessable(code: str, table: str, blocked: list[CheckResult]) -> Findin
             places.append(f"{_col_name(result.col_key) if table == T3 else _COLUMN_NAMES[result.col_key]}列")
     return Finding(
         code=code,
-        severity="info",
+        severity=Severity.INFO,
         table=table,
         message=f"{name} {code} 无法核验：{'、'.join(places)}涉及空白、非数字、缺失或位置不明的单元格（{len(blocked)}处），不视为通过",
         evidence={"not_assessable": len(blocked)},

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import get_args
 
+from xxgk.errors import OverrideError
 from xxgk.normalize.metadata import bureau_fields, region_of
 from xxgk.normalize.schema import Guess, Level, Report, Template
 from xxgk.parsers.region import place_for_code
-
-from xxgk.errors import OverrideError
 
 KEYS = ("source", "report_id")
 FIELDS = ("bureau", "bureau_key", "level", "is_government", "region_code", "year", "template")

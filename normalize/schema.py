@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
-from xxgk.ingest.document import Provenance
 
+from xxgk.ingest.document import Provenance
 from xxgk.types import Position, Severity, TableKey
 
 SCHEMA_VERSION = "1.0"

@@ -24,7 +24,6 @@ from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import AREAS, CODES, code_info
 from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
-
 from xxgk.template import (
     COLUMN_LABELS,
     DENIED,
@@ -352,7 +351,8 @@ def _header(overview: Overview, title: str) -> str:
     bureaus = sum(1 for b in overview.bureaus() if b.key)
     return (
         f"<h1>{e(title)}</h1>"
-        f'<p class="muted">{overview.report_count}份报告，{bureaus}个机关，{len(overview.unread)}个文件未能审查 · 生成于{dt.date.today().isoformat()} · '
+        f'<p class="muted">{overview.report_count}份报告，{bureaus}个机关，{len(overview.unread)}个文件未能审查 · '
+        f"生成于{dt.date.today().isoformat()} · "
         f"xxgk audit</p><p>{counts}</p>"
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+
 from xxgk.normalize.audit.overview import SEVERITY_NAMES, Overview
 
 _STYLE = {"error": "red", "warning": "yellow"}

@@ -19,7 +19,6 @@ from xxgk.output.csvfiles import (
     REPORT_COLUMNS,
     SECTION_COLUMNS,
 )
-
 from xxgk.template import (
     COLUMN_LABELS,
     T2_DEFAULT_COLUMNS,
@@ -210,7 +209,7 @@ def _table_columns(file: str, prefix: str, cells: list[tuple[str, str, str, str,
     return ids + values
 
 
-TABLE_FILES = {TableKey.T2: "table2_wide.csv", TableKey.T3: "table3_wide.csv", TableKey.T4: "table4_wide.csv"}
+TABLE_FILES: dict[str, str] = {TableKey.T2: "table2_wide.csv", TableKey.T3: "table3_wide.csv", TableKey.T4: "table4_wide.csv"}
 TABLE_COLUMNS: dict[str, tuple[Column, ...]] = {
     TableKey.T3: _table_columns("table3_wide.csv", "t3", [
         (row.key, col, "integer", "件", f"{TABLE_NAMES['table3']} {_t3_label(row.key)} · {label}", _t3_templates(row.key))

@@ -27,8 +27,9 @@ def write_range(
     summary = BatchSummary()
     overrides = research.overrides()
     with ContractWriter(folder, encoding=encoding) as writer, ResearchWriter(folder, encoding) as extra:
-        for source, text, terms in read_reports(store, run_id, parser_version, start, stop, terms_version()):
-            report = Report.model_validate_json(text)
+        for source, stored, terms in read_reports(store, run_id, parser_version, start, stop, terms_version()):
+            report = Report.model_validate_json(stored)
+            text: str | None = stored  # written as stored while the export changes nothing in it
             if report.source != source:  # the same content was parsed earlier under another path
                 report = report.model_copy(update={"source": source})
                 text = None

@@ -27,17 +27,14 @@ class ResearchOptions:
         """Fail before any work when an extra is missing or the overrides file is unusable."""
         if not (self.parquet or self.xlsx or self.meta):
             return
-        from xxgk.normalize.overrides import OverrideError
         from xxgk.output import wide
 
-        try:
-            if self.parquet:
-                wide.require("parquet")
-            if self.xlsx:
-                wide.require("xlsx")
-            self.overrides()
-        except (wide.MissingExtra, OverrideError) as exc:
-            raise OptionsError(str(exc)) from exc
+        # Each raises its own UsageError (MissingExtra, OverrideError) saying what to do.
+        if self.parquet:
+            wide.require("parquet")
+        if self.xlsx:
+            wide.require("xlsx")
+        self.overrides()
 
     def overrides(self) -> MetaOverrides | None:
         from xxgk.normalize.overrides import MetaOverrides

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
+from xxgk.errors import MissingExtra
 from xxgk.normalize.schema import Report
 from xxgk.output.csvfiles import safe
 from xxgk.output.dictionary import (
@@ -26,9 +27,7 @@ from xxgk.output.dictionary import (
     Column,
     cell_column,
 )
-
-from xxgk.errors import MissingExtra
-from xxgk.types import Position, TableKey
+from xxgk.types import Position, Severity, TableKey
 
 EXTRAS = {"parquet": ("pyarrow", "pyarrow.parquet"), "xlsx": ("openpyxl",)}
 # File stem → columns, in the order the files and workbook sheets are written.
@@ -70,8 +69,8 @@ def meta_row(report: Report) -> dict[str, Any]:
         "published_year": report.published.year if report.published else None,
         "title": report.title, "missing": "; ".join(report.missing), "cells": len(report.cells),
         "cells_unplaced": sum(1 for c in report.cells if c.position != Position.EXACT or not c.col_key),
-        "findings_error": severities["error"], "findings_warning": severities["warning"],
-        "findings_info": severities["info"], "sections": len(report.sections), "parser_version": report.parser_version,
+        "findings_error": severities[Severity.ERROR], "findings_warning": severities[Severity.WARNING],
+        "findings_info": severities[Severity.INFO], "sections": len(report.sections), "parser_version": report.parser_version,
     }
     for key in ("template", "year", "bureau", "level", "region", "published"):
         row[f"{key}_confidence"], row[f"{key}_evidence"] = _guess(report, key)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from xxgk.ingest.document import Block, Grid, Paragraph
+from xxgk.ingest.document import Block, Grid, Paragraph, Provenance
 from xxgk.parsers.model import Item
 
 # "行政许可 0", "规章 0 0 0": a label and its numbers on one line, separated by spaces only
@@ -51,16 +51,16 @@ def items_from_blocks(blocks: Iterable[Block]) -> list[Item]:
     for block in blocks:
         if isinstance(block, Paragraph):
             for offset, line in enumerate(block.text.splitlines()):
-                cells = split_line(line)
-                if cells is None:
+                texts = split_line(line)
+                if texts is None:
                     continue
                 prov = block.prov
                 if offset and prov.line is not None:
                     prov = prov.model_copy(update={"line": prov.line + offset})
-                items.append(Item([(c, prov) for c in cells], prov))
+                items.append(Item([(c, prov) for c in texts], prov))
         elif isinstance(block, Grid):
             for row in block.rows:
-                cells: list[tuple[str, object]] = []
+                cells: list[tuple[str, Provenance]] = []
                 previous = None
                 for cell in row:
                     # A merged copy beside its original repeats a label across columns: keep one.

@@ -6,7 +6,6 @@ import re
 
 from xxgk.parsers.labels import simplify
 from xxgk.parsers.model import Evidence, Item, ParsedCell
-
 from xxgk.types import TableKey
 
 _TITLE = re.compile(

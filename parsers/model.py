@@ -6,10 +6,13 @@ Plain dataclasses: the versioned pydantic schema lives in normalize, which valid
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from xxgk.ingest.document import Provenance
-
 from xxgk.types import Position, Severity, TableKey
+
+if TYPE_CHECKING:
+    from xxgk.parsers.facts import Fact  # which imports this module
 
 
 @dataclass(slots=True)
@@ -78,11 +81,11 @@ class ParsedReport:
     sections: list[ParsedSection]
     cells: list[ParsedCell]
     issues: list[ParseIssue]
-    tables_found: set[str]
-    rows_found: dict[str, set[str]]
+    tables_found: set[TableKey]
+    rows_found: dict[TableKey, set[str]]
     template: Evidence
     bureau: Evidence
     year: Evidence
     title: str
     is_report: bool
-    facts: list = field(default_factory=list)  # parsers.facts.Fact, in reading order
+    facts: list[Fact] = field(default_factory=list)  # in reading order

@@ -10,7 +10,6 @@ from __future__ import annotations
 from xxgk.parsers.cellvalue import classify
 from xxgk.parsers.labels import split_numbering, squash
 from xxgk.parsers.model import Item, ParsedCell
-
 from xxgk.types import TableKey
 
 # (key, keywords) — the first row whose label holds a keyword wins, so specific ones come first.

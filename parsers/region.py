@@ -180,7 +180,7 @@ _NEXT_PLACE_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,7}?" + _PLACE_SUF
 
 
 @lru_cache(maxsize=4096)
-def _same_shape(length: int, last: str) -> tuple:
+def _same_shape(length: int, last: str) -> tuple[Division, ...]:
     """Divisions whose name has this length and last character (scanned once per shape)."""
     return tuple(d for d in _index().by_code.values() if len(d.name) == length and d.name[-1] == last)
 

@@ -11,9 +11,8 @@ from xxgk.parsers.model import Item, ParsedReport, ParsedSection, ParseIssue
 from xxgk.parsers.pre2019 import parse_pre2019_table
 from xxgk.parsers.sections import split_sections
 from xxgk.parsers.tables import parse_table2, parse_table3, parse_table4
-
 from xxgk.template import OTHER_ROWS
-from xxgk.types import TableKey
+from xxgk.types import Severity, TableKey
 
 # Where each table is printed; when its section is missing the whole text is searched instead.
 TABLE_SECTIONS = {TableKey.T2: "active_disclosure", TableKey.T3: "requests", TableKey.T4: "review_litigation"}
@@ -24,7 +23,7 @@ _SIGNATURES = {
 }
 
 
-def _region(sections: list[ParsedSection], table: str, items: list[Item]) -> list[Item]:
+def _region(sections: list[ParsedSection], table: TableKey, items: list[Item]) -> list[Item]:
     """The items a table is read from: its section, when that section shows the table's
     signature (a pre-2019 section of the same name holds other tables)."""
     for section in sections:
@@ -67,7 +66,7 @@ def parse_document(doc: Document) -> ParsedReport:
         cells_old = parse_pre2019_table(items)
     if template.value == "2021" and "other_handling" in rows3 and not rows3 & set(OTHER_ROWS):
         issues3.append(ParseIssue(
-            "D11", "info", TableKey.T3, "other_handling", "",
+            "D11", Severity.INFO, TableKey.T3, "other_handling", "",
             "表三 （六）其他处理印为一行（2019年试行格式），2021年格式应分为三行；已按“（六）其他处理”一行读取",
         ))
     tables_found = {name for name, rows in ((TableKey.T2, rows2), (TableKey.T3, rows3), (TableKey.T4, rows4)) if rows}

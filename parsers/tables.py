@@ -23,7 +23,6 @@ from xxgk.parsers.labels import (
     t3_candidates,
 )
 from xxgk.parsers.model import Item, ParsedCell, ParseIssue
-
 from xxgk.template import (
     LABELS,
     OTHER_ROWS,
@@ -35,7 +34,7 @@ from xxgk.template import (
     T4_COLUMNS,
     T4_ROWS,
 )
-from xxgk.types import Position, TableKey
+from xxgk.types import Position, Severity, TableKey
 
 Cell = tuple[str, Provenance]
 
@@ -79,7 +78,7 @@ def _fit(values: list[Cell], expected: int) -> list[Cell] | None:
 
 
 def _emit_row(
-    table: str,
+    table: TableKey,
     record: RowRecord,
     columns: tuple[str, ...],
     cells: list[ParsedCell],
@@ -103,7 +102,7 @@ def _emit_row(
             cells.append(ParsedCell(table, record.key, col, raw, prov, record.label, record.score))
         issues.append(
             ParseIssue(
-                "P-TRUNCATED", "warning", table, record.key, "",
+                "P-TRUNCATED", Severity.WARNING, table, record.key, "",
                 f"{label_name}：文本在该行中断，只读到前{len(record.values)}列，其余各列缺失",
                 record.prov,
             )
@@ -115,7 +114,7 @@ def _emit_row(
     joined = _split_digit(present, columns)
     if joined is not None:
         issues.append(ParseIssue(
-            "P-SPLIT-DIGIT", "warning", table, record.key, "",
+            "P-SPLIT-DIGIT", Severity.WARNING, table, record.key, "",
             f"{label_name}：该行印有{len(present)}个数值，比{len(columns)}列多一个；把相邻的“{present[joined][0]}”"
             f"“{present[joined + 1][0]}”合为“{present[joined][0]}{present[joined + 1][0]}”后该行合计成立，"
             f"疑为一个数被拆成两格。原值保留，未作修改",
@@ -125,7 +124,7 @@ def _emit_row(
     issues.append(
         ParseIssue(
             "P-MISALIGNED",
-            "warning",
+            Severity.WARNING,
             table,
             record.key,
             "",
@@ -167,16 +166,16 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     issues: list[ParseIssue] = []
 
     for item in items:
-        cells = item.cells
-        n_values = sum(1 for text, _ in cells if classify(text)[0] != "text")
-        if len(cells) >= 3 and n_values == 0:
+        parts = item.cells
+        n_values = sum(1 for text, _ in parts if classify(text)[0] != "text")
+        if len(parts) >= 3 and n_values == 0:
             # A header line: never a row, even when it repeats row words (予以公开, 总计).
-            found = tuple(h for h in (match_t3_header(t) for t, _ in cells) if h)
+            found = tuple(h for h in (match_t3_header(t) for t, _ in parts) if h)
             if len(found) == expected and len(set(found)) == expected:
                 header = found
             continue
         label_here = False
-        for position, (text, prov) in enumerate(cells):
+        for position, (text, prov) in enumerate(parts):
             kind, _ = classify(text)
             if kind != "text":
                 if current is not None and (label_here or len(current.values) < expected):
@@ -197,13 +196,13 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                 continue
             match = match_t3_row(text, group)
             candidates = (match.key,) if match else t3_candidates(text)
-            if not candidates and in_body and not label_here and _values_after(cells, position) >= expected:
+            if not candidates and in_body and not label_here and _values_after(parts, position) >= expected:
                 # A row the template does not have (a province's extra row): kept, reported (D11).
                 current = RowRecord("x_" + squash(text), text, 0.0, prov)
                 records.append(current)
                 label_here = True
                 issues.append(ParseIssue(
-                    "D11", "info", TableKey.T3, current.key, "", f"表三 出现模板以外的行“{text}”，已按原样保留", prov,
+                    "D11", Severity.INFO, TableKey.T3, current.key, "", f"表三 出现模板以外的行“{text}”，已按原样保留", prov,
                 ))
                 continue
             if not candidates or (label_here and match is None):
@@ -229,7 +228,7 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
         present = [t for t, _ in orphan.values if t.strip()]
         issues.append(
             ParseIssue(
-                "P-ORPHAN", "warning", TableKey.T3, "", "",
+                "P-ORPHAN", Severity.WARNING, TableKey.T3, "", "",
                 f"表三：{len(present)}个数值前没有可识别的行标签，未归入任何行（{'、'.join(present[:10])}）",
                 orphan.prov,
             )
@@ -262,7 +261,7 @@ def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
                 record.key = min(options, key=_T3_ORDER.__getitem__)
                 record.score = min(record.score, 0.7)
                 issues.append(ParseIssue(
-                    "D11", "info", TableKey.T3, record.key, "",
+                    "D11", Severity.INFO, TableKey.T3, record.key, "",
                     f"表三 行标签“{record.label}”不完整，可对应多行，按表中行序读作“{LABELS['table3'][record.key]}”",
                     record.prov,
                 ))
@@ -271,7 +270,7 @@ def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
             if nxt and nxt not in valued and nxt in labelled:
                 record.key, record.label, record.score = nxt, LABELS[TableKey.T3][nxt], 0.7
                 issues.append(ParseIssue(
-                    "P-DETACHED-LABEL", "info", TableKey.T3, nxt, "",
+                    "P-DETACHED-LABEL", Severity.INFO, TableKey.T3, nxt, "",
                     f"表三 一行数值前没有行标签；其标签“{LABELS['table3'][nxt]}”印在表中别处，按表中行序归入该行",
                     record.prov,
                 ))
@@ -291,7 +290,7 @@ def _settle(records: list[RowRecord], issues: list[ParseIssue]) -> list[RowRecor
         elif kept.values and record.values:
             issues.append(
                 ParseIssue(
-                    "P-DUPLICATE-ROW", "warning", TableKey.T3, record.key, "",
+                    "P-DUPLICATE-ROW", Severity.WARNING, TableKey.T3, record.key, "",
                     f"表三 {LABELS['table3'].get(record.key, record.label)}：该行出现两次，采用第一次出现的数值；"
                     f"另一次为（{'、'.join(t for t, _ in record.values)}）",
                     record.prov,
@@ -400,7 +399,7 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
             if record.key.startswith("x_"):
                 issues.append(
                     ParseIssue(
-                        "D11", "info", TableKey.T2, record.key, "",
+                        "D11", Severity.INFO, TableKey.T2, record.key, "",
                         f"表二 出现模板以外的行“{record.label}”，已按原样保留",
                         record.prov,
                     )
@@ -480,7 +479,7 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
         cells.append(ParsedCell(TableKey.T4, "", "", raw, prov, "", 1.0, Position.UNKNOWN))
     issues.append(
         ParseIssue(
-            "P-MISALIGNED", "warning", TableKey.T4, "", "",
+            "P-MISALIGNED", Severity.WARNING, TableKey.T4, "", "",
             f"表四：读到{len(present)}个数值，应为15个（复议、直接起诉、复议后起诉各5列），"
             f"无法确定各数值所在位置，未作推断",
             present[0][1] if present else first_prov,

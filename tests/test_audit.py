@@ -15,6 +15,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+
+import xxgk
+import xxgk.audit
+from xxgk.audit import run_audit
+from xxgk.batch import run_parse
+from xxgk.cli import main
+from xxgk.executors import InProcessExecutor
 from xxgk.normalize.audit import (
     Digest,
     audit_batch,
@@ -27,16 +34,9 @@ from xxgk.normalize.audit.dates import deadline, parse_date
 from xxgk.normalize.audit.narrative import statements_in
 from xxgk.normalize.audit.similarity import similarity, sketch
 from xxgk.normalize.schema import Report, Section
+from xxgk.options import AuditOptions
 from xxgk.output.audit_findings import AUDIT_FINDING_COLUMNS
 from xxgk.output.csvfiles import FINDING_COLUMNS
-
-import xxgk
-import xxgk.audit
-from xxgk.audit import run_audit
-from xxgk.batch import run_parse
-from xxgk.cli import main
-from xxgk.executors import InProcessExecutor
-from xxgk.options import AuditOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "fixtures" / "audit"

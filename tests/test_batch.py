@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from xxgk.output.csvfiles import safe
 
 from xxgk.cli import main
+from xxgk.output.csvfiles import safe
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

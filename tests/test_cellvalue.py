@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+
 from xxgk.parsers.cellvalue import classify
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+
 from xxgk.ingest.document import Provenance
 from xxgk.normalize.checks import run_checks
 from xxgk.normalize.schema import Cell
 from xxgk.parsers.cellvalue import classify
-
 from xxgk.template import (
     OTHER_ROWS,
     T3_APPLICANTS,

@@ -8,6 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from xxgk.batch import run_parse
+from xxgk.executors import InProcessExecutor
+from xxgk.options import ParseOptions
 from xxgk.output.dictionary import (
     FILES,
     SAME_COLUMNS,
@@ -18,10 +22,6 @@ from xxgk.output.dictionary import (
     rows,
 )
 from xxgk.output.options import ResearchOptions
-
-from xxgk.batch import run_parse
-from xxgk.executors import InProcessExecutor
-from xxgk.options import ParseOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_TABLES = {"reports.jsonl", "xxgk.sqlite", "wide.xlsx"}  # the schema itself, the store, a copy of the wide CSVs

@@ -1,4 +1,5 @@
 import pytest
+
 from xxgk.ingest.document import Provenance
 from xxgk.parsers.facts import extract_facts
 from xxgk.parsers.model import Item, ParsedSection

@@ -1,4 +1,5 @@
 import pytest
+
 from xxgk.parsers.items import split_line
 
 

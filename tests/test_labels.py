@@ -1,4 +1,5 @@
 import pytest
+
 from xxgk.parsers.labels import (
     match_t3_group,
     match_t3_header,

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+
+from xxgk.api import parse_file
 from xxgk.normalize.metadata import with_metadata
 from xxgk.normalize.overrides import MetaOverrides, OverrideError
 from xxgk.normalize.schema import Report
@@ -20,8 +22,6 @@ from xxgk.parsers.region import (
     place_for_code,
     resolve,
 )
-
-from xxgk.api import parse_file
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from xxgk.api import parse_file
 from xxgk.normalize.narrative import (
     CATEGORY_NAMES,
     classify,
@@ -17,8 +19,6 @@ from xxgk.normalize.narrative import (
     units,
 )
 from xxgk.normalize.schema import Section
-
-from xxgk.api import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,6 +122,7 @@ def test_the_fast_dictionary_load_gives_jiebas_own_dictionary(tmp_path: Path, mo
     import tempfile
 
     import jieba
+
     from xxgk.normalize.segmenter import fresh_tokenizer
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))

@@ -16,12 +16,12 @@ import pytest
 from docx.document import Document as WordDocument
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+
+from xxgk.errors import ConverterMissingError, CorruptFileError, EncryptedError
 from xxgk.ingest import docx as docx_reader
 from xxgk.ingest import legacy
 from xxgk.ingest.document import Document, Grid, Paragraph
 from xxgk.ingest.reader import read_document, report_id
-
-from xxgk.errors import ConverterMissingError, CorruptFileError, EncryptedError
 
 W = nsdecls("w")
 

@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
+
+from xxgk.errors import NotTextError
 from xxgk.ingest.document import Document, Grid, Paragraph
 from xxgk.ingest.html import READER
 from xxgk.ingest.reader import read_document
-
-from xxgk.errors import NotTextError
 
 
 def read(html: str | bytes, name: str = "page.html") -> Document:
@@ -236,7 +236,7 @@ def test_charset(data: bytes, encoding: str, notes: tuple[tuple[str, str], ...])
 
 
 def test_damaged_bytes_are_replaced_with_a_warning() -> None:
-    doc = read("<p>政府信息</p>".encode("utf-8") + b"\xff\xfe\xff" + "<p>公开</p>".encode("utf-8"))
+    doc = read("<p>政府信息</p>".encode() + b"\xff\xfe\xff" + "<p>公开</p>".encode())
     assert texts(doc)[0] == "政府信息"
     assert doc.warnings == (("charset", "bytes invalid in utf-8 replaced"),)
 

@@ -18,10 +18,10 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus import Paragraph as Para
-from xxgk.ingest.document import Document, Grid, Paragraph
-from xxgk.ingest.pdf import READER, NeedsOcrError, clean_cell, pdf_date
 
 from xxgk.errors import CorruptFileError, EncryptedError
+from xxgk.ingest.document import Document, Grid, Paragraph
+from xxgk.ingest.pdf import READER, NeedsOcrError, clean_cell, pdf_date
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))

@@ -14,9 +14,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from xxgk.ingest.reader import content_id
-from xxgk.normalize.schema import Report
-from xxgk.output.store import Store, StoreError, report_head
 
 import xxgk.api
 import xxgk.batch
@@ -24,7 +21,10 @@ from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor
+from xxgk.ingest.reader import content_id
+from xxgk.normalize.schema import Report
 from xxgk.options import ParseOptions
+from xxgk.output.store import Store, StoreError, report_head
 from xxgk.tasks import parse_task
 
 FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.jsonl")

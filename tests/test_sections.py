@@ -1,4 +1,5 @@
 import pytest
+
 from xxgk.ingest.document import Provenance
 from xxgk.parsers.model import Item
 from xxgk.parsers.sections import split_sections

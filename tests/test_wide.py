@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import xxgk.output.wide
 from click.testing import CliRunner
-from xxgk.output.dictionary import TABLE_COLUMNS, cell_column, columns
-from xxgk.output.options import ResearchOptions
 
+import xxgk.output.wide
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor
 from xxgk.options import ParseOptions
+from xxgk.output.dictionary import TABLE_COLUMNS, cell_column, columns
+from xxgk.output.options import ResearchOptions
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

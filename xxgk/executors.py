@@ -207,7 +207,7 @@ class ProcessExecutor:
 
     def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
         source = iter(tasks)
-        self._backlog = backlog = deque()
+        self._backlog = backlog = deque[Task]()
 
         def more() -> bool:
             if not backlog:
@@ -234,7 +234,8 @@ class ProcessExecutor:
 
     def _start(self) -> None:
         parent, child = self._context.Pipe()
-        process = self._context.Process(
+        # Every concrete context has Process; BaseContext as typed does not.
+        process = self._context.Process(  # type: ignore[attr-defined]
             target=_serve, args=(child, self.task, self.max_memory_mb), name="xxgk-worker", daemon=True
         )
         process.start()

@@ -164,4 +164,4 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     TableKey.T3: dict(T3_COLUMNS),
     TableKey.T4: dict(T4_COLUMNS),
 }
-TABLE_NAMES = {TableKey.T2: "表二", TableKey.T3: "表三", TableKey.T4: "表四", TableKey.PRE2019: "统计表（2019年前）"}
+TABLE_NAMES: dict[str, str] = {TableKey.T2: "表二", TableKey.T3: "表三", TableKey.T4: "表四", TableKey.PRE2019: "统计表（2019年前）"}

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.audit.text import flat, section, sentences
 from xxgk.normalize.schema import Finding
+from xxgk.types import Severity
 
 FEE_WORDS = ("信息处理费", "处理费", "收费", "收取", "费用")
 LAST_YEAR_WORDS = ("上年度", "上一年", "上年", "去年", "前一年", "以往年度")
@@ -22,7 +23,7 @@ def fee_information(subject: Subject) -> Iterator[Finding]:
         return
     if not any(word in flat(other.text) for word in FEE_WORDS):
         yield Finding(
-            code="D13", severity="warning",
+            code="D13", severity=Severity.WARNING,
             message="六、其他需要报告的事项未说明收取信息处理费的情况（2021年格式要求报告）",
         )
 
@@ -38,6 +39,6 @@ def last_year_problems(subject: Subject) -> Iterator[Finding]:
         if any(m in sentence for m in markers) and any(w in sentence for w in FOLLOW_UP_WORDS):
             return
     yield Finding(
-        code="D19", severity="warning",
+        code="D19", severity=Severity.WARNING,
         message="五、存在的主要问题及改进情况未交代上年度问题的整改情况",
     )

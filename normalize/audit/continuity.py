@@ -12,9 +12,8 @@ from collections.abc import Iterator, Sequence
 from xxgk.normalize.audit.registry import Digest, batch_check
 from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.schema import Finding, Number, Report
-
 from xxgk.template import T3_COL_KEYS, T3_COLUMNS
-from xxgk.types import TableKey
+from xxgk.types import Severity, TableKey
 
 T3_COL_NAMES = dict(T3_COLUMNS)
 T2_ROWS = {"regulations": "规章", "normative_docs": "行政规范性文件"}
@@ -59,7 +58,7 @@ def carry_over(digests: Sequence[Digest]) -> Iterator[tuple[int, Finding]]:
                 continue
             if this_year != last_year:
                 yield now.index, Finding(
-                    code="X-YEAR-T3", severity="error", table=TableKey.T3, row_key="carried_over", col_key=col,
+                    code="X-YEAR-T3", severity=Severity.ERROR, table=TableKey.T3, row_key="carried_over", col_key=col,
                     message=f"表三 {T3_COL_NAMES[col]}列：“二、上年结转政府信息公开申请数量”为{this_year}，"
                     f"而{_where(before)}“四、结转下年度继续办理”为{last_year}，相差{abs(this_year - last_year)}",
                     evidence={"lhs": str(this_year), "rhs": str(last_year), "other_source": before.source,
@@ -67,8 +66,9 @@ def carry_over(digests: Sequence[Digest]) -> Iterator[tuple[int, Finding]]:
                 )
         if blocked:
             yield now.index, Finding(
-                code="X-YEAR-T3", severity="info", table=TableKey.T3, row_key="carried_over",
-                message=f"表三 上年结转与{_where(before)}的结转下年度无法核对：{'、'.join(blocked)}列涉及空白、非数字或缺失的单元格，不视为通过",
+                code="X-YEAR-T3", severity=Severity.INFO, table=TableKey.T3, row_key="carried_over",
+                message=f"表三 上年结转与{_where(before)}的结转下年度无法核对："
+                f"{'、'.join(blocked)}列涉及空白、非数字或缺失的单元格，不视为通过",
                 evidence={"not_assessable": len(blocked), "other_source": before.source},
             )
 
@@ -90,7 +90,7 @@ def in_force_roll_forward(digests: Sequence[Digest]) -> Iterator[tuple[int, Find
             expected = previous + made - repealed
             if in_force != expected:
                 yield now.index, Finding(
-                    code="X-YEAR-T2", severity="warning", table=TableKey.T2, row_key=row, col_key="in_force",
+                    code="X-YEAR-T2", severity=Severity.WARNING, table=TableKey.T2, row_key=row, col_key="in_force",
                     message=f"表二 {label}：现行有效件数{in_force}，而{_where(before)}现行有效件数{previous}"
                     f"+本年制发{made}−本年废止{repealed}={expected}，相差{abs(in_force - expected)}",
                     evidence={"lhs": str(in_force), "rhs": str(expected), "other_source": before.source,
@@ -98,7 +98,7 @@ def in_force_roll_forward(digests: Sequence[Digest]) -> Iterator[tuple[int, Find
                 )
         if blocked:
             yield now.index, Finding(
-                code="X-YEAR-T2", severity="info", table=TableKey.T2,
+                code="X-YEAR-T2", severity=Severity.INFO, table=TableKey.T2,
                 message=f"表二 {'、'.join(blocked)}的现行有效件数与{_where(before)}无法核对：涉及空白或缺失的单元格，不视为通过",
                 evidence={"not_assessable": len(blocked), "other_source": before.source},
             )

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from xxgk.normalize.audit.registry import DatedEvidence, Subject, report_check
 from xxgk.normalize.audit.text import SECTION_ORDER, flat
 from xxgk.normalize.schema import Finding, Report
+from xxgk.types import Severity
 
 _FULL = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
@@ -120,7 +121,7 @@ def late_publication(subject: Subject) -> Iterator[Finding]:
     if first.date > due:
         days = (first.date - due).days
         yield Finding(
-            code="D14", severity="warning",
+            code="D14", severity=Severity.WARNING,
             message=f"发布日期{_fmt(first.date)}（据{first.source}）晚于法定期限{_fmt(due)}（{who}），逾期{days}天",
             evidence={"date": first.date.isoformat(), "deadline": due.isoformat(), "source": first.source},
         )
@@ -146,11 +147,11 @@ def impossible_dates(subject: Subject) -> Iterator[Finding]:
     for evidence in dated_evidence(subject):
         if evidence.date < year_end:
             yield Finding(
-                code="D21", severity="error",
+                code="D21", severity=Severity.ERROR,
                 message=f"{evidence.source}为{_fmt(evidence.date)}，早于所报告的{report.year}年度结束（{_fmt(year_end)}），日期不可能",
                 evidence={"date": evidence.date.isoformat(), "source": evidence.source},
             )
 
 
 def _impossible(text: str) -> Finding:
-    return Finding(code="D21", severity="error", message=f"正文日期“{text}”不存在", evidence={"date": text})
+    return Finding(code="D21", severity=Severity.ERROR, message=f"正文日期“{text}”不存在", evidence={"date": text})

@@ -22,8 +22,7 @@ from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.schema import Finding, Number, Report
 from xxgk.normalize.segmenter import fresh_tokenizer
 from xxgk.parsers.sections import SECTION_TITLES
-
-from xxgk.types import TableKey
+from xxgk.types import Severity, TableKey
 
 if TYPE_CHECKING:
     import jieba
@@ -35,7 +34,9 @@ _TERMS = ("政府信息公开申请", "信息公开申请", "依申请公开", "
 UNITS = frozenset({"件", "条", "个", "起", "宗"})
 RECEIVED = frozenset({"收到", "受理", "新收", "接收", "共收", "接到", "收"})
 COMPLETED = frozenset({"办结", "答复", "办理", "已办理", "办理完毕", "处理完毕", "完成"})
-OTHER_NOUNS = ("意见", "建议", "留言", "咨询", "来信", "诉求", "投诉", "举报", "信件", "提案", "议案", "来电", "热线", "规章", "文件", "政策")
+OTHER_NOUNS = (
+    "意见", "建议", "留言", "咨询", "来信", "诉求", "投诉", "举报", "信件", "提案", "议案", "来电", "热线", "规章", "文件", "政策",
+)
 SUBCOUNT = frozenset({"其中", "自然人", "法人", "企业", "组织", "同比", "较", "比", "增长", "下降", "增加", "减少", "占",
                       "当面", "网络", "网上", "信函", "传真", "电子邮件", "邮寄"})
 LAST_YEAR = ("上年", "上一年", "去年", "前一年")
@@ -236,7 +237,7 @@ def narrative_vs_tables(subject: Subject) -> Iterator[Finding]:
                 said = "、".join(f"{how}为{value}" for value, how in options)
                 primary = cells[0].split(".")
                 yield Finding(
-                    code="X-TEXT", severity="warning", table=table_name, row_key=primary[1], col_key=primary[2],
+                    code="X-TEXT", severity=Severity.WARNING, table=table_name, row_key=primary[1], col_key=primary[2],
                     message=f"{_where(statement)}“{_quote(statement.sentence)}”称{KEYS[key]}{statement.value}，而{said}，不一致",
                     evidence={"stated": statement.value, "table": [str(v) for v, _ in options], "highlight": cells,
                               "sentence": statement.sentence},
@@ -244,7 +245,7 @@ def narrative_vs_tables(subject: Subject) -> Iterator[Finding]:
         elif len({s.value for s in stated}) > 1:
             values = "；".join(f"{_where(s)}“{_quote(s.sentence, 40)}”（{s.value}）" for s in stated)
             yield Finding(
-                code="X-TEXT", severity="warning",
+                code="X-TEXT", severity=Severity.WARNING,
                 message=f"正文前后所述{KEYS[key]}数量不一致：{values}",
                 evidence={"stated": sorted({s.value for s in stated})},
             )

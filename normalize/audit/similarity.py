@@ -19,6 +19,7 @@ from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.registry import Digest, batch_check
 from xxgk.normalize.audit.text import SECTION_ORDER, paragraphs
 from xxgk.normalize.schema import Finding, Report
+from xxgk.types import Severity
 
 SHINGLE = 5
 BUCKETS = 128
@@ -54,7 +55,7 @@ def _names(body: Body) -> list[str]:
 def masked_narrative(report: Report, body: Body) -> str:
     """The sections' prose (table rows and short heading lines dropped) with names, numbers and
     dates masked and punctuation removed."""
-    parts = []
+    parts: list[str] = []
     for section in report.sections:
         if section.key in SECTION_ORDER:
             parts.extend(p for p in paragraphs(section.text) if len(p) >= 20)
@@ -122,7 +123,7 @@ def copied_text(digests: Sequence[Digest]) -> Iterator[tuple[int, Finding]]:
                 continue
             whose = f"本机关{other.year}年报告（{other.source}）" if same_body else _label(other)
             yield owner.index, Finding(
-                code="D15", severity="warning",
+                code="D15", severity=Severity.WARNING,
                 message=f"正文与{whose}雷同：屏蔽数字、日期和机关名称后相似度{score:.2f}（阈值{THRESHOLD}）",
                 evidence={"similarity": round(score, 3), "other_source": other.source,
                           "other_report_id": other.report_id, "other_year": other.year},

@@ -10,8 +10,7 @@ from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.audit.text import SECTION_ORDER, flat, narrative_lines, section
 from xxgk.normalize.schema import Finding, Report
 from xxgk.parsers.sections import SECTION_TITLES, section_key
-
-from xxgk.types import TableKey
+from xxgk.types import Severity, TableKey
 
 TABLE_SECTIONS = {"active_disclosure": TableKey.T2, "requests": TableKey.T3, "review_litigation": TableKey.T4}
 # What a heading with "nothing between" may still carry: a pointer to the picture or attachment.
@@ -48,7 +47,7 @@ def missing_sections(subject: Subject) -> Iterator[Finding]:
     for key in SECTION_ORDER:
         if key not in present:
             yield Finding(
-                code="D8", severity="error",
+                code="D8", severity=Severity.ERROR,
                 message=f"缺少第{SECTION_TITLES[key][0]}部分“{SECTION_TITLES[key][2:]}”",
                 evidence={"section": key},
             )
@@ -64,7 +63,7 @@ def overview_parts(subject: Subject) -> Iterator[Finding]:
     missing = [name for name, words in OVERVIEW_PARTS if not any(w in text for w in words)]
     if missing:
         yield Finding(
-            code="D9", severity="warning",
+            code="D9", severity=Severity.WARNING,
             message=f"一、总体情况未写到：{'、'.join(missing)}（应包括主动公开、依申请公开、政府信息管理、平台建设、监督保障）",
             evidence={"missing": missing},
         )
@@ -72,7 +71,7 @@ def overview_parts(subject: Subject) -> Iterator[Finding]:
         topics = [name for name, words in GOVERNMENT_TOPICS if not any(w in text for w in words)]
         if topics:
             yield Finding(
-                code="D9", severity="warning",
+                code="D9", severity=Severity.WARNING,
                 message=f"一、总体情况的监督保障未写到：{'、'.join(topics)}（{body.name}为人民政府或其派出机关，"
                 "应说明考核、社会评议和责任追究情况）",
                 evidence={"missing": topics},
@@ -99,7 +98,7 @@ def tables_not_verifiable(subject: Subject) -> Iterator[Finding]:
         return
     titles = "、".join(s.title for s in report.sections if s.key in TABLE_SECTIONS)
     yield Finding(
-        code="D9b", severity="warning",
+        code="D9b", severity=Severity.WARNING,
         message=f"{titles}只有标题、没有可读的表格（可能以图片或附件发布）：表二至表四无法核验，不视为通过",
         evidence={"sections": [s.key for s in report.sections if s.key in TABLE_SECTIONS]},
     )
@@ -154,7 +153,7 @@ def declared_structure(subject: Subject) -> Iterator[Finding]:
         problems.append(f"正文的“{'、'.join(undeclared)}”未列入")
     if problems:
         yield Finding(
-            code="D22", severity="warning",
+            code="D22", severity=Severity.WARNING,
             message=f"报告声明的结构“{match[0]}”与正文不符：{'；'.join(problems)}",
             evidence={"declared": items, "count": match["count"] or "", "actual": actual},
         )

@@ -9,8 +9,7 @@ from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.audit.structure import tables_only_as_images
 from xxgk.normalize.audit.text import flat
 from xxgk.normalize.schema import Finding
-
-from xxgk.types import TableKey
+from xxgk.types import Severity, TableKey
 
 STAT_TABLES = (TableKey.T2, TableKey.T3, TableKey.T4)
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。；;]{0,40}")
@@ -28,21 +27,21 @@ def template_vs_year(subject: Subject) -> Iterator[Finding]:
     if not any(c.table in STAT_TABLES for c in report.cells):
         if not tables_only_as_images(report):
             yield Finding(
-                code="D1", severity="warning",
+                code="D1", severity=Severity.WARNING,
                 message=f"{year}年度报告应按统一格式列出表二至表四，未发现统计表格",
                 evidence={"year": year},
             )
         return
     if report.template == "2019" and year >= 2021:
         yield Finding(
-            code="D1", severity="error",
+            code="D1", severity=Severity.ERROR,
             message=f"{year}年度报告仍使用2019年试行格式（国办公开办函〔2019〕60号）的表格，"
             f"应使用国办公开办函〔2021〕30号格式{why}",
             evidence={"year": year, "template": report.template},
         )
     elif report.template == "2021" and year <= 2020:
         yield Finding(
-            code="D1", severity="error",
+            code="D1", severity=Severity.ERROR,
             message=f"{year}年度报告使用了2021年修订格式（国办公开办函〔2021〕30号）的表格，"
             f"该年度应使用国办公开办函〔2019〕60号格式，请核对报告年度{why}",
             evidence={"year": year, "template": report.template},
@@ -64,7 +63,7 @@ def period_and_title_year(subject: Subject) -> Iterator[Finding]:
         if other:
             quoted = report.title if where == "标题" else period[0]  # type: ignore[index]
             yield Finding(
-                code="D17", severity="warning",
+                code="D17", severity=Severity.WARNING,
                 message=f"{where}“{quoted}”所写年度{'、'.join(map(str, other))}年与报告年度{report.year}年不一致",
                 evidence={"where": where, "years": other, "report_year": report.year},
             )

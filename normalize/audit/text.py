@@ -47,7 +47,7 @@ def paragraphs(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for paragraph in paragraphs(text):
         found.extend(s for s in re.split(f"(?<=[{_SENTENCE_END}])", paragraph) if s.strip())
     return found

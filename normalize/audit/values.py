@@ -8,9 +8,8 @@ from decimal import Decimal
 
 from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.schema import Finding
-
 from xxgk.template import COLUMN_LABELS, LABELS
-from xxgk.types import Position, TableKey
+from xxgk.types import Position, Severity, TableKey
 
 T2 = TableKey.T2
 # 表二 columns that count things; 万元 amounts and the signed 2019 增/减 may be decimal or negative.
@@ -27,14 +26,14 @@ def implausible_values(subject: Subject) -> Iterator[Finding]:
         label = f"表二 {LABELS[T2].get(cell.row_key, cell.label or cell.row_key)} {COLUMN_LABELS[T2].get(cell.col_key, cell.col_key)}"
         if cell.col_key in COUNT_COLUMNS and (cell.value < 0 or isinstance(cell.value, Decimal) and "." in cell.raw):
             yield Finding(
-                code="D12", severity="error", table=T2, row_key=cell.row_key, col_key=cell.col_key,
+                code="D12", severity=Severity.ERROR, table=T2, row_key=cell.row_key, col_key=cell.col_key,
                 message=f"{label}为“{cell.raw}”：件数应为非负整数",
                 evidence={"raw": cell.raw}, provenance=cell.provenance,
             )
         elif (cell.row_key == "regulations" and cell.col_key in ("made", "new_made") and cell.value > 0
               and body.makes_rules is False):
             yield Finding(
-                code="D12", severity="warning", table=T2, row_key=cell.row_key, col_key=cell.col_key,
+                code="D12", severity=Severity.WARNING, table=T2, row_key=cell.row_key, col_key=cell.col_key,
                 message=f"{label}为{cell.value}：{body.name}无权制定规章（只有省级、设区的市级人民政府和国务院部门可以），"
                 "请核实是否误将行政规范性文件计入规章",
                 evidence={"value": str(cell.value), "body": body.name}, provenance=cell.provenance,
