@@ -5,7 +5,9 @@
 
 Every folder holding ``source.*`` and ``truth.json`` (see ../shared/corpus/README.md) is parsed and
 scored: each key in ``cells`` must come out with the recorded value (a recorded null must come out
-as a cell without a number). Also reported: cells we left unplaced with a P- finding (never
+as a cell without a number). A cell that differs from truth in a row that carries no P- finding is
+a SILENT error, the one outcome never accepted (the exit status is 1 when there is any). Also
+reported: cells we left unplaced with a P- finding (never
 guessed), expected identity breaks flagged, error-level identity findings the truth does not
 expect (false alarms), and reports where the truth says there are no tables but we found some.
 """
@@ -21,7 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from xxgk import parse_file  # noqa: E402
+from xxgk.normalize.schema import Report  # noqa: E402
+from xxgk.template import LABELS, TABLE_NAMES  # noqa: E402
 
+PLACED = ("exact", "inferred")
 IDENTITY_CODES = {"T3-BAL", "T3-COLSUM", "T3-ROWSUM", "T3-INT", "T4-SUM", "T4-INT"}
 
 
@@ -33,6 +38,21 @@ def documents(paths: list[str]) -> list[Path]:
             if any(truth.parent.glob("source.*")):
                 found.append(truth.parent)
     return found
+
+
+def marked_rows(report: Report) -> set[tuple[str, str]]:
+    """(table, row_key) of every P- finding (row_key "" for one about the whole table), and the rows
+    and tables the report lists as missing: a cell there that differs from truth is not silent."""
+    marked = {(str(f.table), f.row_key) for f in report.findings if f.code.startswith("P-")}
+    for item in report.missing:
+        kind, _, what = item.partition(":")
+        if kind == "table":
+            marked.update((str(t), "") for t, name in TABLE_NAMES.items() if name == what)
+        elif kind == "row":
+            name, _, label = what.partition(" ")
+            for table, rows in LABELS.items():
+                marked.update((str(table), key) for key, printed in rows.items() if TABLE_NAMES.get(table) == name and printed == label)
+    return marked
 
 
 def same(expected: object, cell: object) -> bool:
@@ -52,9 +72,10 @@ def score(folder: Path) -> dict[str, object]:
     if report.error and report.error.code == "UNSUPPORTED":
         row["status"] = "not supported"  # its reader is not built: nothing is scored as a match
         report = report.model_copy(update={"cells": [], "findings": []})
-    cells = {(c.table, c.row_key, c.col_key): c for c in report.cells if c.position == "exact"}
+    cells = {(c.table, c.row_key, c.col_key): c for c in report.cells if c.position in PLACED}
     unplaced_rows = {(c.table, c.row_key) for c in report.cells if c.position == "unknown"}
-    matched = wrong = unplaced = 0
+    marked = marked_rows(report)
+    matched = wrong = unplaced = silent = 0
     misses: list[str] = []
     for key, expected in truth.get("cells", {}).items():
         table, row_key, col_key = key.split(".")
@@ -66,7 +87,11 @@ def score(folder: Path) -> dict[str, object]:
         else:
             wrong += 1
             got = "missing" if cell is None else repr(cell.raw)
-            misses.append(f"{key}: truth {expected!r}, got {got}")
+            quiet = not ({(table, row_key), (table, "")} & marked)
+            if cell is None and expected is None:
+                quiet = False  # a blank we did not output claims no number
+            silent += quiet
+            misses.append(f"{key}: truth {expected!r}, got {got}{' (SILENT: no P- finding on its row)' if quiet else ''}")
     found_errors = {f.code for f in report.findings if f.severity == "error" and f.code in IDENTITY_CODES}
     expected_codes = set(truth.get("expected_codes", []))
     # An expected finding names its table and the row or column where the identity breaks
@@ -94,7 +119,7 @@ def score(folder: Path) -> dict[str, object]:
     row.update(
         facts=f"{facts_ok}/{len(stated)}" if stated else "",
         facts_ok=facts_ok, facts_total=len(stated),
-        scored=len(truth.get("cells", {})), matched=matched, wrong=wrong, unplaced=unplaced,
+        scored=len(truth.get("cells", {})), matched=matched, wrong=wrong, unplaced=unplaced, silent=silent,
         expected=len(expected_codes), flagged=len(expected_codes & found_errors),
         located=f"{located}/{len(expected_places)}" if expected_places else "",
         false_alarms=",".join(false_alarms), invented=invented, misses=misses,
@@ -114,35 +139,37 @@ def main() -> int:
         print("no source.* + truth.json folders found", file=sys.stderr)
         return 2
     header = (
-        f"{'document':<40} {'fmt':<5} {'status':<13} {'cells':>11} {'wrong':>5} {'unplaced':>8} {'breaks':>7} "
+        f"{'document':<40} {'fmt':<5} {'status':<13} {'cells':>11} {'wrong':>5} {'silent':>6} {'unplaced':>8} {'breaks':>7} "
         f"{'located':>7} {'false alarms':<14} {'invented':>8} {'facts':>6}"
     )
     print(header)
     print("-" * len(header))
-    totals = {"scored": 0, "matched": 0, "wrong": 0, "unplaced": 0, "expected": 0, "flagged": 0, "invented": 0,
+    totals = {"scored": 0, "matched": 0, "wrong": 0, "silent": 0, "unplaced": 0, "expected": 0, "flagged": 0, "invented": 0,
               "alarms": 0, "facts_ok": 0, "facts_total": 0}
     for r in rows:
         print(
             f"{r['doc'][:40]:<40} {r['format']:<5} {r['status']:<13} {r['matched']:>5}/{r['scored']:<5} {r['wrong']:>5} "
+            f"{r['silent']:>6} "
             f"{r['unplaced']:>8} {r['flagged']:>3}/{r['expected']:<3} {r['located']:>7} {r['false_alarms'] or '-':<14} "
             f"{r['invented']:>8} {r['facts']:>6}"
         )
         if args.verbose:
             for miss in r["misses"]:
                 print(f"      {miss}")
-        for key in ("scored", "matched", "wrong", "unplaced", "expected", "flagged", "invented", "facts_ok", "facts_total"):
+        for key in ("scored", "matched", "wrong", "silent", "unplaced", "expected", "flagged", "invented", "facts_ok", "facts_total"):
             totals[key] += r[key]  # type: ignore[operator]
         totals["alarms"] += bool(r["false_alarms"])
     print("-" * len(header))
     pct = 100.0 * totals["matched"] / totals["scored"] if totals["scored"] else 100.0
     print(
         f"TOTAL {len(rows)} documents: {totals['matched']}/{totals['scored']} cells match ({pct:.1f}%), "
-        f"{totals['wrong']} wrong, {totals['unplaced']} left unplaced with a P- finding; "
+        f"{totals['wrong']} wrong of which {totals['silent']} SILENT (no P- finding on the row), "
+        f"{totals['unplaced']} left unplaced with a P- finding; "
         f"expected breaks flagged {totals['flagged']}/{totals['expected']}; "
         f"documents with false alarms {totals['alarms']}; numbers invented where truth has no table {totals['invented']}; "
         f"stated counts read from the text {totals['facts_ok']}/{totals['facts_total']}"
     )
-    return 0
+    return 1 if totals["silent"] else 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The arithmetic identities (勾稽关系) of 表三 and 表四, one small function per code.
+"""The arithmetic identities (勾稽关系) of 表三 and 表四 (declared in xxgk.template), and the integer checks.
 
 Each check yields a CheckResult per place it applies and a Finding for every failure; a place
 where a needed cell is blank, non-numeric, misplaced or missing is "not assessable" — it neither
@@ -14,39 +14,52 @@ from decimal import Decimal
 from xxgk.normalize.schema import Cell, CheckResult, Finding
 from xxgk.template import (
     COLUMN_LABELS,
-    DENIED_ROWS,
     LABELS,
-    NOT_PROCESSED_ROWS,
-    OTHER_ROWS,
-    T3_APPLICANTS,
-    T3_COL_KEYS,
     T4_COLUMNS,
-    T4_PARTS,
-    T4_ROWS,
     TABLE_NAMES,
-    UNABLE_ROWS,
+    CellKey,
+    Identity,
+    identities,
 )
 from xxgk.types import Position, Severity, TableKey
 
 T3, T4 = TableKey.T3, TableKey.T4
 Value = int | Decimal
 Outcome = tuple[CheckResult, Finding | None]
+PLACED = (Position.EXACT, Position.INFERRED)
 
 
 class CellIndex:
-    """Cells by (table, row, column); only cells whose column is known."""
+    """Cells by (table, row, column); only cells whose column is known (printed there, or inferred)."""
 
     def __init__(self, cells: Iterable[Cell]) -> None:
         self.cells: dict[tuple[str, str, str], Cell] = {}
         self.tables: dict[str, set[str]] = {}
+        self.placed_by_inference: set[tuple[str, str, str]] = set()
         for cell in cells:
-            if cell.position == Position.EXACT and cell.col_key:
-                self.cells.setdefault((cell.table, cell.row_key, cell.col_key), cell)
+            if cell.position in PLACED and cell.col_key:
+                key = (cell.table, cell.row_key, cell.col_key)
+                self.cells.setdefault(key, cell)
                 self.tables.setdefault(cell.table, set()).add(cell.row_key)
+                if cell.position == Position.INFERRED:
+                    self.placed_by_inference.add(key)
 
     def value(self, table: str, row: str, col: str) -> Value | None:
         cell = self.cells.get((table, row, col))
         return cell.value if cell is not None and cell.kind == "number" else None
+
+    def total(self, table: str, keys: Iterable[CellKey]) -> Value | None:
+        """The sum of these cells, or None when any of them is not a number."""
+        total: Value = 0
+        for row, col in keys:
+            value = self.value(table, row, col)
+            if value is None:
+                return None
+            total += value
+        return total
+
+    def inferred(self, table: str, keys: Iterable[CellKey]) -> bool:
+        return any((table, row, col) in self.placed_by_inference for row, col in keys)
 
     def has_row(self, table: str, row: str) -> bool:
         return row in self.tables.get(table, ())
@@ -73,15 +86,6 @@ def check(code: str, *, table: TableKey) -> Callable[[CheckFunction], CheckFunct
     return register
 
 
-def _sum(values: list[Value | None]) -> Value | None:
-    total: Value = 0
-    for value in values:
-        if value is None:
-            return None
-        total += value
-    return total
-
-
 def _fmt(value: Value) -> str:
     return str(value)
 
@@ -92,72 +96,48 @@ def _difference(a: Value, b: Value) -> Value:
     return abs(Decimal(a) - Decimal(b))
 
 
-def _identity(
-    code: str, table: str, row: str, col: str, lhs: Value | None, rhs: Value | None, message: str
-) -> Outcome:
-    """``message`` names the sides as {a} and {b} and their difference as {d}."""
-    if lhs is None or rhs is None:
-        return CheckResult(code=code, table=table, row_key=row, col_key=col, status="not_assessable", lhs=lhs, rhs=rhs), None
-    if lhs == rhs:
-        return CheckResult(code=code, table=table, row_key=row, col_key=col, status="pass", lhs=lhs, rhs=rhs), None
-    result = CheckResult(code=code, table=table, row_key=row, col_key=col, status="fail", lhs=lhs, rhs=rhs)
-    finding = Finding(
-        code=code,
-        severity=Severity.ERROR,
-        table=table,
-        row_key=row,
-        col_key=col,
-        message=message.format(a=lhs, b=rhs, d=_difference(lhs, rhs)),
-        evidence={"lhs": _fmt(lhs), "rhs": _fmt(rhs), "difference": _fmt(_difference(lhs, rhs))},
-    )
-    return result, finding
-
-
-
-
 def _col_name(col: str) -> str:
     return "总计" if col == "total" else COLUMN_LABELS[T3][col]
 
 
-@check("T3-BAL", table=T3)
-def t3_balance(index: CellIndex) -> Iterator[Outcome]:
-    for col in T3_COL_KEYS:
-        lhs = _sum([index.value(T3, "new_requests", col), index.value(T3, "carried_over", col)])
-        rhs = _sum([index.value(T3, "total_processed", col), index.value(T3, "carried_forward", col)])
-        yield _identity(
-            "T3-BAL", T3, "", col, lhs, rhs,
-            f"表三 {_col_name(col)}列：一+二={{a}}，三（七）总计+四={{b}}，相差{{d}}",
-        )
+# What each identity's failure says; {a} and {b} are its two sides, {d} their difference.
+_MESSAGES: dict[str, Callable[[Identity], str]] = {
+    "T3-BAL": lambda i: f"表三 {_col_name(i.col_key)}列：一+二={{a}}，三（七）总计+四={{b}}，相差{{d}}",
+    "T3-COLSUM": lambda i: f"表三 {LABELS[T3][i.row_key]}：六类申请人合计={{a}}，总计={{b}}，相差{{d}}",
+    "T3-ROWSUM": lambda i: f"表三 {_col_name(i.col_key)}列：（一）至（六）各项合计={{a}}，（七）总计={{b}}，相差{{d}}",
+    "T4-SUM": lambda i: f"表四 {LABELS[T4][i.row_key]}：维持+纠正+其他+尚未审结={{a}}，总计={{b}}，相差{{d}}",
+}
 
 
-@check("T3-COLSUM", table=T3)
-def t3_column_sum(index: CellIndex) -> Iterator[Outcome]:
-    for row in LABELS[T3]:
-        if not index.has_row(T3, row):
-            continue
-        lhs = _sum([index.value(T3, row, col) for col in T3_APPLICANTS])
-        rhs = index.value(T3, row, "total")
-        yield _identity(
-            "T3-COLSUM", T3, row, "total", lhs, rhs,
-            f"表三 {LABELS[T3][row]}：六类申请人合计={{a}}，总计={{b}}，相差{{d}}",
-        )
+def _evaluate(identity: Identity, index: CellIndex) -> Outcome:
+    lhs = index.total(identity.table, identity.lhs)
+    rhs = index.total(identity.table, identity.rhs)
+    place = {"code": identity.code, "table": identity.table, "row_key": identity.row_key, "col_key": identity.col_key}
+    if lhs is None or rhs is None:
+        return CheckResult(**place, status="not_assessable", lhs=lhs, rhs=rhs), None
+    if lhs == rhs:
+        # An identity that chose a placement (P-INFERRED) holds by construction: no evidence of consistency.
+        status = "inferred" if index.inferred(identity.table, identity.cells) else "pass"
+        return CheckResult(**place, status=status, lhs=lhs, rhs=rhs), None
+    difference = _difference(lhs, rhs)
+    finding = Finding(
+        **place, severity=Severity.ERROR, message=_MESSAGES[identity.code](identity).format(a=lhs, b=rhs, d=difference),
+        evidence={"lhs": _fmt(lhs), "rhs": _fmt(rhs), "difference": _fmt(difference)},
+    )
+    return CheckResult(**place, status="fail", lhs=lhs, rhs=rhs), finding
 
 
-def _processed_rows(index: CellIndex) -> tuple[str, ...]:
-    other = OTHER_ROWS if any(index.has_row(T3, r) for r in OTHER_ROWS) else ("other_handling",)
-    return ("granted", "partially_granted", *DENIED_ROWS, *UNABLE_ROWS, *NOT_PROCESSED_ROWS, *other)
+def _identities(code: str, table: TableKey) -> CheckFunction:
+    def run(index: CellIndex) -> Iterator[Outcome]:
+        for identity in identities(table, index.tables.get(table, ())):
+            if identity.code == code:
+                yield _evaluate(identity, index)
+
+    return run
 
 
-@check("T3-ROWSUM", table=T3)
-def t3_row_sum(index: CellIndex) -> Iterator[Outcome]:
-    rows = _processed_rows(index)
-    for col in T3_COL_KEYS:
-        lhs = _sum([index.value(T3, row, col) for row in rows])
-        rhs = index.value(T3, "total_processed", col)
-        yield _identity(
-            "T3-ROWSUM", T3, "total_processed", col, lhs, rhs,
-            f"表三 {_col_name(col)}列：（一）至（六）各项合计={{a}}，（七）总计={{b}}，相差{{d}}",
-        )
+for _code, _table in (("T3-BAL", T3), ("T3-COLSUM", T3), ("T3-ROWSUM", T3)):
+    check(_code, table=_table)(_identities(_code, _table))
 
 
 def _integer_check(code: str, table: str, index: CellIndex) -> Iterator[Outcome]:
@@ -189,17 +169,7 @@ def t3_integers(index: CellIndex) -> Iterator[Outcome]:
 
 
 
-@check("T4-SUM", table=T4)
-def t4_sum(index: CellIndex) -> Iterator[Outcome]:
-    for row, label in T4_ROWS:
-        if not index.has_row(T4, row):
-            continue
-        lhs = _sum([index.value(T4, row, col) for col in T4_PARTS])
-        rhs = index.value(T4, row, "total")
-        yield _identity(
-            "T4-SUM", T4, row, "total", lhs, rhs,
-            f"表四 {label}：维持+纠正+其他+尚未审结={{a}}，总计={{b}}，相差{{d}}",
-        )
+check("T4-SUM", table=T4)(_identities("T4-SUM", T4))
 
 
 @check("T4-INT", table=T4)

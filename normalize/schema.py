@@ -67,7 +67,9 @@ class CheckResult(Frozen):
     table: str
     row_key: str = ""
     col_key: str = ""
-    status: Literal["pass", "fail", "not_assessable"]
+    # "inferred": holds, but only under a placement the parser chose because it holds (P-INFERRED):
+    # never evidence that the report is consistent.
+    status: Literal["pass", "inferred", "fail", "not_assessable"]
     lhs: Number | None = None
     rhs: Number | None = None
 

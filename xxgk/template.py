@@ -7,6 +7,7 @@ by fuzzy similarity to the full label only when no keyword is present.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from xxgk.types import TableKey
@@ -165,3 +166,58 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     TableKey.T4: dict(T4_COLUMNS),
 }
 TABLE_NAMES: dict[str, str] = {TableKey.T2: "表二", TableKey.T3: "表三", TableKey.T4: "表四", TableKey.PRE2019: "统计表（2019年前）"}
+
+
+# --- the identities (勾稽关系), as data ----------------------------------------------------------
+# Declared once: the checks evaluate them (normalize/checks.py) and the parser uses them as a
+# checksum to choose between placements a damaged layout allows (parsers/placement.py).
+
+CellKey = tuple[str, str]  # (row_key, col_key) within the identity's table
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """``sum(lhs) == sum(rhs)`` over the cells of one table; (row_key, col_key) is where it is reported."""
+
+    code: str
+    table: TableKey
+    row_key: str
+    col_key: str
+    lhs: tuple[CellKey, ...]
+    rhs: tuple[CellKey, ...]
+
+    @property
+    def cells(self) -> tuple[CellKey, ...]:
+        return self.lhs + self.rhs
+
+
+def processed_rows(rows: Iterable[str]) -> tuple[str, ...]:
+    """The rows （七）总计 adds up: （六） as one row (2019, and 2021 reports that print it so) or its three."""
+    present = set(rows)
+    other = OTHER_ROWS if present & set(OTHER_ROWS) else ("other_handling",)
+    return ("granted", "partially_granted", *DENIED_ROWS, *UNABLE_ROWS, *NOT_PROCESSED_ROWS, *other)
+
+
+def identities(table: TableKey, rows: Iterable[str]) -> list[Identity]:
+    """Every identity of ``table`` that applies given the rows the report prints, in report order:
+    per-row sums only for printed rows; per-column sums always (a missing row makes them not assessable)."""
+    present = set(rows)
+    found: list[Identity] = []
+    if table == TableKey.T3:
+        for col in T3_COL_KEYS:
+            found.append(Identity("T3-BAL", table, "", col, (("new_requests", col), ("carried_over", col)),
+                                  (("total_processed", col), ("carried_forward", col))))
+        for row in LABELS[TableKey.T3]:
+            if row in present:
+                found.append(Identity("T3-COLSUM", table, row, "total", tuple((row, c) for c in T3_APPLICANTS),
+                                      ((row, "total"),)))
+        summed = processed_rows(present)
+        for col in T3_COL_KEYS:
+            found.append(Identity("T3-ROWSUM", table, "total_processed", col, tuple((r, col) for r in summed),
+                                  (("total_processed", col),)))
+    elif table == TableKey.T4:
+        for row, _ in T4_ROWS:
+            if row in present:
+                found.append(Identity("T4-SUM", table, row, "total", tuple((row, c) for c in T4_PARTS),
+                                      ((row, "total"),)))
+    return found
