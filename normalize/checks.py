@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xxgk.normalize.schema import Cell, CheckResult, Finding
+from xxgk.normalize.schema import Cell, CheckResult, CheckStatus, Finding
 from xxgk.template import (
     COLUMN_LABELS,
     LABELS,
@@ -112,19 +112,23 @@ _MESSAGES: dict[str, Callable[[Identity], str]] = {
 def _evaluate(identity: Identity, index: CellIndex) -> Outcome:
     lhs = index.total(identity.table, identity.lhs)
     rhs = index.total(identity.table, identity.rhs)
-    place = {"code": identity.code, "table": identity.table, "row_key": identity.row_key, "col_key": identity.col_key}
+    code, table, row, col = identity.code, identity.table, identity.row_key, identity.col_key
+
+    def result(status: CheckStatus) -> CheckResult:
+        return CheckResult(code=code, table=table, row_key=row, col_key=col, status=status, lhs=lhs, rhs=rhs)
+
     if lhs is None or rhs is None:
-        return CheckResult(**place, status="not_assessable", lhs=lhs, rhs=rhs), None
+        return result("not_assessable"), None
     if lhs == rhs:
         # An identity that chose a placement (P-INFERRED) holds by construction: no evidence of consistency.
-        status = "inferred" if index.inferred(identity.table, identity.cells) else "pass"
-        return CheckResult(**place, status=status, lhs=lhs, rhs=rhs), None
+        return result("inferred" if index.inferred(table, identity.cells) else "pass"), None
     difference = _difference(lhs, rhs)
     finding = Finding(
-        **place, severity=Severity.ERROR, message=_MESSAGES[identity.code](identity).format(a=lhs, b=rhs, d=difference),
+        code=code, severity=Severity.ERROR, table=table, row_key=row, col_key=col,
+        message=_MESSAGES[code](identity).format(a=lhs, b=rhs, d=difference),
         evidence={"lhs": _fmt(lhs), "rhs": _fmt(rhs), "difference": _fmt(difference)},
     )
-    return CheckResult(**place, status="fail", lhs=lhs, rhs=rhs), finding
+    return result("fail"), finding
 
 
 def _identities(code: str, table: TableKey) -> CheckFunction:

@@ -60,6 +60,11 @@ class Finding(Frozen):
     provenance: Provenance | None = None
 
 
+# "inferred": holds, but only under a placement the parser chose because it holds (P-INFERRED):
+# never evidence that the report is consistent.
+CheckStatus = Literal["pass", "inferred", "fail", "not_assessable"]
+
+
 class CheckResult(Frozen):
     """The outcome of one identity at one place: pass, fail, or not assessable."""
 
@@ -67,9 +72,7 @@ class CheckResult(Frozen):
     table: str
     row_key: str = ""
     col_key: str = ""
-    # "inferred": holds, but only under a placement the parser chose because it holds (P-INFERRED):
-    # never evidence that the report is consistent.
-    status: Literal["pass", "inferred", "fail", "not_assessable"]
+    status: CheckStatus
     lhs: Number | None = None
     rhs: Number | None = None
 
