@@ -27,7 +27,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -116,6 +116,7 @@ class Head:
     parser_version: str
     status: str
     error_code: str | None
+    error: dict[str, Any] | None = field(default=None, compare=False)  # the whole ErrorItem, traceback included
 
 
 _WANTED = ("report_id", "parser_version", "status", "error")
@@ -140,7 +141,7 @@ def report_head(text: str) -> Head:
     except (ValueError, IndexError):
         found = json.loads(text)  # not compact, or fields in another order: the slow way
     error = found.get("error")
-    return Head(found["report_id"], found["parser_version"], found["status"], error["code"] if error else None)
+    return Head(found["report_id"], found["parser_version"], found["status"], error["code"] if error else None, error)
 
 
 def _retried(code: str | None) -> bool:
