@@ -340,11 +340,14 @@ def _scan(data: bytes) -> tuple[dict[str, str], list[_PageScan]]:
             document = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
             raise _open_error(exc) from exc
+        number: int | None = None  # of the page being scanned
         try:
             metadata = _metadata(document.get_metadata_dict(skip_empty=True))
-            pages = [_scan_page(document, index) for index in range(len(document))]
+            pages = []
+            for number in range(1, len(document) + 1):
+                pages.append(_scan_page(document, number - 1))
         except pdfium.PdfiumError as exc:
-            raise CorruptFileError(f"PDF cannot be read: {exc}") from exc
+            raise CorruptFileError(f"PDF cannot be read: {exc}", page=number) from exc
         finally:
             document.close()
     return metadata, pages
@@ -666,12 +669,12 @@ def _grid(parts: list[_Part], index: int) -> Grid:
 # --- the reader -------------------------------------------------------------------------------
 
 
-def _plumber_error(exc: Exception) -> IngestError:
+def _plumber_error(exc: Exception, page: int | None = None) -> IngestError:
     # pdfplumber wraps whatever pdfminer raised (PDFSyntaxError, PSEOF, PDFPasswordIncorrect...).
     cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
     if isinstance(cause, PDFEncryptionError):
         return EncryptedError(ENCRYPTED_MESSAGE)
-    return CorruptFileError(f"PDF cannot be read: {str(cause) or type(cause).__name__}")
+    return CorruptFileError(f"PDF cannot be read: {str(cause) or type(cause).__name__}", page=page)
 
 
 def _open_plumber(data: bytes) -> PDF:
@@ -691,6 +694,7 @@ class _Plumber:
         self._data = data
         self._pdf: PDF | None = None
         self._page: PlumberPage | None = None
+        self.reading: int | None = None  # the page being read, once the document opened
 
     def __enter__(self) -> _Plumber:
         return self
@@ -709,10 +713,12 @@ class _Plumber:
         if self._page is not None and self._page.page_number == number:
             return self._page
         self._release()
+        self.reading = None
         if self._pdf is None:
             self._pdf = _open_plumber(self._data)
         if number > len(self._pdf.pages):
-            raise CorruptFileError(f"page {number} is missing from the PDF page tree")
+            raise CorruptFileError(f"page {number} is missing from the PDF page tree", page=number)
+        self.reading = number
         self._page = self._pdf.pages[number - 1]
         return self._page
 
@@ -739,15 +745,16 @@ def _wants_tables(scan: _PageScan, tables: list[list[_Part]], scans: list[_PageS
 def _complete_and_find_tables(data: bytes, scans: list[_PageScan]) -> list[list[_Part]]:
     """Re-read the pages PDFium missed text on (in place), and find the tables page by page."""
     tables: list[list[_Part]] = []
+    plumber = _Plumber(data)
     try:
-        with _Plumber(data) as plumber:
+        with plumber:
             for index, scan in enumerate(scans):
                 if not scan.complete:
                     scan = scans[index] = plumber.rescan(scan)
                 if _wants_tables(scan, tables, scans):
                     _stitch(tables, _find_parts(plumber.page(scan.number), scan.number), scans)
     except (PdfminerException, MalformedPDFException) as exc:
-        raise _plumber_error(exc) from exc
+        raise _plumber_error(exc, plumber.reading) from exc
     return tables
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from xxgk.ingest.document import Document, Provenance
 from xxgk.normalize.checks import run_checks
 from xxgk.normalize.metadata import with_metadata
@@ -25,8 +27,10 @@ from xxgk.template import (
     T3_ROWS,
     TABLE_NAMES,
 )
-from xxgk.types import Position, Severity, TableKey
+from xxgk.types import ErrorCode, Position, Severity, TableKey
 from xxgk.version import PARSER_VERSION
+
+log = logging.getLogger(__name__)
 
 _T3_EXPECTED = {
     "2021": {r.key for r in T3_ROWS} - {"other_handling"},
@@ -80,7 +84,7 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
     status: Status
     error: ErrorItem | None
     if not parsed.is_report:
-        status, error = "skipped", ErrorItem(code="NOT_A_REPORT", message=NOT_A_REPORT)
+        status, error = "skipped", ErrorItem(code=ErrorCode.NOT_A_REPORT, message=NOT_A_REPORT)
     elif missing or any(c.position == Position.UNKNOWN for c in cells):
         status, error = "partial", None
     else:
@@ -173,10 +177,16 @@ def _cell_findings(cells: list[Cell]) -> list[Finding]:
     return findings
 
 
-def failed_report(source: str, report_id: str, code: str, message: str, status: str = "failed",
-                  fmt: str = "", parser_version: str = PARSER_VERSION) -> Report:
+def failed_report(source: str, report_id: str, code: ErrorCode, message: str, status: str = "failed",
+                  fmt: str = "", parser_version: str = PARSER_VERSION, *,
+                  page: int | None = None, traceback: str | None = None) -> Report:
+    """The report of a file that was not parsed. Never raises: it is what a failure turns into."""
     report = Report(
-        parser_version=parser_version, report_id=report_id, source=source, format=fmt,
-        status=status, error=ErrorItem(code=code, message=message),  # type: ignore[arg-type]
+        parser_version=parser_version, report_id=report_id, source=source, format=fmt, status=status,  # type: ignore[arg-type]
+        error=ErrorItem(code=code, message=message, page=page, traceback=traceback),
     )
-    return with_metadata(report, ())
+    try:
+        return with_metadata(report, ())  # what the file's name says of its bureau and year
+    except Exception:  # a bug in reading names must not turn one failed file into a lost batch
+        log.exception("%s: cannot read metadata from the file name; the failed report goes without", source)
+        return report

@@ -9,12 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from xxgk.ingest.document import Provenance
-from xxgk.types import Position, Severity, TableKey
+from xxgk.types import ErrorCategory, ErrorCode, Position, Severity, TableKey
 
-SCHEMA_VERSION = "1.0"
+# 1.1: ErrorItem gained category, page and traceback (1.0 reports still load: category follows from code).
+SCHEMA_VERSION = "1.1"
 
 Status = Literal["ok", "partial", "failed", "skipped"]
 Template = Literal["2021", "2019", "pre2019", "unknown"]
@@ -95,8 +96,26 @@ class Guess(Frozen):
 
 
 class ErrorItem(Frozen):
-    code: str
+    """Why a report failed or was skipped (README, Errors). ``category`` follows from ``code`` and is
+    filled in when a report stored before it existed is loaded; ``page`` is the page the reader failed
+    on, when known; ``traceback`` is kept for internal errors (our own bug) only."""
+
+    code: ErrorCode
+    # Always set from ``code`` by the validator below when not given; the default only lets a caller omit it.
+    category: ErrorCategory = ErrorCategory.INTERNAL
     message: str
+    page: int | None = None
+    traceback: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _category_from_code(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "category" not in data:
+            try:
+                data = {**data, "category": ErrorCode(data["code"]).category}
+            except (KeyError, ValueError):
+                pass  # no code, or one we do not know: validating the code says so
+        return data
 
 
 class Region(Frozen):

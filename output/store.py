@@ -27,17 +27,16 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from xxgk.errors import StoreError
+from xxgk.types import ErrorCode
 
 STORE_NAME = "xxgk.sqlite"
-# Failures that say more about the run's limits or the machine than about the file: tried again.
-RETRY_CODES = ("TIMEOUT", "WORKER_CRASHED", "OUT_OF_MEMORY")
 # A commit per report would cost the parent more than storing it; a kill loses at most this much work.
 _COMMIT_SECONDS = 0.1
 # How often the journal is copied into the database: a second's worth of reports is a few megabytes.
@@ -117,6 +116,7 @@ class Head:
     parser_version: str
     status: str
     error_code: str | None
+    error: dict[str, Any] | None = field(default=None, compare=False)  # the whole ErrorItem, traceback included
 
 
 _WANTED = ("report_id", "parser_version", "status", "error")
@@ -141,7 +141,15 @@ def report_head(text: str) -> Head:
     except (ValueError, IndexError):
         found = json.loads(text)  # not compact, or fields in another order: the slow way
     error = found.get("error")
-    return Head(found["report_id"], found["parser_version"], found["status"], error["code"] if error else None)
+    return Head(found["report_id"], found["parser_version"], found["status"], error["code"] if error else None, error)
+
+
+def _retried(code: str | None) -> bool:
+    """Whether a stored report failed for the run's limits or the machine rather than the file: parsed again."""
+    try:
+        return code is not None and ErrorCode(code).retried
+    except ValueError:  # a code this version does not know
+        return False
 
 
 @dataclass(frozen=True)
@@ -273,7 +281,7 @@ class Store:
         row = self._db.execute(
             "SELECT error_code FROM reports WHERE report_id = ? AND parser_version = ?", (report_id, parser_version)
         ).fetchone()
-        return row is not None and row[0] not in RETRY_CODES
+        return row is not None and not _retried(row[0])
 
     # writing
 

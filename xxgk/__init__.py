@@ -6,6 +6,7 @@ objects; a bad input gives a report with status ``failed`` or ``skipped``, never
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from xxgk.version import PARSER_VERSION as __version__
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
     from xxgk.normalize.schema import Report
 
 __all__ = ["Report", "__version__", "parse_file", "parse_many"]
+
+# The library only logs; a program (the command line: xxgk.logs) adds handlers if it wants the records.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> Any:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+import traceback
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -13,6 +15,9 @@ from xxgk.ingest.reader import known_extensions, path_id, read_document
 from xxgk.normalize.build import build_report, failed_report
 from xxgk.normalize.schema import Report
 from xxgk.parsers.report import parse_document
+from xxgk.types import ErrorCode
+
+log = logging.getLogger(__name__)
 
 
 def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Report:
@@ -25,39 +30,56 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Repor
         mode = None  # missing, unreadable or a link loop: said below, by the reader
     if mode is not None and stat.S_ISDIR(mode):
         return failed_report(
-            source, path_id(source), "NOT_A_FILE", "a link to a folder; links are not followed", status="skipped"
+            source, path_id(source), ErrorCode.NOT_A_FILE, "a link to a folder; links are not followed",
+            status="skipped",
         )
     if mode is not None and not stat.S_ISREG(mode):
         # Reading a pipe or a device would block or never end.
-        return failed_report(source, path_id(source), "NOT_A_FILE", "not a regular file (a pipe, socket or device)")
+        return failed_report(
+            source, path_id(source), ErrorCode.NOT_A_FILE, "not a regular file (a pipe, socket or device)"
+        )
     if path.suffix.lower() not in known_extensions():
         if not path.exists() and not path.is_symlink():
-            return failed_report(source, path_id(source), "NOT_FOUND", "file does not exist")
+            return failed_report(source, path_id(source), ErrorCode.NOT_FOUND, "file does not exist")
         return failed_report(
-            source, path_id(source), "UNSUPPORTED",
+            source, path_id(source), ErrorCode.UNSUPPORTED,
             f"not a report format ({path.suffix or 'no extension'}); readable: {', '.join(sorted(known_extensions()))}",
             status="skipped",
         )
     try:
         doc = read_document(path, source)
     except IngestError as exc:
-        return failed_report(source, path_id(source), exc.code, str(exc))
+        return failed_report(source, path_id(source), exc.code, str(exc), page=exc.page)
     except MemoryError:
-        return failed_report(source, path_id(source), "OUT_OF_MEMORY", "reading the file needed more memory than allowed")
+        return failed_report(
+            source, path_id(source), ErrorCode.OUT_OF_MEMORY, "reading the file needed more memory than allowed"
+        )
     except Exception as exc:  # a reader bug must not take the batch down either
-        return failed_report(source, path_id(source), "READ_ERROR", f"internal reader error {type(exc).__name__}: {exc}")
+        return _internal(
+            source, path_id(source), ErrorCode.READ_ERROR, f"internal reader error {type(exc).__name__}: {exc}"
+        )
     try:
         return build_report(doc, parse_document(doc))
     except MemoryError:
         return failed_report(
-            source, doc.report_id, "OUT_OF_MEMORY", "parsing the file needed more memory than allowed", fmt=doc.format
+            source, doc.report_id, ErrorCode.OUT_OF_MEMORY, "parsing the file needed more memory than allowed",
+            fmt=doc.format,
         )
     except RecursionError as exc:
-        return failed_report(source, doc.report_id, "PARSE_ERROR", f"document too deeply nested to parse: {exc}", fmt=doc.format)
-    except Exception as exc:  # a parser bug must not take the batch down; the row says what broke
-        return failed_report(
-            source, doc.report_id, "PARSE_ERROR", f"internal parser error {type(exc).__name__}: {exc}", fmt=doc.format
+        return _internal(
+            source, doc.report_id, ErrorCode.PARSE_ERROR, f"document too deeply nested to parse: {exc}", doc.format
         )
+    except Exception as exc:  # a parser bug must not take the batch down; the row says what broke
+        return _internal(
+            source, doc.report_id, ErrorCode.PARSE_ERROR, f"internal parser error {type(exc).__name__}: {exc}",
+            doc.format,
+        )
+
+
+def _internal(source: str, report_id: str, code: ErrorCode, message: str, fmt: str = "") -> Report:
+    """The failed report of a bug of ours, called while handling it: logged, and its traceback kept in the report."""
+    log.error("%s: %s: %s", source, code, message, exc_info=True)
+    return failed_report(source, report_id, code, message, fmt=fmt, traceback=traceback.format_exc())
 
 
 def parse_many(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Report]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 from collections import Counter
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 # Below this many reports per process, writing in parallel costs more than it saves.
 EXPORT_CHUNK = 200
 _STAGING = ".xxgk-export"
+log = logging.getLogger(__name__)
 
 
 def run_parse(
@@ -160,7 +162,26 @@ class _Parse:
         for index, parsed in results:
             source = self.files[index][1]
             self.parsed.add(self.store.put(self.run_id, index, source, self.states.pop(index), *parsed))
+            _log_error(source, parsed.report)
             self.advance()
+
+
+def _log_error(source: str, text: str) -> None:
+    """Log a report's error here, in the parent, where the log is written: a worker's failure comes
+    inside its report (an internal error with its traceback)."""
+    from xxgk.output.store import report_head
+
+    head = report_head(text)
+    error = head.error
+    if not error:
+        return
+    line = f"{source}: {error['code']}: {error['message']}"
+    if error.get("category") == "internal":
+        log.error("%s%s", line, f"\n{error['traceback'].rstrip()}" if error.get("traceback") else "")
+    elif head.status == "failed":
+        log.warning("%s", line)
+    else:
+        log.debug("%s", line)  # skipped: not a report
 
 
 def _export(

@@ -31,6 +31,39 @@ def main() -> None:
     """Turn 政府信息公开工作年度报告 into clean, audited data."""
 
 
+def _log_options(command: click.decorators.FC) -> click.decorators.FC:
+    """-v/--verbose and --log-level of a command with an OUT: while it runs, the library's log goes to
+    OUT/xxgk.log (xxgk/logs.py), and with -v its errors (internal ones with their tracebacks) to stderr too."""
+    import functools
+
+    from xxgk.logs import LEVELS, LOG_NAME
+
+    @click.option("-v", "--verbose", count=True,
+                  help=f"Write OUT/{LOG_NAME} (-v: INFO, -vv: DEBUG) and show internal errors' tracebacks on stderr.")
+    @click.option("--log-level", type=click.Choice(LEVELS, case_sensitive=False),
+                  help=f"Write OUT/{LOG_NAME} at this level (instead of -v's).")
+    @functools.wraps(command)
+    def run(*args: object, verbose: int, log_level: str | None, **kwargs: object) -> object:
+        from xxgk.logs import level_of, start_log
+
+        level = level_of(verbose, log_level)
+        if level is None:
+            return command(*args, **kwargs)
+        out = str(kwargs["out"])
+        try:
+            stop = start_log(out, level, stderr=verbose > 0,
+                             first=f"xxgk {PARSER_VERSION} {click.get_current_context().info_name} into {out}")
+        except OSError as exc:
+            click.echo(f"xxgk: error: cannot write the log in {out}: {exc.strerror or exc}", err=True)
+            sys.exit(2)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            stop()
+
+    return run  # type: ignore[return-value]
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False), help="Folder for the output files.")
@@ -52,6 +85,7 @@ def main() -> None:
               "is_government, region_code, year, template.")
 @click.option("--parquet", is_flag=True, help="Also write the wide tables as .parquet (needs xxgk[parquet]).")
 @click.option("--xlsx", is_flag=True, help="Also write the wide tables as wide.xlsx (needs xxgk[xlsx]).")
+@_log_options
 def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: int | None, timeout: float,
           max_memory_mb: int, executor: str, scheduler: str | None, resume: bool, meta: str | None,
           parquet: bool, xlsx: bool) -> None:
@@ -96,6 +130,7 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
               help="CSV encoding; utf-8 drops the BOM.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary and no table.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for parsing  [default: every CPU available]")
+@_log_options
 def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, ...], published: str | None,
           encoding: str, quiet: bool, jobs: int | None) -> None:
     """Audit reports for supervisors: every check, findings.csv and audit.html in OUT.

@@ -27,9 +27,13 @@ class XxgkError(Exception):
 
 
 class IngestError(XxgkError):
-    """The file could not be read into a Document."""
+    """The file could not be read into a Document. ``page``: the page (of a PDF) it failed on, when known."""
 
     code = ErrorCode.UNREADABLE
+
+    def __init__(self, *args: object, page: int | None = None) -> None:
+        super().__init__(*args)
+        self.page = page
 
 
 class EmptyFileError(IngestError):

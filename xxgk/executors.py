@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
 from xxgk.errors import ExecutorError
+from xxgk.types import ErrorCode
 
 
 class Parsed(NamedTuple):
@@ -49,7 +50,7 @@ def _parse_task() -> TaskFunction:
     return parse_task
 
 
-def _failure(path: str, source: str, code: str, message: str) -> Parsed:
+def _failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
     from xxgk.tasks import failure
 
     return failure(path, source, code, message)
@@ -282,12 +283,13 @@ class ProcessExecutor:
         for worker in list(self._workers):
             if worker.tasks and now - worker.since > self.timeout:
                 self._drop(worker)
-                yield from self._lost(worker, f"not finished after {self.timeout:g} s: its worker was stopped", "TIMEOUT")
+                how = f"not finished after {self.timeout:g} s: its worker was stopped"
+                yield from self._lost(worker, how, ErrorCode.TIMEOUT)
             elif not worker.ready and now - worker.since > STARTUP_SECONDS:
                 self._drop(worker)
                 raise ExecutorError(f"a worker process did not start within {STARTUP_SECONDS:g} s")
 
-    def _lost(self, worker: _Worker, how: str, code: str = "WORKER_CRASHED") -> Iterator[Result]:
+    def _lost(self, worker: _Worker, how: str, code: ErrorCode = ErrorCode.WORKER_CRASHED) -> Iterator[Result]:
         if not worker.tasks:
             if not worker.ready:
                 limit = f"; or is --max-memory-mb {self.max_memory_mb} too low?" if self.max_memory_mb else ""
@@ -295,7 +297,7 @@ class ProcessExecutor:
             return  # died while idle: nothing lost
         index, path, source = worker.tasks.popleft()
         self._backlog.extendleft(reversed(worker.tasks))  # not begun: parsed by another worker
-        if code == "WORKER_CRASHED":
+        if code == ErrorCode.WORKER_CRASHED:
             how = f"the worker process parsing this file {how}"
         yield index, _failure(path, source, code, how)
 
@@ -389,12 +391,14 @@ class DaskExecutor:
                 try:
                     parsed = future.result()
                 except Exception as exc:  # KilledWorker, or the task raised: that file's row says so
-                    parsed = _failure(path, src, "WORKER_CRASHED", f"the Dask task failed: {type(exc).__name__}: {exc}")
+                    how = f"the Dask task failed: {type(exc).__name__}: {exc}"
+                    parsed = _failure(path, src, ErrorCode.WORKER_CRASHED, how)
                 future.release()
                 yield index, parsed
             for future in watch.overdue(in_flight):
                 index, path, src = in_flight.pop(future)
-                yield index, _failure(path, src, "TIMEOUT", f"not finished after {self.timeout:g} s: its Dask worker was restarted")
+                how = f"not finished after {self.timeout:g} s: its Dask worker was restarted"
+                yield index, _failure(path, src, ErrorCode.TIMEOUT, how)
             if len(in_flight) <= window // 2:  # refill in batches: fewer round trips than one by one
                 submit([t for _, t in zip(range(window - len(in_flight)), source)])
 

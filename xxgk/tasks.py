@@ -14,6 +14,7 @@ from xxgk.ingest.reader import content_id, path_id, registry
 from xxgk.normalize.build import failed_report
 from xxgk.normalize.narrative import terms_version, tokenizer
 from xxgk.output.narrative import terms_json
+from xxgk.types import ErrorCode
 
 
 def parse_task(path: str, source: str) -> Parsed:
@@ -24,10 +25,10 @@ def parse_task(path: str, source: str) -> Parsed:
             return Parsed(report.model_dump_json())
         return Parsed(report.model_dump_json(), terms_json(report), terms_version())
     except MemoryError:  # the report itself was too big to write out
-        return failure(path, source, "OUT_OF_MEMORY", "the parsed report needed more memory than allowed")
+        return failure(path, source, ErrorCode.OUT_OF_MEMORY, "the parsed report needed more memory than allowed")
 
 
-def failure(path: str, source: str, code: str, message: str) -> Parsed:
+def failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
     """A failed Report for a file whose parse did not come back (timeout, dead worker)."""
     report_id = content_id(Path(path)) or path_id(source)
     return Parsed(failed_report(source, report_id, code, message).model_dump_json())
