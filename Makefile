@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # (tests/setup_browser.sh); `make test XXGK_INSTALL_BROWSER=0` opts out and that test skips.
 XXGK_INSTALL_BROWSER ?= 1
 
-.PHONY: demo test bench fixtures clean
+.PHONY: demo test test-fast bench fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	XXGK_INSTALL_BROWSER=$(XXGK_INSTALL_BROWSER) sh tests/setup_browser.sh
 	$(BIN)/python -m pytest
+
+# The suite without the system tests marked slow (subprocess batches, Dask, browser, LibreOffice, builds).
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/accuracy.py ../shared/corpus

@@ -17,6 +17,8 @@ from xxgk.executors import DaskExecutor, ExecutorError
 
 distributed = pytest.importorskip("distributed")
 
+pytestmark = pytest.mark.slow  # a loopback cluster of worker processes
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
