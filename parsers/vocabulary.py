@@ -1,6 +1,6 @@
 """The official tables' rows and columns: canonical keys, printed labels and matching keywords.
 
-Keys and labels follow ../shared/spec/report-format.md. Keywords are the distinctive part of a
+Keys and labels follow docs/report-format.md. Keywords are the distinctive part of a
 label that survives damage (spaces, numbering, truncation); a label is matched by keyword first and
 by fuzzy similarity to the full label only when no keyword is present.
 """
