@@ -107,6 +107,7 @@ SLOW = {
     "tests/test_scale.py::test_the_journal_is_copied_into_the_database_while_the_run_goes_on",
     "tests/test_hostile.py::test_hostile_inputs_each_end_as_a_row",
     "tests/test_bad_documents.py::test_every_bad_document_gets_one_clear_row",
+    "tests/test_package.py::test_the_wheel_installs_only_under_xxgk",
 }
 
 
