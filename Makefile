@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # (tests/setup_browser.sh); `make test XXGK_INSTALL_BROWSER=0` opts out and that test skips.
 XXGK_INSTALL_BROWSER ?= 1
 
-.PHONY: demo test lint bench fixtures clean
+.PHONY: demo test test-fast lint bench fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: $(VENV)/.installed-lint
 	ln -s $(CURDIR)/xxgk/*.py $(TYPECHECK)/xxgk/
 	for stage in ingest parsers normalize output; do ln -s $(CURDIR)/$$stage $(TYPECHECK)/xxgk/$$stage; done
 	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p xxgk
+
+# The suite without the system tests marked slow (subprocess batches, Dask, browser, LibreOffice, builds).
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/accuracy.py ../shared/corpus

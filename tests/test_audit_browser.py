@@ -32,6 +32,7 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "LANG": "zh_CN.UTF-8"})
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed and could not be: run tests/setup_browser.sh "
                     "as root with XXGK_INSTALL_BROWSER=1 (make test does) or install chromium and fonts-noto-cjk")
 def test_audit_page_renders_highlighted_cells_and_messages(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from PIL import Image
 from reportlab.lib.utils import ImageReader
@@ -36,6 +37,7 @@ def _image(pdf: canvas.Canvas) -> None:
     pdf.drawImage(ImageReader(Image.new("RGB", (40, 40), "gray")), 72, 400, width=300, height=300)
 
 
+@pytest.mark.slow  # the whole command line over every format
 def test_every_bad_document_gets_one_clear_row(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -17,11 +17,14 @@ from xxgk.executors import DaskExecutor, ExecutorError
 
 distributed = pytest.importorskip("distributed")
 
+pytestmark = pytest.mark.slow  # a loopback cluster of worker processes
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",  # any free port: the default 8787 may be taken (another run, a notebook)
     ) as cluster:
         yield cluster
 

@@ -134,6 +134,7 @@ class TreeMemory(threading.Thread):
             self.peak_total = max(self.peak_total, total)
 
 
+@pytest.mark.slow
 def test_hostile_inputs_each_end_as_a_row(tmp_path: Path, corpus: Path) -> None:
     folder = tmp_path / "输入 hostile"
     build(folder, corpus / "s01_xigong_hrss_2023" / "source.txt")

@@ -10,7 +10,10 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 from test_scale import exported, make_reports
+
+pytestmark = pytest.mark.slow  # a CLI batch in a subprocess, killed and resumed
 
 N = 150  # enough to be killed mid-run; every run also writes the batch-wide research files
 

@@ -333,6 +333,7 @@ def test_legacy_name_on_a_docx_needs_no_converter(monkeypatch: pytest.MonkeyPatc
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_legacy_doc_is_converted(tmp_path: Path) -> None:
     source = tmp_path / "report.docx"

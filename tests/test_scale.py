@@ -118,6 +118,7 @@ def seed(corpus: Path) -> str:
 # executors
 
 
+@pytest.mark.slow
 def test_parallel_export_is_byte_identical_to_sequential(tmp_path: Path, seed: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xxgk.batch, "EXPORT_CHUNK", 5)  # several export chunks from a small batch
     make_reports(tmp_path / "in", seed, 24)
@@ -131,6 +132,7 @@ def test_parallel_export_is_byte_identical_to_sequential(tmp_path: Path, seed: s
     assert sources == sorted(sources)  # discovery order, whatever order the workers finished in
 
 
+@pytest.mark.slow
 def test_a_hung_file_times_out_and_is_retried_on_rerun(tmp_path: Path, seed: str) -> None:
     make_reports(tmp_path / "in", seed, 3)
     (tmp_path / "in" / "hang.txt").write_text(seed, encoding="utf-8")
@@ -310,6 +312,7 @@ def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
             Store(tmp_path / "xxgk.sqlite")
 
 
+@pytest.mark.slow
 def test_the_journal_is_copied_into_the_database_while_the_run_goes_on(tmp_path: Path) -> None:
     # Without the background copy, SQLite copies only when 40 MB of journal have built up, inside a
     # commit: the database file would stay as created until then.
