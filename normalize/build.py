@@ -66,7 +66,7 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
         )
     findings = [
         Finding(code=i.code, severity=i.severity, table=i.table, row_key=i.row_key, col_key=i.col_key,
-                message=i.message, provenance=i.provenance)
+                message=i.message, provenance=i.provenance, evidence=i.evidence)
         for i in parsed.issues
     ]
     checks, check_findings = run_checks(cells)

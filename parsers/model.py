@@ -6,7 +6,7 @@ Plain dataclasses: the versioned pydantic schema lives in normalize, which valid
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xxgk.ingest.document import Provenance
 from xxgk.types import Position, Severity, TableKey
@@ -67,6 +67,7 @@ class ParseIssue:
     col_key: str
     message: str
     provenance: Provenance | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

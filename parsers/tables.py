@@ -23,6 +23,7 @@ from xxgk.parsers.labels import (
     t3_candidates,
 )
 from xxgk.parsers.model import Item, ParsedCell, ParseIssue
+from xxgk.parsers.placement import Open, placements, settle
 from xxgk.template import (
     LABELS,
     OTHER_ROWS,
@@ -63,18 +64,11 @@ class RowRecord:
     candidates: tuple[str, ...] = ()  # rows an incomplete label could stand for
 
 
-def _fit(values: list[Cell], expected: int) -> list[Cell] | None:
-    """Values mapped one-to-one onto ``expected`` columns, or None when that cannot be told.
+SURPLUS_BLANKS = "行内空白单元格多于空列，哪些是合并单元格留下的空位、哪些本身为空，版式无法确定"
 
-    Blank cells beyond the expected count are the empty slots of merged label cells (leading)
-    or trailing separators, so they are dropped from the left first, then from the right.
-    """
-    values = list(values)
-    while len(values) > expected and values and not values[0][0].strip():
-        values.pop(0)
-    while len(values) > expected and values and not values[-1][0].strip():
-        values.pop()
-    return values if len(values) == expected else None
+
+def _fits(values: list[Cell], expected: int) -> bool:
+    return bool(placements(values, expected))
 
 
 def _emit_row(
@@ -84,15 +78,16 @@ def _emit_row(
     cells: list[ParsedCell],
     issues: list[ParseIssue],
     label_name: str,
+    open_rows: list[Open],
 ) -> None:
     if not record.values:
         # The row is printed but no cell of it survives: blank, never zero.
         for col in columns:
             cells.append(ParsedCell(table, record.key, col, "", record.prov, record.label, record.score))
         return
-    fitted = _fit(record.values, len(columns))
-    if fitted is not None:
-        for col, (raw, prov) in zip(columns, fitted, strict=True):
+    options = placements(record.values, len(columns))
+    if len(options) == 1:
+        for col, (raw, prov) in zip(columns, options[0], strict=True):
             cells.append(ParsedCell(table, record.key, col, raw, prov, record.label, record.score))
         return
     if record.cut and record.same_line == len(record.values) < len(columns):
@@ -109,10 +104,11 @@ def _emit_row(
         )
         return
     present = [(raw, prov) for raw, prov in record.values if raw.strip()]
-    for raw, prov in present:
-        cells.append(ParsedCell(table, record.key, "", raw, prov, record.label, record.score, Position.UNKNOWN))
+    unplaced = [ParsedCell(table, record.key, "", raw, prov, record.label, record.score, Position.UNKNOWN)
+                for raw, prov in present]
     joined = _split_digit(present, columns)
     if joined is not None:
+        cells.extend(unplaced)
         issues.append(ParseIssue(
             "P-SPLIT-DIGIT", Severity.WARNING, table, record.key, "",
             f"{label_name}：该行印有{len(present)}个数值，比{len(columns)}列多一个；把相邻的“{present[joined][0]}”"
@@ -121,18 +117,19 @@ def _emit_row(
             record.prov,
         ))
         return
-    issues.append(
-        ParseIssue(
-            "P-MISALIGNED",
-            Severity.WARNING,
-            table,
-            record.key,
-            "",
-            f"{label_name}：该行印有{len(present)}个数值，应有{len(columns)}列，无法确定各数值所在列，"
-            f"未作推断（{'、'.join(raw for raw, _ in present)}）",
-            record.prov,
-        )
+    misaligned = ParseIssue(
+        "P-MISALIGNED", Severity.WARNING, table, record.key, "",
+        f"{label_name}：该行印有{len(present)}个数值，应有{len(columns)}列，无法确定各数值所在列，"
+        f"未作推断（{'、'.join(raw for raw, _ in present)}）",
+        record.prov,
     )
+    if len(options) > 1:
+        placed = [[ParsedCell(table, record.key, col, raw, prov, record.label, record.score)
+                   for col, (raw, prov) in zip(columns, option, strict=True)] for option in options]
+        open_rows.append(Open(label_name, placed, unplaced, misaligned, SURPLUS_BLANKS))
+        return
+    cells.extend(unplaced)
+    issues.append(misaligned)
 
 
 def _split_digit(present: list[Cell], columns: tuple[str, ...]) -> int | None:
@@ -222,8 +219,11 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     cells: list[ParsedCell] = []
     rows = _settle([r for r in records if r.key], issues)
     columns = header or T3_COL_KEYS
+    open_rows: list[Open] = []
     for record in rows:
-        _emit_row(TableKey.T3, record, columns, cells, issues, f"表三 {LABELS['table3'].get(record.key, record.label)}")
+        _emit_row(TableKey.T3, record, columns, cells, issues, f"表三 {LABELS['table3'].get(record.key, record.label)}",
+                  open_rows)
+    settle(TableKey.T3, cells, open_rows, issues)
     for orphan in orphans:
         present = [t for t, _ in orphan.values if t.strip()]
         issues.append(
@@ -265,7 +265,7 @@ def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
                     f"表三 行标签“{record.label}”不完整，可对应多行，按表中行序读作“{LABELS['table3'][record.key]}”",
                     record.prov,
                 ))
-        elif not record.key and _fit(record.values, len(T3_COL_KEYS)) is not None:
+        elif not record.key and _fits(record.values, len(T3_COL_KEYS)):
             nxt = next((r.key for r in T3_ROWS if _T3_ORDER[r.key] > last and r.key != "other_handling"), None)
             if nxt and nxt not in valued and nxt in labelled:
                 record.key, record.label, record.score = nxt, LABELS[TableKey.T3][nxt], 0.7
@@ -380,14 +380,15 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
     close_block()
 
     found: set[str] = set()
+    open_rows: list[Open] = []
     for block_columns, block_rows in blocks:
         for record in block_rows:
             if record.key.startswith("x_") and not record.values:
                 continue  # a stray word, not a row
             cols = tuple(block_columns)
-            if not cols or (_fit(record.values, len(cols)) is None and record.values):
+            if not cols or (not _fits(record.values, len(cols)) and record.values):
                 default = T2_DEFAULT_COLUMNS.get(template or "", {}).get(record.key)
-                if default and _fit(record.values, len(default)) is not None:
+                if default and _fits(record.values, len(default)):
                     cols = default
             if not cols:
                 cols = T2_DEFAULT_COLUMNS.get(template or "2021", {}).get(record.key, ())
@@ -395,7 +396,7 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
                 continue
             found.add(record.key)
             label = LABELS[TableKey.T2].get(record.key, record.label)
-            _emit_row(TableKey.T2, record, cols, cells, issues, f"表二 {label}")
+            _emit_row(TableKey.T2, record, cols, cells, issues, f"表二 {label}", open_rows)
             if record.key.startswith("x_"):
                 issues.append(
                     ParseIssue(
@@ -404,6 +405,7 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
                         record.prov,
                     )
                 )
+    settle(TableKey.T2, cells, open_rows, issues)
     return cells, issues, found
 
 
@@ -450,11 +452,13 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
     issues: list[ParseIssue] = []
     if not header_seen:
         return cells, issues, set()
-    fitted = _fit([(t, p) for t, p, _ in values], 15)
-    if fitted is not None:
-        slots = [(r, c) for r in T4_ROW_KEYS for c in T4_COLS]
-        for (row, col), (raw, prov) in zip(slots, fitted, strict=True):
-            cells.append(ParsedCell(TableKey.T4, row, col, raw, prov, LABELS[TableKey.T4][row]))
+    slots = [(r, c) for r in T4_ROW_KEYS for c in T4_COLS]
+    options = [
+        [ParsedCell(TableKey.T4, row, col, raw, prov, LABELS[TableKey.T4][row]) for (row, col), (raw, prov) in zip(slots, option)]
+        for option in placements([(t, p) for t, p, _ in values], 15)
+    ]
+    if len(options) == 1:
+        cells.extend(options[0])
         return cells, issues, set(T4_ROW_KEYS)
     if not any(t.strip() for t, _, _ in values):
         prov = first_prov or Provenance()
@@ -468,21 +472,23 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
         if ctx:
             groups.setdefault(ctx, []).append((text, prov))
     stray = [t for t, _, ctx in values if ctx is None and t.strip()]
-    fitted_groups = {row: _fit(group, 5) for row, group in groups.items()}
-    if groups and not stray and all(f is not None for f in fitted_groups.values()):
-        for row, group_values in fitted_groups.items():
-            for col, (raw, prov) in zip(T4_COLS, group_values or [], strict=True):
+    fitted_groups = {row: placements(group, 5) for row, group in groups.items()}
+    if groups and not stray and all(len(f) == 1 for f in fitted_groups.values()):
+        for row, (group_values,) in fitted_groups.items():
+            for col, (raw, prov) in zip(T4_COLS, group_values, strict=True):
                 cells.append(ParsedCell(TableKey.T4, row, col, raw, prov, LABELS[TableKey.T4][row]))
         return cells, issues, set(groups)
     present = [(t, p) for t, p, _ in values if t.strip()]
-    for raw, prov in present:
-        cells.append(ParsedCell(TableKey.T4, "", "", raw, prov, "", 1.0, Position.UNKNOWN))
-    issues.append(
-        ParseIssue(
-            "P-MISALIGNED", Severity.WARNING, TableKey.T4, "", "",
-            f"表四：读到{len(present)}个数值，应为15个（复议、直接起诉、复议后起诉各5列），"
-            f"无法确定各数值所在位置，未作推断",
-            present[0][1] if present else first_prov,
-        )
+    unplaced = [ParsedCell(TableKey.T4, "", "", raw, prov, "", 1.0, Position.UNKNOWN) for raw, prov in present]
+    misaligned = ParseIssue(
+        "P-MISALIGNED", Severity.WARNING, TableKey.T4, "", "",
+        f"表四：读到{len(present)}个数值，应为15个（复议、直接起诉、复议后起诉各5列），"
+        f"无法确定各数值所在位置，未作推断",
+        present[0][1] if present else first_prov,
     )
-    return cells, issues, set()
+    settle(TableKey.T4, cells, [Open("表四", options, unplaced, misaligned, SURPLUS_BLANKS)] if options else [], issues)
+    if not options:
+        cells.extend(unplaced)
+        issues.append(misaligned)
+        return cells, issues, set()
+    return cells, issues, {c.row_key for c in cells if c.row_key}
