@@ -24,10 +24,10 @@ def split_line(line: str) -> list[str] | None:
     """Cells of one text line; None for a line that is only structure (separators, padding)."""
     stripped = line.strip()
     if "\t" in line:
-        parts = line.rstrip("\r\n").split("\t")
-        if parts and parts[-1].strip() == "":
-            parts.pop()  # the separator that terminates the row
-        return [p.strip() for p in parts]
+        # Every cell is kept, trailing empty ones too: where the delimiters survive they say which
+        # columns a row's values stand in ('规章\t22\t\t': 22, blank, blank). A separator that only
+        # ends the row is a surplus blank the table parsers drop.
+        return [p.strip() for p in line.rstrip("\r\n").split("\t")]
     if "|" not in stripped:
         match = _LABEL_NUMBERS.match(stripped)
         if match and not match["label"].rstrip().endswith(("第", "共", "计", "约", "为", "有")):

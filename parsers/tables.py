@@ -433,10 +433,13 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
     first_prov: Provenance | None = None
     for item in items:
         lone_context = None
+        # The empty cells of a header line are its layout, not blank values: only a line that prints
+        # a value (a number, dash or word) contributes its empty cells.
+        valued = any(classify(text)[0] not in ("text", "blank") for text, _ in item.cells)
         for text, prov in item.cells:
             kind, _ = classify(text)
             if kind != "text":
-                if header_seen:
+                if header_seen and (valued or kind != "blank"):
                     values.append((text, prov, context))
                 continue
             core = squash(text)
