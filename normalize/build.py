@@ -71,7 +71,9 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
     ]
     checks, check_findings = run_checks(cells)
     findings.extend(check_findings)
-    findings.extend(_cell_findings(cells))
+    # A row placed by the table's row order has no printed label of its own to compare (P-DETACHED-LABEL).
+    detached = {(i.table, i.row_key) for i in parsed.issues if i.code == "P-DETACHED-LABEL"}
+    findings.extend(_cell_findings(cells, detached))
     findings.extend(Finding(code=code, severity=Severity.WARNING, message=message) for code, message in doc.warnings)
 
     template = str(parsed.template.value)
@@ -139,8 +141,9 @@ def _missing(parsed: ParsedReport, template: str, cells: list[Cell]) -> list[str
     return missing
 
 
-def _cell_findings(cells: list[Cell]) -> list[Finding]:
-    """D10 for blank or non-numeric cells (one finding per row), D11 for altered labels."""
+def _cell_findings(cells: list[Cell], detached: set[tuple[str, str]]) -> list[Finding]:
+    """D10 for blank or non-numeric cells (one finding per row), D11 for altered labels (not of the
+    ``detached`` rows, whose labels were not printed beside them)."""
     findings: list[Finding] = []
     by_row: dict[tuple[str, str], list[Cell]] = {}
     labels_seen: dict[tuple[str, str], Cell] = {}
@@ -164,7 +167,7 @@ def _cell_findings(cells: list[Cell]) -> list[Finding]:
             )
         )
     for (table, row), cell in labels_seen.items():
-        if cell.match_score < 1.0 and not row.startswith("x_"):
+        if cell.match_score < 1.0 and not row.startswith("x_") and (table, row) not in detached:
             standard = LABELS.get(table, {}).get(row, row)
             findings.append(
                 Finding(

@@ -8,6 +8,8 @@ cells with an unknown position and raises a parse finding — nothing is guessed
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -23,7 +25,7 @@ from xxgk.parsers.labels import (
     t3_candidates,
 )
 from xxgk.parsers.model import Item, ParsedCell, ParseIssue
-from xxgk.parsers.placement import Open, placements, settle
+from xxgk.parsers.placement import MAX_COMBINATIONS, Open, placements, settle
 from xxgk.template import (
     LABELS,
     OTHER_ROWS,
@@ -165,13 +167,14 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     for item in items:
         parts = item.cells
         n_values = sum(1 for text, _ in parts if classify(text)[0] != "text")
-        if len(parts) >= 3 and n_values == 0:
+        if len(parts) >= 3 and n_values == 0 and not _labels_line(parts, group):
             # A header line: never a row, even when it repeats row words (予以公开, 总计).
             found = tuple(h for h in (match_t3_header(t) for t, _ in parts) if h)
             if len(found) == expected and len(set(found)) == expected:
                 header = found
             continue
         label_here = False
+        labels_made = 0
         for position, (text, prov) in enumerate(parts):
             kind, _ = classify(text)
             if kind != "text":
@@ -211,15 +214,18 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
             )
             records.append(current)
             label_here = True
+            labels_made += 1
             if current.key == "other_handling":
                 group = "（六）其他处理"
+        if labels_made >= 2 and n_values == 0:
+            current = None  # a line of labels torn from their values: the numbers below are not the last label's
 
+    open_rows: list[Open] = _place_runs(records, issues)
     _place_by_order(records, issues)
     orphans = [r for r in records if not r.key]
     cells: list[ParsedCell] = []
     rows = _settle([r for r in records if r.key], issues)
     columns = header or T3_COL_KEYS
-    open_rows: list[Open] = []
     for record in rows:
         _emit_row(TableKey.T3, record, columns, cells, issues, f"表三 {LABELS['table3'].get(record.key, record.label)}",
                   open_rows)
@@ -241,6 +247,88 @@ _T3_ORDER = {row.key: index for index, row in enumerate(T3_ROWS)}
 
 def _values_after(cells: list[Cell], position: int) -> int:
     return sum(1 for text, _ in cells[position + 1:] if classify(text)[0] != "text")
+
+
+def _labels_line(parts: list[Cell], group: str | None) -> bool:
+    """A line of several row labels and no header words: labels a conversion tore from their values."""
+    if any(match_t3_header(text) for text, _ in parts):
+        return False
+    return sum(1 for text, _ in parts if _label_like(text) and match_t3_row(text, group)) >= 2
+
+
+def _place_runs(records: list[RowRecord], issues: list[ParseIssue]) -> list[Open]:
+    """Runs of two or more full rows of values printed without labels (a conversion printed the labels
+    apart). The table keeps the template's row order and the values their printed order, so the run
+    fills the rows that lie between the rows read before and after it: when they are as many as the
+    run, that is the one placement (P-DETACHED-LABEL); when there are more, the identities may single
+    one out (P-INFERRED); else the values stay unplaced (P-MISALIGNED). Settled runs leave ``records``."""
+    opens: list[Open] = []
+    for start, stop in _orphan_runs(records):
+        run = records[start:stop]
+        slots = _slots(records, start, stop)
+        if len(slots) == len(run):
+            for record, key in zip(run, slots, strict=True):
+                record.key, record.label, record.score = key, LABELS[TableKey.T3][key], 0.7
+                issues.append(ParseIssue(
+                    "P-DETACHED-LABEL", Severity.INFO, TableKey.T3, key, "",
+                    f"表三 {len(run)}行数值与其行标签分开印出；按表中行序，其间恰有{len(run)}行可归入，"
+                    f"此行归入“{LABELS['table3'][key]}”",
+                    record.prov,
+                ))
+            continue
+        rows = [placements(r.values, len(T3_COL_KEYS))[0] for r in run]
+        unplaced = [ParsedCell(TableKey.T3, "", "", raw, prov, "", 0.0, Position.UNKNOWN)
+                    for row in rows for raw, prov in row if raw.strip()]
+        misaligned = ParseIssue(
+            "P-MISALIGNED", Severity.WARNING, TableKey.T3, "", "",
+            f"表三：{len(run)}行数值与其行标签分开印出，按表中行序可归入的行有{len(slots)}行，"
+            f"无法确定各行数值所属，未作推断（第一行：{'、'.join(raw for raw, _ in rows[0])}）",
+            run[0].prov,
+        )
+        options = []
+        if len(slots) > len(run) and math.comb(len(slots), len(run)) <= MAX_COMBINATIONS:
+            for chosen in itertools.combinations(slots, len(run)):
+                options.append([ParsedCell(TableKey.T3, key, col, raw, prov, LABELS[TableKey.T3][key], 0.7)
+                                for key, row in zip(chosen, rows, strict=True)
+                                for col, (raw, prov) in zip(T3_COL_KEYS, row, strict=True)])
+        opens.append(Open("表三 标签与数值分离的各行", options, unplaced, misaligned,
+                          f"{len(run)}行数值可归入其间{len(slots)}行中的任意几行"))
+        for record in run:
+            record.key = "-"  # settled here: neither an orphan nor a row of its own
+        # The rows' labels stood apart from these values: printed without values they are not blank rows.
+        records[:] = [r for r in records if r.key != "-" and not (r.key in slots and not r.values)]
+    return opens
+
+
+def _orphan_runs(records: list[RowRecord]) -> list[tuple[int, int]]:
+    """(start, stop) of each run of two or more consecutive label-less full rows, last run first."""
+    runs: list[tuple[int, int]] = []
+    index = 0
+    while index < len(records):
+        stop = index
+        while stop < len(records) and not records[stop].key and \
+                len(placements(records[stop].values, len(T3_COL_KEYS))) == 1:
+            stop += 1
+        if stop - index >= 2:
+            runs.append((index, stop))
+        index = max(stop, index + 1)
+    return runs[::-1]  # settled from the end, so that earlier indices stay valid
+
+
+def _slots(records: list[RowRecord], start: int, stop: int) -> list[str]:
+    """The rows, in template order, strictly between the rows read (with values) before and after
+    records[start:stop] that no record fills."""
+    def order(record: RowRecord) -> int | None:
+        return _T3_ORDER.get(record.key) if record.values and len(record.candidates) <= 1 else None
+
+    before = [o for r in records[:start] if (o := order(r)) is not None]
+    after = [o for r in records[stop:] if (o := order(r)) is not None]
+    low, high = max(before, default=-1), min(after, default=len(T3_ROWS))
+    keys = {r.key for r in records}
+    valued = {r.key for r in records if r.values}
+    skip = {"other_handling"} if keys & set(OTHER_ROWS) or "other_handling" not in keys else set(OTHER_ROWS)
+    return [row.key for row in T3_ROWS
+            if low < _T3_ORDER[row.key] < high and row.key not in valued and row.key not in skip]
 
 
 def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
