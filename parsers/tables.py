@@ -232,6 +232,9 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     settle(TableKey.T3, cells, open_rows, issues)
     for orphan in orphans:
         present = [t for t, _ in orphan.values if t.strip()]
+        # Kept as cells of no known row or column: every printed number ends up in cells.csv.
+        cells.extend(ParsedCell(TableKey.T3, "", "", raw, prov, "", 0.0, Position.UNKNOWN)
+                     for raw, prov in orphan.values if raw.strip())
         issues.append(
             ParseIssue(
                 "P-ORPHAN", Severity.WARNING, TableKey.T3, "", "",

@@ -74,3 +74,23 @@ def test_without_a_single_fit_the_values_stay_unplaced(options: tuple[list[str],
     issues: list[ParseIssue] = []
     settle(TableKey.T4, cells, [_open(*options)], issues)
     assert {c.position for c in cells} == {Position.UNKNOWN} and [i.code for i in issues] == ["P-MISALIGNED"]
+
+
+def _items(*lines: str) -> list:
+    from xxgk.ingest.document import Paragraph
+    from xxgk.parsers.items import items_from_blocks
+
+    return items_from_blocks([Paragraph(text=line, prov=Provenance(line=n)) for n, line in enumerate(lines, 1)])
+
+
+def test_numbers_without_any_row_stay_in_cells_unplaced() -> None:
+    from xxgk.parsers.tables import parse_table3
+
+    cells, issues, _ = parse_table3(_items(
+        "一、本年新收政府信息公开申请数量 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |",
+        "| 9 | 9 | 9 | 9 | 9 | 9 | 54 |",  # a lone row of numbers: no label anywhere fits it
+        "四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+    ))
+    orphans = [c for c in cells if not c.row_key]
+    assert [c.raw for c in orphans] == ["9"] * 6 + ["54"] and {c.position for c in orphans} == {Position.UNKNOWN}
+    assert [i.code for i in issues if i.code.startswith("P-")] == ["P-ORPHAN"]
