@@ -13,7 +13,7 @@ from xxgk.output.csvfiles import ContractWriter
 from xxgk.output.narrative import Frequencies
 from xxgk.output.options import ResearchOptions
 from xxgk.output.research import ResearchWriter
-from xxgk.output.store import read_reports
+from xxgk.output.store import stored_rows
 from xxgk.output.terminal import BatchSummary
 
 
@@ -27,7 +27,7 @@ def write_range(
     summary = BatchSummary()
     overrides = research.overrides()
     with ContractWriter(folder, encoding=encoding) as writer, ResearchWriter(folder, encoding) as extra:
-        for source, stored, terms in read_reports(store, run_id, parser_version, start, stop, terms_version()):
+        for source, stored, terms in stored_rows(store, run_id, parser_version, start, stop, terms_version()):
             report = Report.model_validate_json(stored)
             text: str | None = stored  # written as stored while the export changes nothing in it
             if report.source != source:  # the same content was parsed earlier under another path

@@ -352,7 +352,7 @@ class Store:
         )
 
 
-def read_reports(
+def stored_rows(
     path: Path, run_id: int, parser_version: str, start: int, stop: int, terms_version: str
 ) -> Iterator[tuple[str, str, str | None]]:
     """(source, report JSON, its word counts if made by code of ``terms_version``) of the run's inputs
