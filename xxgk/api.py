@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from xxgk.errors import IngestError
+from xxgk.ingest import embedded
 from xxgk.ingest.files import discover
 from xxgk.ingest.reader import known_extensions, path_id, read_document
 from xxgk.normalize.build import build_report, failed_report
@@ -41,6 +42,9 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Repor
     try:
         doc = read_document(path, source)
     except IngestError as exc:
+        if path.suffix.lower() in embedded.EXTENSIONS:
+            # a .json/.js file is read only for the HTML report it carries; without one it is skipped, as before
+            return failed_report(source, path_id(source), "UNSUPPORTED", embedded.not_a_report(path, exc), status="skipped")
         return failed_report(source, path_id(source), exc.code, str(exc))
     except MemoryError:
         return failed_report(source, path_id(source), "OUT_OF_MEMORY", "reading the file needed more memory than allowed")
