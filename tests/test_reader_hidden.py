@@ -12,6 +12,7 @@ from xxgk import parse_file
 from xxgk.ingest.document import Grid, Paragraph
 from xxgk.ingest.embedded import find_html
 from xxgk.ingest.reader import read_document
+from xxgk.normalize.schema import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 # A small page: enough tags to count as HTML, a table, an attribute, Chinese text.
@@ -170,3 +171,25 @@ def test_every_truth_file_stays_skipped() -> None:
     for truth in truths:
         report = parse_file(truth)
         assert (report.status, report.error.code if report.error else None) == ("skipped", "UNSUPPORTED"), truth
+
+
+@pytest.mark.parametrize("name", ["h03_html_as_txt", "h04_html_in_json", "h05_html_in_js", "h06_html_escaped_txt",
+                                  "h07_html_document_write"])
+def test_hidden_fixtures_read_as_the_page_itself(name: str) -> None:
+    page = parse_file(ROOT / "fixtures" / "h01_html_rowspan" / "source.html")
+    report = parse_file(next((ROOT / "fixtures" / name).glob("source.*")))
+    assert report.format == "html" and report.metadata["converted"]
+    assert [(c.table, c.row_key, c.col_key, c.raw, c.label) for c in report.cells] == [
+        (c.table, c.row_key, c.col_key, c.raw, c.label) for c in page.cells
+    ]
+    # h04 and h07 carry the article without the page around it (navigation, info line, related links)
+    assert [s.key for s in report.sections] == [s.key for s in page.sections]
+    assert all(ours.text in its.text for ours, its in zip(report.sections[1:], page.sections[1:]))
+    if name in ("h03_html_as_txt", "h05_html_in_js", "h06_html_escaped_txt"):
+        assert [s.text for s in report.sections] == [s.text for s in page.sections]
+    own = [f for f in report.findings if f.code == "embedded-html"]
+    assert len(own) == (0 if name == "h03_html_as_txt" else 1)
+    def said(findings: list[Finding]) -> list[tuple[str, str, str, str, str, str]]:
+        return [(f.code, f.severity, f.table, f.row_key, f.col_key, f.message) for f in findings]
+
+    assert said([f for f in report.findings if f.code != "embedded-html"]) == said(page.findings)
