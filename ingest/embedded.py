@@ -33,16 +33,19 @@ _NO_HTML = "not a report: a {} file without an HTML page inside"
 
 _NAMES = r"(?:html|head|body|title|meta|table|tbody|thead|tr|td|th|p|div|span|font|br|h[1-6]|ul|ol|li|strong|section|article)"
 _END = r"(?=[\s/>\\])"
-_TAG = re.compile(rf"<\s*/?\s*{_NAMES}{_END}", re.I)
+_TAG = re.compile(rf"<\s*+/?\s*+{_NAMES}{_END}", re.I)
 # the same tags with "<" escaped as JSON encoders (Go, .NET) and JavaScript write it
-_ESCAPED_TAG = re.compile(rf"(?:\\u003c|\\x3c)\s*/?\s*{_NAMES}{_END}", re.I)
+_ESCAPED_TAG = re.compile(rf"(?:\\u003c|\\x3c)\s*+/?\s*+{_NAMES}{_END}", re.I)
 # The markup's own quotes, line breaks and slashes, escaped as in a string literal (<td colspan=\"5\">\n<\/td>)
 # or as written in a page (<td colspan="5">, a real line break before a tag, </td>).
 _MARKUP_ESCAPES = re.compile(r"""=\\["']|>\\[nrt]|\\[nrt][ \t]*<|\\[nrt](?:\\t)+<|<\\/|\\u003[cC]|\\x3[cC]""")
 _MARKUP_PLAIN = re.compile(r"""=["']|>\r?\n|\n[ \t]*<|</""")
-# JavaScript string literals ("…", '…', `…`) and the comments around them, which may hold quotes.
+# JavaScript string literals ("…", '…', `…`: the body in group 1, 2 or 3) and the comments around them, which
+# may hold quotes. A literal left open (a file cut short) runs to the end of its line; every token that starts
+# matches, so the scan stays linear whatever the text.
 _JS_TOKEN = re.compile(
-    r""""(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'|`(?:[^`\\]|\\[\s\S])*`|//[^\n]*|/\*[\s\S]*?(?:\*/|$)"""
+    r""""((?:[^"\\\n]|\\[\s\S])*+)"?|'((?:[^'\\\n]|\\[\s\S])*+)'?|`((?:[^`\\]|\\[\s\S])*+)`?"""
+    r"""|//[^\n]*|/\*[\s\S]*?(?:\*/|\Z)"""
 )
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
 _JS_SIMPLE = {
@@ -90,7 +93,8 @@ def find_html(text: str, suffix: str) -> Found | None:
             how = f"HTML inside {where}, written as a JavaScript/JSON string: its escapes (\\\" \\n \\t \\uXXXX …) undone"
             return Found(_js_unescape(body), how, True)
         return Found(text, f"HTML page saved as {where}, read as HTML", False)
-    literals = [_js_unescape(token[1:-1]) for token in _JS_TOKEN.findall(text) if token[0] in "\"'`"]
+    literals = [_js_unescape(next(body for body in m.groups() if body is not None))
+                for m in _JS_TOKEN.finditer(text) if m.group()[0] in "\"'`"]
     carrying = [literal for literal in literals if _TAG.search(literal)]
     joined = "".join(carrying)
     if _count(_TAG, joined, MIN_TAGS) < MIN_TAGS:

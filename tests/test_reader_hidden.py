@@ -4,6 +4,7 @@ ordinary .txt, .json and .js files keep what they had: text, or a clean `skipped
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,7 @@ CASES = [
     ("JSONP callback", ".js", f"jsonp_123({json.dumps({'content': PAGE})});", PAGE),
     ("JS with a comment holding a quote", ".js", f"// don't edit\nvar c = \"{js(PAGE)}\";", PAGE),
     ("JS line continuation", ".js", 'var c = "' + js(PAGE).replace("\\n", "\\\n", 1) + '";', PAGE.replace("\n", "", 1)),
+    ("JS literal cut short (file truncated)", ".js", f'var c = "{js(PAGE)}', PAGE),
     ("escaped string body in a .txt", ".txt", js(PAGE), PAGE),
     ("escaped body, tabs before tags", ".txt", js(PAGE.replace("\n<", "\n\t\t<")), PAGE.replace("\n<", "\n\t\t<")),
     ("surrogate pair escaped", ".js", f'var c = "{js(PAGE.replace("完", "𠮷"))}";'.replace("𠮷", "\\ud842\\udfb7"),
@@ -97,6 +99,22 @@ def test_find_html(case: str, suffix: str, text: str, expected: str | None) -> N
 def test_a_page_as_saved_is_not_unescaped(text: str) -> None:
     found = find_html(text, ".txt")
     assert found is not None and not found.unescaped and found.html == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" + '"\\' * 200_000 + "<p>" * 8,  # one line of quotes that never close
+        "x" + "<" + " " * 200_000 + "<p>" * 8,  # whitespace after "<"
+        "x" + "'\\\n" * 100_000 + "<p>" * 8,  # literals continued over lines
+        "x" + "/*" * 100_000 + "<p>" * 8,  # comments that never close
+    ],
+    ids=["open quotes", "spaces after <", "continued lines", "open comments"],
+)
+def test_sniffing_stays_linear(text: str) -> None:
+    started = time.perf_counter()
+    find_html(text, ".js")
+    assert time.perf_counter() - started < 2
 
 
 def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
