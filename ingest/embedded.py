@@ -84,8 +84,8 @@ def find_html(text: str, suffix: str) -> Found | None:
     if body[:1] in ('{', '[', '"'):
         try:
             value = json.loads(body)
-        except ValueError:
-            pass  # not one JSON value (JSONP, a script, a fragment): see below
+        except (ValueError, RecursionError):
+            pass  # not one JSON value (JSONP, a script, a fragment) or nested too deep to decode: see below
         else:
             return _in_json(value, where)
     if body.startswith("<"):

@@ -61,6 +61,8 @@ CASES = [
     ("JS with a comment holding a quote", ".js", f"// don't edit\nvar c = \"{js(PAGE)}\";", PAGE),
     ("JS line continuation", ".js", 'var c = "' + js(PAGE).replace("\\n", "\\\n", 1) + '";', PAGE.replace("\n", "", 1)),
     ("JS literal cut short (file truncated)", ".js", f'var c = "{js(PAGE)}', PAGE),
+    ("JSON nested too deep to decode: its string literal", ".json",
+     "[" * 50_000 + json.dumps(PAGE) + "]" * 50_000, PAGE),
     ("escaped string body in a .txt", ".txt", js(PAGE), PAGE),
     ("escaped body, tabs before tags", ".txt", js(PAGE.replace("\n<", "\n\t\t<")), PAGE.replace("\n<", "\n\t\t<")),
     ("surrogate pair escaped", ".js", f'var c = "{js(PAGE.replace("完", "𠮷"))}";'.replace("𠮷", "\\ud842\\udfb7"),
