@@ -418,24 +418,32 @@ class HtmlReader:
 
     def read(self, path: Path, data: bytes, source: str) -> Document:
         text, encoding, warnings = decode(data)
-        text = text.replace(_BREAK, "")
-        root, parse_warnings = _parse(text)
-        metadata: dict[str, str] = {}
-        blocks: list[Block] = []
-        table_warnings: list[Note] = []
-        if root is not None:
-            metadata = _metadata(root)
-            _clean(root)
-            blocks, table_warnings = _read(root)
-        return Document(
-            source=source,
-            report_id=report_id(data),
-            format="html",
-            encoding=encoding,
-            metadata=metadata,
-            blocks=tuple(blocks),
-            warnings=tuple(warnings + parse_warnings + table_warnings),
-        )
+        return from_text(text, source=source, report_id=report_id(data), encoding=encoding, warnings=warnings)
+
+
+def from_text(
+    text: str, *, source: str, report_id: str, encoding: str | None, warnings: list[Note] | None = None
+) -> Document:
+    """The Document of an HTML page already decoded to ``text`` (also for HTML found inside other files:
+    ingest/embedded.py). ``warnings`` are the decoding's notes, listed first."""
+    text = text.replace(_BREAK, "")
+    root, parse_warnings = _parse(text)
+    metadata: dict[str, str] = {}
+    blocks: list[Block] = []
+    table_warnings: list[Note] = []
+    if root is not None:
+        metadata = _metadata(root)
+        _clean(root)
+        blocks, table_warnings = _read(root)
+    return Document(
+        source=source,
+        report_id=report_id,
+        format="html",
+        encoding=encoding,
+        metadata=metadata,
+        blocks=tuple(blocks),
+        warnings=tuple((warnings or []) + parse_warnings + table_warnings),
+    )
 
 
 READER = HtmlReader()

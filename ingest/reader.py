@@ -69,7 +69,7 @@ def _readers() -> list[Reader]:
     from xxgk.ingest import text
 
     readers: list[Reader] = [text.TextReader()]
-    for name in ("html", "docx", "pdf", "legacy"):
+    for name in ("html", "embedded", "docx", "pdf", "legacy"):
         try:
             module = __import__(f"xxgk.ingest.{name}", fromlist=["READER"])
         except ModuleNotFoundError as exc:

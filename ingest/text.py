@@ -1,7 +1,8 @@
 """Plain text and markdown reports (.txt, .md): decoding and lines as paragraphs.
 
 Table layouts inside the text (tabs, pipes, one cell per line, markdown) are left to the parsers,
-which turn lines into cell rows in one place for every format.
+which turn lines into cell rows in one place for every format. A .txt whose content is an HTML page (as
+saved, or in a JSON/JavaScript string) is read as HTML: ingest/embedded.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from xxgk.errors import NotTextError
 from xxgk.ingest.document import Document, Paragraph, Provenance
 from xxgk.ingest.reader import report_id
 
+# Plain text files whose content may be an HTML page (ingest/embedded.py); markdown may hold HTML tables
+# among its own lines, so it stays markdown.
+SNIFFED = (".txt", ".text")
 # Tried strictly in this order; the first that decodes the whole file wins. GB18030 is a superset
 # of GBK, so GBK is tried first only to record the narrower name when it suffices.
 CANDIDATES = ("utf-8-sig", "gbk", "gb18030")
@@ -54,6 +58,12 @@ class TextReader:
 
     def read(self, path: Path, data: bytes, source: str) -> Document:
         text, encoding = decode(data)
+        if path.suffix.lower() in SNIFFED:
+            from xxgk.ingest import embedded  # which imports this module
+
+            found = embedded.find_html(text, path.suffix.lower())
+            if found is not None:  # an HTML page saved as text, or carried in a string
+                return embedded.document(found, path, data, source, encoding)
         blocks = tuple(
             Paragraph(text=line, prov=Provenance(line=number))
             for number, line in enumerate(text.splitlines(), start=1)

@@ -84,7 +84,15 @@ def bureau_and_year(title: str, text: str, filename: str) -> tuple[Evidence, Evi
 
 _TEMPLATE_2021_COLS = {"made", "repealed", "in_force", "amount_wan_yuan"}
 _TEMPLATE_2019_COLS = {"new_made", "new_published", "total_published", "prev_items", "delta", "projects", "amount"}
+_T3_SPLIT_OTHER = {"other_no_correction", "other_fee_unpaid", "other_misc"}
 _PRE2019_WORDS = ("申请总数", "同意公开答复", "收费及减免", "收费和减免", "不予公开信息", "依申请公开信息的情况")
+# What each table's own layout shows (the evidence strings of detect_template and mixed_templates).
+_T2_SAYS = {"2021": "表二列为本年制发件数/本年废止件数/现行有效件数", "2019": "表二列为本年新制作数量/上一年项目数量等"}
+_T3_SAYS = {"2021": "表三（六）其他处理分三行", "2019": "表三（六）其他处理为一行"}
+TEMPLATE_NAMES = {
+    "2019": "2019年试行格式（国办公开办函〔2019〕60号）",
+    "2021": "2021年修订格式（国办公开办函〔2021〕30号）",
+}
 
 
 def detect_template(cells: list[ParsedCell], text: str, year: int | None) -> Evidence:
@@ -94,13 +102,13 @@ def detect_template(cells: list[ParsedCell], text: str, year: int | None) -> Evi
     votes_2021 = []
     votes_2019 = []
     if t2_cols & _TEMPLATE_2021_COLS:
-        votes_2021.append("表二列为本年制发件数/本年废止件数/现行有效件数")
+        votes_2021.append(_T2_SAYS["2021"])
     if t2_cols & _TEMPLATE_2019_COLS:
-        votes_2019.append("表二列为本年新制作数量/上一年项目数量等")
-    if t3_rows & {"other_no_correction", "other_fee_unpaid", "other_misc"}:
-        votes_2021.append("表三（六）其他处理分三行")
+        votes_2019.append(_T2_SAYS["2019"])
+    if t3_rows & _T3_SPLIT_OTHER:
+        votes_2021.append(_T3_SAYS["2021"])
     elif "other_handling" in t3_rows:
-        votes_2019.append("表三（六）其他处理为一行")
+        votes_2019.append(_T3_SAYS["2019"])
     if "2021〕30号" in text or "2021]30号" in text:
         votes_2021.append("正文引用国办公开办函〔2021〕30号")
     if votes_2021 or votes_2019:
@@ -112,3 +120,31 @@ def detect_template(cells: list[ParsedCell], text: str, year: int | None) -> Evi
     if year is not None:
         return Evidence("2021" if year >= 2021 else "2019", f"无表格可据，按报告年度{year}年推定", 0.4)
     return Evidence("unknown", "无表格、无年度可据", 0.0)
+
+
+def mixed_templates(cells: list[ParsedCell], year: int | None) -> tuple[str, str] | None:
+    """(the templates 表二 and 表三 follow, as "2019"/"2021") when they differ, else None.
+
+    Only the tables' own layouts count, as printed (``cells`` before a template's default columns are
+    given to a header-less 表二): 表二 by its columns, all of one template's; 表三 by its （六）其他处理, split
+    into three rows only in 2021. 表四 is the same in both. A one-row （六） beside a 2021 表二 is a known
+    2021 variant (reported as D11), so it counts as the 2019 table only in a 2019 or 2020 report, whose
+    year calls for it.
+    """
+    t2_cols = {c.col_key for c in cells if c.table == TableKey.T2}
+    t3_rows = {c.row_key for c in cells if c.table == TableKey.T3}
+    is_2021, is_2019 = bool(t2_cols & _TEMPLATE_2021_COLS), bool(t2_cols & _TEMPLATE_2019_COLS)
+    if is_2019 and not is_2021 and t3_rows & _T3_SPLIT_OTHER:
+        return "2019", "2021"
+    if is_2021 and not is_2019 and "other_handling" in t3_rows and not t3_rows & _T3_SPLIT_OTHER:
+        if year in (2019, 2020):
+            return "2021", "2019"
+    return None
+
+
+def mixed_message(t2: str, t3: str, year: int | None) -> str:
+    """The D1 finding of a report whose 表二 and 表三 follow different templates, naming both."""
+    message = f"表二按{TEMPLATE_NAMES[t2]}、表三按{TEMPLATE_NAMES[t3]}填报，格式混用"
+    if year is not None and year >= 2019:
+        message += f"；{year}年度报告应统一使用{TEMPLATE_NAMES['2021' if year >= 2021 else '2019']}"
+    return f"{message}（依据：{_T2_SAYS[t2]}；{_T3_SAYS[t3]}）"

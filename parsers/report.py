@@ -6,8 +6,8 @@ from xxgk.ingest.document import Document, Provenance
 from xxgk.parsers.facts import extract_facts
 from xxgk.parsers.items import items_from_blocks
 from xxgk.parsers.labels import simplify
-from xxgk.parsers.meta import bureau_and_year, detect_template, find_title
-from xxgk.parsers.model import Item, ParsedReport, ParsedSection, ParseIssue
+from xxgk.parsers.meta import bureau_and_year, detect_template, find_title, mixed_message, mixed_templates
+from xxgk.parsers.model import Evidence, Item, ParsedReport, ParsedSection, ParseIssue
 from xxgk.parsers.pre2019 import parse_pre2019_table
 from xxgk.parsers.sections import split_sections
 from xxgk.parsers.tables import parse_table2, parse_table3, parse_table4
@@ -57,14 +57,23 @@ def parse_document(doc: Document) -> ParsedReport:
     cells4, issues4, rows4 = parse_table4(_region(sections, TableKey.T4, items))
     region2 = _region(sections, TableKey.T2, items)
     cells2, issues2, rows2 = parse_table2(region2, None)
-    template = detect_template(cells2 + cells3, full_text, year.value if isinstance(year.value, int) else None)
+    year_value = year.value if isinstance(year.value, int) else None
+    template = detect_template(cells2 + cells3, full_text, year_value)
+    # 表二 and 表三 on different templates: said (D1, naming both), never settled silently by the vote
+    mixed = mixed_templates(cells2 + cells3, year_value)
+    issues_mixed: list[ParseIssue] = []
+    if mixed is not None:
+        template = Evidence(
+            template.value, f"{template.evidence}；格式混用：表二为{mixed[0]}年版、表三为{mixed[1]}年版", template.confidence
+        )
+        issues_mixed.append(ParseIssue("D1", Severity.ERROR, "", "", "", mixed_message(*mixed, year_value)))
     if any(c.col_key == "" for c in cells2) and template.value in ("2021", "2019"):
         cells2, issues2, rows2 = parse_table2(region2, str(template.value))
 
     cells_old = []
     if template.value in ("pre2019", "unknown") and not (rows2 or rows3 or rows4):
         cells_old = parse_pre2019_table(items)
-    if template.value == "2021" and "other_handling" in rows3 and not rows3 & set(OTHER_ROWS):
+    if template.value == "2021" and "other_handling" in rows3 and not rows3 & set(OTHER_ROWS) and mixed is None:
         issues3.append(ParseIssue(
             "D11", Severity.INFO, TableKey.T3, "other_handling", "",
             "表三 （六）其他处理印为一行（2019年试行格式），2021年格式应分为三行；已按“（六）其他处理”一行读取",
@@ -77,7 +86,7 @@ def parse_document(doc: Document) -> ParsedReport:
     return ParsedReport(
         sections=sections,
         cells=cells2 + cells3 + cells4 + cells_old,
-        issues=issues2 + issues3 + issues4,
+        issues=issues_mixed + issues2 + issues3 + issues4,
         tables_found=tables_found,
         rows_found={TableKey.T2: rows2, TableKey.T3: rows3, TableKey.T4: rows4},
         template=template,

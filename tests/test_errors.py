@@ -155,7 +155,7 @@ def test_failures_of_the_input_or_the_run_carry_no_traceback(
         ("read_document", corrupt_page_3, TEXT, ErrorCode.CORRUPT, ErrorCategory.INPUT, 3),
         ("parse_document", no_memory, TEXT, ErrorCode.OUT_OF_MEMORY, ErrorCategory.LIMIT, None),
         ("", None, tmp_path / "empty.txt", ErrorCode.EMPTY, ErrorCategory.INPUT, None),
-        ("", None, tmp_path / "gone.txt", ErrorCode.UNREADABLE, ErrorCategory.INPUT, None),
+        ("", None, tmp_path / "gone.txt", ErrorCode.NOT_FOUND, ErrorCategory.INPUT, None),
         ("", None, tmp_path / "notes.json", ErrorCode.NOT_FOUND, ErrorCategory.INPUT, None),
     ]
     for name, replacement, path, code, category, page in cases:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from xxgk.errors import IngestError
+from xxgk.ingest import embedded
 from xxgk.ingest.files import discover
 from xxgk.ingest.reader import known_extensions, path_id, read_document
 from xxgk.normalize.build import build_report, failed_report
@@ -27,7 +28,7 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Repor
     try:
         mode: int | None = path.stat().st_mode
     except OSError:
-        mode = None  # missing, unreadable or a link loop: said below, by the reader
+        mode = None  # missing (said below), or a dangling link or a link loop (said by the reader)
     if mode is not None and stat.S_ISDIR(mode):
         return failed_report(
             source, path_id(source), ErrorCode.NOT_A_FILE, "a link to a folder; links are not followed",
@@ -38,9 +39,9 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Repor
         return failed_report(
             source, path_id(source), ErrorCode.NOT_A_FILE, "not a regular file (a pipe, socket or device)"
         )
+    if mode is None and not path.is_symlink():
+        return failed_report(source, path_id(source), ErrorCode.NOT_FOUND, "file does not exist")
     if path.suffix.lower() not in known_extensions():
-        if not path.exists() and not path.is_symlink():
-            return failed_report(source, path_id(source), ErrorCode.NOT_FOUND, "file does not exist")
         return failed_report(
             source, path_id(source), ErrorCode.UNSUPPORTED,
             f"not a report format ({path.suffix or 'no extension'}); readable: {', '.join(sorted(known_extensions()))}",
@@ -49,6 +50,11 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Repor
     try:
         doc = read_document(path, source)
     except IngestError as exc:
+        if path.suffix.lower() in embedded.EXTENSIONS:
+            # a .json/.js file is read only for the HTML report it carries; without one it is skipped, as before
+            return failed_report(
+                source, path_id(source), ErrorCode.UNSUPPORTED, embedded.not_a_report(path, exc), status="skipped"
+            )
         return failed_report(source, path_id(source), exc.code, str(exc), page=exc.page)
     except MemoryError:
         return failed_report(

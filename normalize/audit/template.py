@@ -1,4 +1,7 @@
-"""D1 the template does not fit the report year; D17 the 统计期限 or the title names another year."""
+"""D1 the template does not fit the report year; D17 the 统计期限 or the title names another year.
+
+A report whose 表二 and 表三 follow different templates gets its D1 from the parse (parsers/meta.py
+mixed_templates), which alone sees the tables as printed; the audit adds none beside it."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ def template_vs_year(subject: Subject) -> Iterator[Finding]:
     year = report.year
     if year is None or year < 2019 or report.status in ("failed", "skipped"):
         return
+    if any(f.code == "D1" for f in report.findings):
+        return  # the parse found 表二 and 表三 on different templates and said so (D1, the year included)
     evidence = report.guesses.get("template")
     why = f"（依据：{evidence.evidence}）" if evidence and evidence.evidence else ""
     if not any(c.table in STAT_TABLES for c in report.cells):
