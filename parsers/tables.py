@@ -527,6 +527,8 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
         # The empty cells of a header line are its layout, not blank values: only a line that prints
         # a value (a number, dash or word) contributes its empty cells.
         valued = any(classify(text)[0] not in ("text", "blank") for text, _ in item.cells)
+        if valued and item.cells and (row_label := _t4_context(item.cells[0][0])):
+            context = row_label  # one row per case type, its label first (a transposed 表四)
         for text, prov in item.cells:
             kind, _ = classify(text)
             if kind != "text":
@@ -567,10 +569,13 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
             groups.setdefault(ctx, []).append((text, prov))
     stray = [t for t, _, ctx in values if ctx is None and t.strip()]
     fitted_groups = {row: placements(group, 5) for row, group in groups.items()}
-    if groups and not stray and all(len(f) == 1 for f in fitted_groups.values()):
-        for row, (group_values,) in fitted_groups.items():
-            for col, (raw, prov) in zip(T4_COLS, group_values, strict=True):
-                cells.append(ParsedCell(TableKey.T4, row, col, raw, prov, LABELS[TableKey.T4][row]))
+    if groups and not stray and any(len(f) == 1 for f in fitted_groups.values()):
+        # Each case type's row is read on its own: one that cannot be placed leaves the others exact.
+        open_rows: list[Open] = []
+        for row, group in groups.items():
+            record = RowRecord(row, LABELS[TableKey.T4][row], 1.0, group[0][1], values=group)
+            _emit_row(TableKey.T4, record, T4_COLS, cells, issues, f"表四 {LABELS[TableKey.T4][row]}", open_rows)
+        settle(TableKey.T4, cells, open_rows, issues)
         return cells, issues, set(groups)
     present = [(t, p) for t, p, _ in values if t.strip()]
     unplaced = [ParsedCell(TableKey.T4, "", "", raw, prov, "", 1.0, Position.UNKNOWN) for raw, prov in present]
