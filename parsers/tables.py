@@ -382,6 +382,7 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
     rows: list[RowRecord] = []
     current: RowRecord | None = None
     collecting_header = False
+    orphans: list[Cell] = []
 
     def close_block() -> None:
         nonlocal columns, rows, current
@@ -403,6 +404,8 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
                 limit = max(len(columns), 1)
                 if current is not None and (label_here or len(current.values) < limit):
                     current.values.append((text, prov))
+                elif kind == "number" and rows:
+                    orphans.append((text, prov))  # a number inside the table that no row takes: kept
                 continue
             core = squash(text)
             if "第二十条" in core:
@@ -462,6 +465,13 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
                     )
                 )
     settle(TableKey.T2, cells, open_rows, issues)
+    if orphans:
+        cells.extend(ParsedCell(TableKey.T2, "", "", raw, prov, "", 1.0, Position.UNKNOWN) for raw, prov in orphans)
+        issues.append(ParseIssue(
+            "P-ORPHAN", Severity.WARNING, TableKey.T2, "", "",
+            f"表二：{len(orphans)}个数值前没有可识别的行标签，未归入任何行（{'、'.join(raw for raw, _ in orphans[:10])}）",
+            orphans[0][1],
+        ))
     return cells, issues, found
 
 

@@ -101,3 +101,13 @@ def test_table2_row_that_may_continue(label: str, held: bool) -> None:
         assert [by_row["regulations", c].raw for c in ("made", "repealed", "in_force")] == ["", "", ""]
         assert [by_row["normative_docs", c].raw for c in ("made", "repealed", "in_force")] == ["4", "1", "17"]
         assert issues == []
+
+
+def test_table2_numbers_no_row_takes_are_kept() -> None:
+    # A row of numbers with no label of its own at the top of a page, under a full row: not that row's rest
+    # (the reader keeps it apart), and not dropped either.
+    items = _grid_items([T2_HEAD, (1, False, ["规章", "0", "0", "0"]), (2, False, ["", "4", "1", "17"])])
+    cells, issues, _ = parse_table2(items, "2021")
+    assert [c.raw for c in cells if c.row_key == "regulations"] == ["0", "0", "0"]
+    assert [(c.raw, c.position) for c in cells if c.row_key == ""] == [(raw, Position.UNKNOWN) for raw in ("4", "1", "17")]
+    assert [(i.code, i.row_key) for i in issues] == [("P-ORPHAN", "")]
