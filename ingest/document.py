@@ -57,6 +57,9 @@ class Grid(BaseModel):
     kind: Literal["grid"] = "grid"
     rows: tuple[tuple[GridCell, ...], ...]
     prov: Provenance
+    # Rows that open a page and may be the rest of the row above them, split by the page break,
+    # where the layout cannot say (PDF): the parser decides by the labels.
+    may_continue: tuple[int, ...] = ()
 
 
 Block = Paragraph | Grid

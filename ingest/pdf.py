@@ -50,6 +50,15 @@ MIN_CONTINUATION_RULINGS = 8
 MARGIN_BAND = 0.1
 # Cell borders drawn by word processors land within a point or two of each other.
 X_TOLERANCE = 4.0
+# Word and WPS pad a table cell by 0.19 cm (5.4 points) a side; the gap before a cell's text is its
+# padding up to this, the rest is indentation or centring.
+MAX_CELL_PADDING = 6.0
+# A line wraps when the next character does not fit; glyph boxes and justification leave this much
+# (in character widths) of slack.
+WRAP_SLACK = 0.25
+# Characters a line must not start with (closing punctuation): the character before them wraps too,
+# so a line that ran on may end up to two characters short.
+_NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’,.;:?!)]%")
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -412,6 +421,9 @@ class _Cell:
     rowspan: int
     colspan: int
     continued: bool = False  # the lower half of a cell split by a page break
+    # For a text cell in the last row of its part: the room left after its last line, in character
+    # widths (see _room_after); None when not measured.
+    room: float | None = None
 
 
 @dataclass(frozen=True)
@@ -473,19 +485,46 @@ def _part(table: Table, page: int) -> _Part | None:
     cells = []
     for bbox, text in real:
         col, row = _nearest(xs, bbox[0]), _nearest(ys, bbox[1])
-        cells.append(
-            _Cell(
-                text=clean_cell(text),
-                page=page,
-                bbox=(bbox[0], bbox[1], bbox[2], bbox[3]),
-                row=row,
-                col=col,
-                rowspan=max(1, _nearest(ys, bbox[3]) - row),
-                colspan=max(1, _nearest(xs, bbox[2]) - col),
-            )
+        rowspan = max(1, _nearest(ys, bbox[3]) - row)
+        cell = _Cell(
+            text=clean_cell(text),
+            page=page,
+            bbox=(bbox[0], bbox[1], bbox[2], bbox[3]),
+            row=row,
+            col=col,
+            rowspan=rowspan,
+            colspan=max(1, _nearest(xs, bbox[2]) - col),
         )
+        if row + rowspan == len(ys) - 1 and cell.text and not _is_numeric(cell.text):
+            # The bottom row may be the upper half of a row the page break splits: whether its
+            # text runs on decides whether text at the top of the next page belongs to it.
+            cell.room = _room_after(table.page.chars, cell.bbox)
+        cells.append(cell)
     x0, top, x1, bottom = table.bbox
     return _Part(page=page, bbox=(x0, top, x1, bottom), xs=xs, ys=ys, cells=tuple(cells))
+
+
+def _room_after(chars: list[dict[str, Any]], box: BBox) -> float | None:
+    """The room left after the last line of the text in `box`, in widths of its characters (their
+    font size), once the cell's padding (the gap before its first line, up to MAX_CELL_PADDING) is
+    taken off: under one character, the line is full and the text wrapped there, so it runs on."""
+    inside = [
+        c for c in chars
+        if not c["text"].isspace()
+        and box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]
+        and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3]
+    ]
+    if not inside:
+        return None
+
+    def line_of(edge: dict[str, Any]) -> list[dict[str, Any]]:
+        return [c for c in inside if edge["top"] <= (c["top"] + c["bottom"]) / 2 <= edge["bottom"]]
+
+    first = line_of(min(inside, key=lambda c: c["top"]))
+    last = line_of(max(inside, key=lambda c: c["bottom"]))
+    size = max(float(c.get("size") or c["bottom"] - c["top"]) for c in last) or 1.0
+    padding = min(min(float(c["x0"]) for c in first) - box[0], MAX_CELL_PADDING)
+    return (box[2] - max(float(c["x1"]) for c in last) - max(padding, 0.0)) / size
 
 
 def _overprinted(chars: list[dict[str, Any]]) -> bool:
@@ -633,23 +672,121 @@ def _join_split_cells(above: Slots, below: Slots) -> None:
             lower.continued = True
 
 
-def _table_rows(parts: list[_Part]) -> list[_Row]:
+def _own_cells(slots: Slots, above: Slots) -> list[tuple[_Cell, list[int]]]:
+    """The cells of a row that are its own, with their columns: not the lower half of a tall cell
+    cut by the page break (nor the cell above itself)."""
+    own: dict[int, tuple[_Cell, list[int]]] = {}
+    for col, cell in enumerate(slots):
+        if cell is None or cell is above[col] or cell.continued:
+            continue
+        own.setdefault(id(cell), (cell, []))[1].append(col)
+    return list(own.values())
+
+
+def _runs_on(upper: _Cell, rest: str) -> bool:
+    """Whether `rest` can be the lines of `upper`'s text that the page break pushed down: the last
+    line above is full (the next character did not fit, or two did not when `rest` opens with
+    punctuation no line may start with)."""
+    if upper.room is None:
+        return False
+    allowed = 2 if rest[0] in _NO_LINE_START else 1
+    return upper.room < allowed + WRAP_SLACK
+
+
+JOIN, NEW_ROW, UNSURE = "join", "new row", "unsure"
+
+
+def _row_split(above: _Row, below: _Row) -> str:
+    """Whether the first row of a page is the rest of the last row of the page before, split by
+    the page break (Word lets a row break across pages: the lines of each cell that fit stay above,
+    the rest go below): JOIN, NEW_ROW, or UNSURE when the shape cannot say. The rows' shape
+    decides, never their words:
+
+    - below holds no cell that starts a row of its own: no text with a list marker (（四）, 3., 第…),
+      and no text under an empty cell above or under a cell of other columns;
+    - its numbers stand only where the row above has an empty cell (the rest of the row's values);
+    - its other text continues the label above it, which ran to the end of its last line;
+    - the row above has a label of its own; a row of numbers only (no label to own them) is
+      continued only by numbers that fill every empty cell it has.
+
+    A row that prints nothing below the break is only the rest of the cut row's height. Numbers
+    that fit the row above under text that may be a label of its own or the rest of the label
+    above (a line break typed inside the label) are UNSURE: the parser decides by the labels.
+    """
+    numbers = 0
+    unsure = False
+    for cell, cols in _own_cells(below.slots, above.slots):
+        if not cell.text:
+            continue
+        uppers = {id(above.slots[c]): above.slots[c] for c in cols}
+        if _is_numeric(cell.text):
+            if any(upper is not None and upper.text for upper in uppers.values()):
+                return NEW_ROW
+            numbers += 1
+            continue
+        if _LIST_MARKER.match(cell.text) or len(uppers) != 1:
+            return NEW_ROW
+        (upper,) = uppers.values()
+        if upper is None or [c for c, slot in enumerate(above.slots) if slot is upper] != cols:
+            return NEW_ROW
+        if not upper.text or _is_numeric(upper.text):
+            return NEW_ROW
+        unsure = unsure or not _runs_on(upper, cell.text)
+    labelled = any(
+        cell is not None and cell.row == above.index and cell.text and not _is_numeric(cell.text)
+        for cell in above.slots
+    )
+    if not labelled and numbers:
+        fills = all(
+            bool(a is not None and a.text) != bool(b is not None and b is not a and not b.continued and b.text)
+            for a, b in zip(above.slots, below.slots)
+        )
+        return JOIN if fills and not unsure else NEW_ROW
+    if unsure:
+        return UNSURE if numbers else NEW_ROW
+    return JOIN
+
+
+def _join_rows(above: Slots, below: Slots) -> None:
+    """Put the cells of `below` (the rest of a row split by the page break) into `above`: numbers
+    into its empty cells, label text after its label."""
+    for cell, cols in _own_cells(below, above):
+        if not cell.text:
+            continue
+        upper = above[cols[0]]
+        if _is_numeric(cell.text):
+            for col in cols:
+                above[col] = cell
+        elif upper is not None:
+            upper.text = clean_cell(f"{upper.text}\n{cell.text}")
+
+
+def _table_rows(parts: list[_Part]) -> tuple[list[_Row], list[int]]:
+    """The rows of a table stitched from its parts, and the rows that may continue the row above
+    them across a page break (UNSURE)."""
     canonical = _finest(parts)
     rows = _expand(parts[0], canonical)
     head = list(rows)
+    unsure: list[int] = []
     for part in parts[1:]:
         more = _drop_repeated_header(head, _expand(part, canonical))
         if rows and more:
             _join_split_cells(rows[-1].slots, more[0].slots)
+            split = _row_split(rows[-1], more[0])
+            if split == JOIN:
+                _join_rows(rows[-1].slots, more.pop(0).slots)
+            elif split == UNSURE:
+                unsure.append(len(rows))
         rows.extend(more)
-    return rows
+    return rows, unsure
 
 
 def _grid(parts: list[_Part], index: int) -> Grid:
     canonical = _finest(parts)
     seen: set[int] = set()
     grid_rows = []
-    for r, row in enumerate(_table_rows(parts)):
+    rows, unsure = _table_rows(parts)
+    for r, row in enumerate(rows):
         cells = []
         for c, cell in enumerate(row.slots):
             if cell is None:
@@ -663,7 +800,8 @@ def _grid(parts: list[_Part], index: int) -> Grid:
             cells.append(GridCell(text=cell.text, prov=prov, merged=merged))
         grid_rows.append(tuple(cells))
     first = parts[0]
-    return Grid(rows=tuple(grid_rows), prov=Provenance(page=first.page, bbox=first.bbox, table=index))
+    prov = Provenance(page=first.page, bbox=first.bbox, table=index)
+    return Grid(rows=tuple(grid_rows), prov=prov, may_continue=tuple(unsure))
 
 
 # --- the reader -------------------------------------------------------------------------------

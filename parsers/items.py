@@ -59,15 +59,18 @@ def items_from_blocks(blocks: Iterable[Block]) -> list[Item]:
                     prov = prov.model_copy(update={"line": prov.line + offset})
                 items.append(Item([(c, prov) for c in texts], prov))
         elif isinstance(block, Grid):
-            for row in block.rows:
+            for index, row in enumerate(block.rows):
                 cells: list[tuple[str, Provenance]] = []
                 previous = None
+                continues = index in block.may_continue
                 for cell in row:
                     # A merged copy beside its original repeats a label across columns: keep one.
-                    if cell.merged and previous is not None and previous.text == cell.text:
+                    # A row that may continue the row above keeps only its own cells (not the group
+                    # labels merged down onto it), so that its text is only what it prints itself.
+                    if cell.merged and (continues or (previous is not None and previous.text == cell.text)):
                         continue
                     cells.append((cell.text, cell.prov))
                     previous = cell
                 if row:
-                    items.append(Item(cells, row[0].prov, from_grid=True))
+                    items.append(Item(cells, row[0].prov, from_grid=True, may_continue=continues))
     return items

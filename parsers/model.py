@@ -22,6 +22,7 @@ class Item:
     cells: list[tuple[str, Provenance]]
     prov: Provenance
     from_grid: bool = False
+    may_continue: bool = False  # a grid row that may be the rest of the row above (Grid.may_continue)
     text: str = field(init=False)  # the cells joined; read many times, so made once
 
     def __post_init__(self) -> None:

@@ -64,6 +64,36 @@ class RowRecord:
     same_line: int = 0  # values that came on the label's own line (not limited in count)
     cut: bool = False  # the text ends inside this row (a truncated copy)
     candidates: tuple[str, ...] = ()  # rows an incomplete label could stand for
+    # The values of the next page's first row, which may be the rest of this row split by the page
+    # break (Item.may_continue) – or a row of its own: the layout cannot say. Never placed.
+    below: list[Cell] = field(default_factory=list)
+    below_text: str = ""  # that row's other text
+
+
+def _hold_below(record: RowRecord, item: Item) -> None:
+    """Keep the values of `item`, a row that may continue `record` across a page break, with it."""
+    record.below.extend((text, prov) for text, prov in item.cells if classify(text)[0] != "text" and text.strip())
+    record.below_text = " ".join(text for text, _ in item.cells if classify(text)[0] == "text")
+
+
+def _emit_page_split(
+    table: TableKey, record: RowRecord, cells: list[ParsedCell], issues: list[ParseIssue], label_name: str,
+) -> None:
+    """A row whose rest may be the first row of the next page: its printed values and that row's are
+    kept unplaced (whether they are one row the layout cannot say), with P-PAGE-SPLIT."""
+    present = [(raw, prov) for raw, prov in [*record.values, *record.below] if raw.strip()]
+    cells.extend(ParsedCell(table, record.key, "", raw, prov, record.label, record.score, Position.UNKNOWN)
+                 for raw, prov in present)
+    above = [raw for raw, _ in record.values if raw.strip()]
+    page = record.prov.page
+    issues.append(ParseIssue(
+        "P-PAGE-SPLIT", Severity.WARNING, table, record.key, "",
+        f"{label_name}：该行{f'在第{page}页' if page else ''}末尾印有{'数值（' + '、'.join(above) + '）' if above else '标签，各列为空'}；"
+        f"下一页第一行印有{f'“{record.below_text}”和' if record.below_text else ''}数值"
+        f"（{'、'.join(raw for raw, _ in record.below)}），是被分页截断的同一行还是另起的一行，版式无法确定；"
+        f"数值均未放置",
+        record.prov,
+    ))
 
 
 SURPLUS_BLANKS = "行内空白单元格多于空列，哪些是合并单元格留下的空位、哪些本身为空，版式无法确定"
@@ -166,6 +196,9 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
 
     for item in items:
         parts = item.cells
+        if item.may_continue and current is not None and current.key and not _t3_opens_row(item, group, current.key):
+            _hold_below(current, item)
+            continue
         n_values = sum(1 for text, _ in parts if classify(text)[0] != "text")
         if len(parts) >= 3 and n_values == 0 and not _labels_line(parts, group):
             # A header line: never a row, even when it repeats row words (予以公开, 总计).
@@ -227,8 +260,11 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     rows = _settle([r for r in records if r.key], issues)
     columns = header or T3_COL_KEYS
     for record in rows:
-        _emit_row(TableKey.T3, record, columns, cells, issues, f"表三 {LABELS['table3'].get(record.key, record.label)}",
-                  open_rows)
+        label_name = f"表三 {LABELS['table3'].get(record.key, record.label)}"
+        if record.below:
+            _emit_page_split(TableKey.T3, record, cells, issues, label_name)
+            continue
+        _emit_row(TableKey.T3, record, columns, cells, issues, label_name, open_rows)
     settle(TableKey.T3, cells, open_rows, issues)
     for orphan in orphans:
         present = [t for t, _ in orphan.values if t.strip()]
@@ -246,6 +282,17 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
 
 
 _T3_ORDER = {row.key: index for index, row in enumerate(T3_ROWS)}
+
+
+def _t3_opens_row(item: Item, group: str | None, key: str) -> bool:
+    """Whether a row that may continue row `key` across a page break prints a label of another row."""
+    for text, _ in item.cells:
+        if classify(text)[0] != "text" or not _label_like(text) or match_t3_group(text):
+            continue
+        match = match_t3_row(text, group)
+        if any(k != key for k in ((match.key,) if match else t3_candidates(text))):
+            return True
+    return False
 
 
 def _values_after(cells: list[Cell], position: int) -> int:
@@ -426,6 +473,7 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
     rows: list[RowRecord] = []
     current: RowRecord | None = None
     collecting_header = False
+    orphans: list[Cell] = []
 
     def close_block() -> None:
         nonlocal columns, rows, current
@@ -434,6 +482,12 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
         columns, rows, current = [], [], None
 
     for item in items:
+        if item.may_continue and current is not None and not any(
+            (key := _t2_row(text)) is not None and key != current.key
+            for text, _ in item.cells if classify(text)[0] == "text"
+        ):
+            _hold_below(current, item)
+            continue
         label_here = False
         for text, prov in item.cells:
             kind, _ = classify(text)
@@ -441,6 +495,8 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
                 limit = max(len(columns), 1)
                 if current is not None and (label_here or len(current.values) < limit):
                     current.values.append((text, prov))
+                elif kind == "number" and rows:
+                    orphans.append((text, prov))  # a number inside the table that no row takes: kept
                 continue
             core = squash(text)
             if "第二十条" in core:
@@ -487,6 +543,9 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
                 continue
             found.add(record.key)
             label = LABELS[TableKey.T2].get(record.key, record.label)
+            if record.below:
+                _emit_page_split(TableKey.T2, record, cells, issues, f"表二 {label}")
+                continue
             _emit_row(TableKey.T2, record, cols, cells, issues, f"表二 {label}", open_rows)
             if record.key.startswith("x_"):
                 issues.append(
@@ -497,6 +556,13 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
                     )
                 )
     settle(TableKey.T2, cells, open_rows, issues)
+    if orphans:
+        cells.extend(ParsedCell(TableKey.T2, "", "", raw, prov, "", 1.0, Position.UNKNOWN) for raw, prov in orphans)
+        issues.append(ParseIssue(
+            "P-ORPHAN", Severity.WARNING, TableKey.T2, "", "",
+            f"表二：{len(orphans)}个数值前没有可识别的行标签，未归入任何行（{'、'.join(raw for raw, _ in orphans[:10])}）",
+            orphans[0][1],
+        ))
     return cells, issues, found
 
 

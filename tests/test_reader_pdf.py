@@ -215,6 +215,115 @@ def test_shifted_media_box_keeps_paragraphs_and_cells_aligned() -> None:
     assert [p.text for p in _paragraphs(document)] == ["表格之前。"]
 
 
+# --- a row split by the page break ------------------------------------------------------------
+
+
+class _LeaveRoom(Flowable):
+    """Takes up the frame's height but `keep` points, so that what follows starts that far above the bottom."""
+
+    def __init__(self, keep: float) -> None:
+        super().__init__()
+        self.keep = keep
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.height = max(0.0, ah - self.keep)
+        return (aw, self.height)
+
+    def draw(self) -> None:
+        pass
+
+
+ROW_HEIGHT = 20
+SPLIT_HEAD = [["项目", "自然人", "法人", "总计"], ["一、本年新收申请数量", "3", "1", "4"]]
+SPLIT_NEXT = ["6.属于四类过程性信息", "3", "0", "3"]
+# Fills the 148 points inside a 160-point cell to within a character (10-point glyphs): a line that wrapped.
+FULL_LINE = "2.申请人逾期未按收费通知要求缴"
+
+
+def _page_broken(above: list[list[str]], below: list[list[str]], *after: Flowable) -> bytes:
+    """One ruled table whose page break falls between the rows `above` and the rows `below`, as a row that
+    may break across pages prints when its cells' lines are dealt to the two pages."""
+    rows = [*above, *below]
+    table = _table(rows, colWidths=[160, 60, 60, 60], rowHeights=[ROW_HEIGHT] * len(rows))
+    keep = ROW_HEIGHT * len(above) + ROW_HEIGHT / 2
+    return _story_pdf([Para("三、统计情况（自然人、总计）如下表。", BODY), _LeaveRoom(keep), table, *after])
+
+
+def _pages(grid: Grid) -> list[list[int | None]]:
+    return [[cell.prov.page for cell in row] for row in grid.rows]
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "joined", "pages"),
+    [
+        # the label above the break, its numbers below
+        (["4.保护第三方合法权益", "", "", ""], ["", "5", "1", "6"], ["4.保护第三方合法权益", "5", "1", "6"], [1, 2, 2, 2]),
+        # a wrapped label: its first line above, the rest and the numbers below
+        ([FULL_LINE, "", "", ""], ["纳费用", "5", "1", "6"], [FULL_LINE + "纳费用", "5", "1", "6"], [1, 2, 2, 2]),
+        # cell by cell: some numbers on each page, the label's lines on both
+        ([FULL_LINE, "5", "", "6"], ["纳费用", "", "1", ""], [FULL_LINE + "纳费用", "5", "1", "6"], [1, 1, 2, 1]),
+        # nothing left below the break but the rest of the row's height
+        (["4.保护第三方合法权益", "2", "1", "3"], ["", "", "", ""], ["4.保护第三方合法权益", "2", "1", "3"], [1, 1, 1, 1]),
+    ],
+    ids=["numbers-below", "label-runs-on", "cell-by-cell", "empty-rest"],
+)
+def test_row_split_by_the_page_break_is_read_as_one(last: list[str], first: list[str], joined: list[str],
+                                                     pages: list[int]) -> None:
+    (grid,) = _grids(_read(_page_broken([*SPLIT_HEAD, last], [first, SPLIT_NEXT])))
+    assert _texts(grid) == [*SPLIT_HEAD, joined, SPLIT_NEXT]
+    assert _pages(grid)[2] == pages and grid.may_continue == ()
+    assert [cell.prov.row for cell in grid.rows[3]] == [3] * 4  # the rows after it keep their order
+
+
+@pytest.mark.parametrize(
+    ("last", "first"),
+    [
+        # a row of its own: its label has a list marker, whether the row above is full or blank
+        (["4.保护第三方合法权益", "2", "1", "3"], ["5.属于三类内部事务信息", "1", "0", "1"]),
+        (["4.保护第三方合法权益", "", "", ""], ["5.属于三类内部事务信息", "1", "0", "1"]),
+        # numbers where the row above has its own: two rows (the one below lost no label: it has none)
+        (["4.保护第三方合法权益", "2", "", "3"], ["", "5", "1", "6"]),
+    ],
+    ids=["full-row-above", "blank-row-above", "numbers-over-numbers"],
+)
+def test_new_row_at_the_top_of_the_page_is_not_merged(last: list[str], first: list[str]) -> None:
+    (grid,) = _grids(_read(_page_broken([*SPLIT_HEAD, last], [first, SPLIT_NEXT])))
+    assert _texts(grid) == [*SPLIT_HEAD, last, first, SPLIT_NEXT]
+    assert grid.may_continue == ()
+    assert {cell.prov.page for cell in grid.rows[2]} == {1} and {cell.prov.page for cell in grid.rows[3]} == {2}
+
+
+def test_unmarked_text_under_a_short_label_may_be_either() -> None:
+    # '4.保护第三方' did not wrap (a line break typed in the label, or a label of its own below): the reader
+    # keeps two rows and says the second may continue the first; the parser decides by the labels.
+    last, first = ["4.保护第三方", "", "", ""], ["合法权益", "5", "1", "6"]
+    (grid,) = _grids(_read(_page_broken([*SPLIT_HEAD, last], [first, SPLIT_NEXT])))
+    assert _texts(grid) == [*SPLIT_HEAD, last, first, SPLIT_NEXT]
+    assert grid.may_continue == (3,)
+
+
+T4_HEAD = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+
+@pytest.mark.parametrize(
+    ("after", "first_row"),
+    [
+        # other columns: another table, even with nothing between them
+        ([_table([T4_HEAD, ["2", "1", "0", "1", "4"]] * 2, colWidths=[68] * 5)], T4_HEAD),
+        # the same columns and a first row of numbers only, but under a heading of its own
+        ([Para("四、行政复议、行政诉讼情况", BODY), _table([["", "5", "1", "6"], SPLIT_NEXT], colWidths=[160, 60, 60, 60])],
+         ["", "5", "1", "6"]),
+    ],
+    ids=["other-columns", "after-a-heading"],
+)
+def test_new_table_at_the_top_of_the_next_page_is_not_joined(after: list[Flowable], first_row: list[str]) -> None:
+    last = ["4.保护第三方合法权益", "", "", ""]
+    first, second = _grids(_read(_page_broken([*SPLIT_HEAD, last], [], *after)))
+    assert _texts(first) == [*SPLIT_HEAD, last]  # its blank cells stay blank: nothing is pulled up
+    assert _texts(second)[0] == first_row
+    assert {cell.prov.page for row in second.rows for cell in row} == {2}
+
+
 # --- text cleanup -----------------------------------------------------------------------------
 
 
