@@ -21,7 +21,9 @@ from xxgk.template import (
     TABLE_NAMES,
     CellKey,
     Identity,
+    column_name,
     identities,
+    row_name,
 )
 from xxgk.types import Position, Severity, TableKey
 
@@ -236,7 +238,7 @@ def _integer_check(code: str, table: str, index: CellIndex) -> Iterator[Outcome]
             CheckResult(code=code, table=table, row_key=row, col_key=col, status="fail", lhs=cell.value),
             Finding(
                 code=code, severity=Severity.ERROR, table=table, row_key=row, col_key=col,
-                message=f"{name} {LABELS[table].get(row, row)} {COLUMN_LABELS[table].get(col, col)}：“{cell.raw}”不是非负整数",
+                message=f"{name} {row_name(table, row, cell.label)} {column_name(table, col)}：“{cell.raw}”不是非负整数",
                 evidence={"raw": cell.raw}, provenance=cell.provenance,
             ),
         )

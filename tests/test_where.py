@@ -4,22 +4,31 @@ our own reading problems are P- findings, never a D-code against the body."""
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from xxgk import parse_file
+from xxgk.audit import run_audit
+from xxgk.executors import InProcessExecutor
 from xxgk.ingest.document import Provenance
 from xxgk.ingest.reader import read_document
-from xxgk.normalize.audit import audit_report, subject_of
+from xxgk.normalize.audit import audit_batch, audit_report, digest_of, subject_of
+from xxgk.normalize.audit.body import body_of
 from xxgk.normalize.build import build_report
 from xxgk.normalize.checks import run_checks
-from xxgk.normalize.schema import Cell, Finding
+from xxgk.normalize.schema import Cell, Finding, Report, Section
+from xxgk.options import AuditOptions
+from xxgk.output.audit_html import render_report
 from xxgk.parsers.cellvalue import classify
+from xxgk.parsers.model import ParseIssue
 from xxgk.parsers.report import parse_document
 from xxgk.template import T3_APPLICANTS, T3_ROWS, T4_ROWS
-from xxgk.types import Position, TableKey
+from xxgk.types import Position, Severity, TableKey
 
 ROWS_2021 = [r.key for r in T3_ROWS if r.key != "other_handling"]
 LINE = {row: 10 + i for i, row in enumerate(ROWS_2021)}  # each 表三 row on its own line
@@ -265,3 +274,144 @@ def test_a_section_numbered_differently_is_found_by_its_title(tmp_path: Path) ->
     report = parse_file(write(tmp_path, lines))
     assert {s.key for s in report.sections} >= {"active_disclosure", "requests", "review_litigation"}
     assert not [f for f in audit_report(subject_of(report)) if f.code == "D8"]
+
+
+# --- across years: not assessable at each place, or once when every place shares the reason -------
+
+SERIES = ROOT / "fixtures" / "audit" / "clean_series_2022_2023"
+
+
+def edited(path: Path, start: str, replacement: str) -> list[str]:
+    lines = lines_of(path)
+    index = next(i for i, line in enumerate(lines) if line.startswith(start))
+    return lines[:index] + [replacement] + lines[index + 1:]
+
+
+def cross(tmp_path: Path, lines_2022: list[str], lines_2023: list[str]) -> list[Finding]:
+    reports = [parse_file(write(tmp_path, lines_2022, "2022.txt")), parse_file(write(tmp_path, lines_2023, "2023.txt"))]
+    found = audit_batch([digest_of(subject_of(r), i) for i, r in enumerate(reports)])
+    return found.get(1, [])
+
+
+@pytest.mark.parametrize(
+    ("lines_2022", "lines_2023", "expected"),
+    [
+        (lambda: lines_of(SERIES / "2022.txt"),
+         lambda: edited(SERIES / "2023.txt", "二、上年结转", "二、上年结转政府信息公开申请数量 |  | 0 | 0 | 0 | 0 | 0 | 3 |"),
+         {("X-YEAR-T3", "table3", "carried_over", "natural_person"): "本报告“二、上年结转政府信息公开申请数量”空白"}),
+        (lambda: edited(SERIES / "2022.txt", "四、结转下年度", "四、结转下年度继续办理 | 3 | 0 | 0 | 0 | 0 | / | 3 |"),
+         lambda: lines_of(SERIES / "2023.txt"),
+         {("X-YEAR-T3", "table3", "carried_over", "other_org"): "2022年报告“四、结转下年度继续办理”为“/”"}),
+        (lambda: edited(SERIES / "2022.txt", "规章 |", "规章 | 0 | 0 |  |"),
+         lambda: lines_of(SERIES / "2023.txt"),
+         {("X-YEAR-T2", "table2", "regulations", "in_force"): "2022年报告“规章 现行有效件数”空白"}),
+        # last year's report has no tables at all: one finding per check, not one per column
+        (lambda: [line for line in lines_of(SERIES / "2022.txt") if "|" not in line],
+         lambda: lines_of(SERIES / "2023.txt"),
+         {("X-YEAR-T3", "table3", "carried_over", ""): "2022年报告没有可读的表三",
+          ("X-YEAR-T2", "table2", "", ""): "2022年报告没有可读的表二"}),
+    ],
+)
+def test_a_cross_year_check_that_cannot_be_made_says_where(
+    tmp_path: Path, lines_2022: Callable[[], list[str]], lines_2023: Callable[[], list[str]],
+    expected: dict[tuple[str, str, str, str], str],
+) -> None:
+    found = {(f.code, f.table, f.row_key, f.col_key): f for f in cross(tmp_path, lines_2022(), lines_2023())}
+    assert set(found) == set(expected)
+    for place, named in expected.items():
+        assert found[place].severity == "info" and named in found[place].message and "不视为通过" in found[place].message
+
+
+def test_audit_findings_carry_the_line_of_their_cell(tmp_path: Path) -> None:
+    lines_2023 = edited(SERIES / "2023.txt", "二、上年结转", "二、上年结转政府信息公开申请数量 |  | 0 | 0 | 0 | 0 | 0 | 3 |")
+    inputs = [write(tmp_path, lines_of(SERIES / "2022.txt"), "2022.txt"), write(tmp_path, lines_2023, "2023.txt")]
+    run_audit(inputs, tmp_path / "out", AuditOptions(), executor=InProcessExecutor())
+    with open(tmp_path / "out" / "findings.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["code"] == "X-YEAR-T3"]
+    assert [(r["col_key"], r["line"]) for r in rows] == [("natural_person", "36")]
+
+
+# --- reading problems are P- findings and raise no D-code; users read labels, not keys -------------
+
+FIXTURES = ROOT / "fixtures"
+
+
+def test_a_label_fragment_is_our_reading_problem_not_an_extra_row() -> None:
+    report = parse_file(next((FIXTURES / "x03_detached_labels").glob("source.*")))
+    fragment = [f for f in report.findings if f.row_key == "x_三不"]
+    assert [(f.code, f.severity) for f in fragment] == [("P-UNMATCHED", "info")]
+    assert "“（三）不”" in fragment[0].message and fragment[0].provenance is not None
+    extra = parse_file(next((FIXTURES / "x07_extra_rows").glob("source.*")))
+    assert {(f.code, f.row_key) for f in extra.findings if f.row_key.startswith("x_")} == {
+        ("D11", "x_其他主动公开文件"), ("D11", "x_八其中网上申请")}
+
+
+@pytest.mark.parametrize(("code", "d10"), [(None, True), ("P-MISALIGNED", False), ("P-TRUNCATED", False),
+                                           ("P-SPLIT-DIGIT", False), ("P-DETACHED-LABEL", True)])
+def test_d10_does_not_fire_on_a_row_our_reading_doubts(code: str | None, d10: bool) -> None:
+    doc = read_document(CLEAN_2021, str(CLEAN_2021))
+    parsed = parse_document(doc)
+    parsed.cells = [replace(c, raw="") if (c.row_key, c.col_key) == ("granted", "research_institution") else c
+                    for c in parsed.cells]
+    if code is not None:
+        parsed.issues.append(ParseIssue(code, Severity.WARNING, TableKey.T3, "granted", "", "表三 （一）予以公开：…"))
+    report = build_report(doc, parsed)
+    found = [f for f in report.findings if f.code == "D10"]
+    assert bool(found) == d10
+    if d10:
+        line = next(c.provenance.line for c in report.cells if (c.row_key, c.col_key) == ("granted", "research_institution"))
+        assert (found[0].table, found[0].row_key, found[0].col_key) == ("table3", "granted", "research_institution")
+        assert found[0].provenance is not None and found[0].provenance.line == line
+        assert found[0].evidence["places"] == [{"col_key": "research_institution", "raw": "", "line": line}]
+
+
+@pytest.mark.parametrize("folder", ["x03_detached_labels", "x07_extra_rows", "x05_pre2019_table"])
+def test_users_never_read_an_internal_key(folder: str) -> None:
+    report = parse_file(next((FIXTURES / folder).glob("source.*")))
+    shown = [f.message for f in report.findings]
+    html = render_report(0, report, body_of(report), report.findings)
+    visible = re.sub(r"<[^>]+>", " ", html)
+    keys = {c.row_key for c in report.cells} | {c.col_key for c in report.cells if c.col_key}
+    leaked = {k for k in keys if k.startswith("x_") or k == "value"}
+    assert not [m for m in shown if any(k in m for k in leaked)]
+    assert not [k for k in leaked if k in visible]
+
+
+def test_an_integer_check_on_an_extra_row_names_its_printed_label() -> None:
+    cell = Cell(table="table3", row_key="x_八其中网上申请", col_key="natural_person", raw="2.5", kind="number",
+                value=classify("2.5")[1], label="（八）其中：网上申请", provenance=Provenance(line=3))
+    _, findings = run_checks([cell])
+    assert [f.message for f in findings if f.code == "T3-INT"] == ["表三 （八）其中：网上申请 自然人：“2.5”不是非负整数"]
+
+
+def test_a_section_heading_a_conversion_dropped_is_no_missing_section(tmp_path: Path) -> None:
+    lines = [("（二）存在的主要问题及改进情况" if line == "五、存在的主要问题及改进情况" else line) for line in lines_of(CLEAN_2021)]
+    report = parse_file(write(tmp_path, lines))
+    audited = audit_report(subject_of(report))
+    assert [f.code for f in audited if f.code in ("D8", "P-HEADING")] == ["P-HEADING"]
+
+
+# --- a narrative count with several readings is unreadable once, not several contradictions --------
+
+
+def narrative_report(sentence: str, new: int = 12, carried: int = 3) -> Report:
+    cells = [Cell(table="table3", row_key=row, col_key="total", raw=str(v), kind="number", value=v, provenance=Provenance(line=9))
+             for row, v in (("new_requests", new), ("carried_over", carried))]
+    return Report(parser_version="test", report_id="r1", source="青禾县文化和旅游局.txt", status="ok", template="2021",
+                  bureau="青禾县文化和旅游局", year=2023, cells=cells,
+                  sections=[Section(key="overview", number="一", title="一、总体情况", text=sentence)])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "codes"),
+    [
+        ("收到政府信息公开申请12件，收到申请15件，收到申请20件。", [("P-TEXT", "info")]),
+        ("全年共受理依申请公开12件，受理政府信息公开申请16件。", [("P-TEXT", "info")]),
+        ("本年度新收政府信息公开申请12件，上年结转3件，共收到申请15件。", []),  # 一 and 一+二: both readings fit
+        ("全年收到政府信息公开申请13件。", [("X-TEXT", "warning")]),  # one reading, and it contradicts 表三
+    ],
+)
+def test_a_sentence_read_several_ways_is_unreadable_once(sentence: str, codes: list[tuple[str, str]]) -> None:
+    found = [(f.code, f.severity) for f in audit_report(subject_of(narrative_report(sentence)))
+             if f.code in ("X-TEXT", "P-TEXT")]
+    assert found == codes
