@@ -19,6 +19,7 @@ from xxgk.ingest.document import Provenance
 from xxgk.ingest.reader import read_document
 from xxgk.normalize.audit import audit_batch, audit_report, digest_of, subject_of
 from xxgk.normalize.audit.body import body_of
+from xxgk.normalize.audit.overview import Overview
 from xxgk.normalize.build import build_report
 from xxgk.normalize.checks import run_checks
 from xxgk.normalize.schema import Cell, Finding, Report, Section
@@ -415,3 +416,23 @@ def test_a_sentence_read_several_ways_is_unreadable_once(sentence: str, codes: l
     found = [(f.code, f.severity) for f in audit_report(subject_of(narrative_report(sentence)))
              if f.code in ("X-TEXT", "P-TEXT")]
     assert found == codes
+
+
+@pytest.mark.parametrize("code", ["P-TRUNCATED", "P-UNMATCHED", "P-HEADING", "P-TEXT"])
+def test_every_reading_code_is_documented(code: str) -> None:
+    for doc in (ROOT / "README.md", ROOT / "docs" / "report-format.md"):
+        assert f"`{code}`" in doc.read_text(encoding="utf-8"), (code, doc.name)
+
+
+def test_the_audit_page_and_overview_keep_our_reading_apart() -> None:
+    report = parse_file(next((FIXTURES / "x03_detached_labels").glob("source.*")))
+    findings = [*report.findings, *audit_report(subject_of(report))]
+    assert any(f.code.startswith("P-") for f in findings)
+    html = render_report(0, report, body_of(report), findings)
+    defects, reading = html.split('class="findings reading"')
+    assert 'data-code="P-UNMATCHED"' in reading and 'data-code="P-' not in defects.split('class="findings defects"')[-1]
+    overview = Overview()
+    overview.add(0, report, body_of(report), findings)
+    own = [f for f in findings if not f.code.startswith("P-")]
+    assert sum(overview.severities.values()) == len(own) and overview.reading == len(findings) - len(own)
+    assert all(area != "读取" for bureau in overview.bureaus() for area, _, _ in bureau.areas())
