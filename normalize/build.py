@@ -85,17 +85,18 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
                 label=pc.label, match_score=pc.match_score, position=pc.position, provenance=pc.provenance,
             )
         )
+    template = str(parsed.template.value)
     findings = _parser_findings(parsed, cells)
-    checks, check_findings = run_checks(cells)
+    start, cut = _cut_at_start(parsed, template), _cut_at_end(parsed, template, cells)
+    # A row the copy ends on holds no cells of the report's: the identities see it as not read.
+    lost = {(cut.table, row) for row in cut.rows} if cut is not None else set()
+    checks, check_findings = run_checks(c for c in cells if (c.table, c.row_key) not in lost)
     findings.extend(check_findings)
 
-    template = str(parsed.template.value)
-    cut = _cut(parsed, template, cells)
     missing = _missing(parsed, template, cells)
     findings.extend(_cell_findings(cells, findings, cut))
     findings.extend(_missing_rows(parsed, template, cut, findings))
-    if cut is not None:
-        findings.append(cut.finding())
+    findings.extend(c.finding() for c in (start, cut) if c is not None)
     findings.extend(Finding(code=code, severity=Severity.WARNING, message=message) for code, message in doc.warnings)
     findings = locate(findings, cells)
     sections = [
@@ -210,21 +211,29 @@ class Cut:
         )
 
 
-def _cut(parsed: ParsedReport, template: str, cells: list[Cell]) -> Cut | None:
-    """A copy that ends inside a table (or inside the heading after one) with sections missing after
-    it, or that starts at a later section with nothing before it: what the copy lost there."""
+def _cut_at_start(parsed: ParsedReport, template: str) -> Cut | None:
+    """A copy that starts at a later section with nothing before it (no title, no preamble): the
+    sections before it are not in the copy."""
     if not parsed.is_report or template not in ("2021", "2019"):
         return None
     order = list(REQUIRED_SECTIONS)
     headed = [s for s in parsed.sections if s.key in order]
-    if not headed:
+    preamble = parsed.sections[0] if parsed.sections and parsed.sections[0].key == "preamble" else None
+    if not headed or preamble is None or preamble.items or headed[0].key == order[0]:
         return None
     present = {s.key for s in headed}
-    preamble = next((s for s in parsed.sections if s.key == "preamble"), None)
-    if parsed.sections[0].key == "preamble" and preamble is not None and not preamble.items and headed[0].key != order[0]:
-        before = [k for k in order[: order.index(headed[0].key)] if k not in present]
-        first = headed[0].items[0].prov if headed[0].items else None  # the heading is no item: what follows it
-        return Cut(first, headed[0].title, sections=before, at_start=True)
+    before = [k for k in order[: order.index(headed[0].key)] if k not in present]
+    first = headed[0].items[0].prov if headed[0].items else None  # the heading is no item: what follows it
+    return Cut(first, headed[0].title, sections=before, at_start=True)
+
+
+def _cut_at_end(parsed: ParsedReport, template: str, cells: list[Cell]) -> Cut | None:
+    """A copy that ends inside a table (inside a row, on a label, before the table's last rows) or inside
+    the heading after one, with sections missing after it: what the copy lost there."""
+    if not parsed.is_report or template not in ("2021", "2019"):
+        return None
+    order = list(REQUIRED_SECTIONS)
+    present = {s.key for s in parsed.sections}
     last_section = parsed.sections[-1]
     if last_section.key not in order or not last_section.items:
         return None

@@ -240,9 +240,18 @@ def test_a_copy_cut_short_is_a_reading_limit_not_the_reports_defect(
     assert cut[0].provenance is not None and cut[0].provenance.line == len(lines())
     assert "副本" in cut[0].message and "不视为报告缺项" in cut[0].message
     assert not [f for f in report.findings if f.code in ("D10", "D11")]  # no accusation for what the copy lost
+    assert not [f for f in report.findings if f.code in ("T3-COLSUM", "T4-SUM") and f.row_key in rows]
     # the audit neither: no D8 for the sections after the cut
     audited = audit_report(subject_of(report))
     assert not [f for f in audited if f.code in ("D8", "D22")]
+
+
+def test_a_copy_cut_at_both_ends_says_so_twice(tmp_path: Path) -> None:
+    lines = up_to(CLEAN_2021, "2.重复申请 |", "2.重复申请")
+    report = parse_file(write(tmp_path, lines[lines.index("二、主动公开政府信息情况"):]))
+    cut = sorted((f.evidence["at_start"], f.evidence["sections"]) for f in report.findings if f.code == "P-TRUNCATED")
+    assert cut == [(False, ["review_litigation", "problems", "other"]), (True, ["overview"])]
+    assert not [f for f in audit_report(subject_of(report)) if f.code == "D8"]
 
 
 def test_a_copy_that_starts_late_loses_what_came_before(tmp_path: Path) -> None:
