@@ -2,7 +2,9 @@
 
 Each check yields a CheckResult per place it applies and a Finding for every failure; a place
 where a needed cell is blank, non-numeric, misplaced or missing is "not assessable" — it neither
-passes nor fails, and the report says so once per check.
+passes nor fails, and the report says so at that place (severity info), naming the cells that block
+it by their printed labels. Every finding carries the provenance of a cell it involves: the first
+blocking cell that was printed, else the cell the identity is reported at, else any of its cells.
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from xxgk.ingest.document import Provenance
 from xxgk.normalize.schema import Cell, CheckResult, CheckStatus, Finding
 from xxgk.template import (
     COLUMN_LABELS,
     LABELS,
-    T4_COLUMNS,
     TABLE_NAMES,
     CellKey,
     Identity,
+    column_name,
     identities,
+    row_name,
 )
 from xxgk.types import Position, Severity, TableKey
 
@@ -30,13 +34,17 @@ PLACED = (Position.EXACT, Position.INFERRED)
 
 
 class CellIndex:
-    """Cells by (table, row, column); only cells whose column is known (printed there, or inferred)."""
+    """Cells by (table, row, column); only cells whose column is known (printed there, or inferred).
+    Numbers whose column is unknown are kept apart, by row, to say why an identity is blocked."""
 
     def __init__(self, cells: Iterable[Cell]) -> None:
         self.cells: dict[tuple[str, str, str], Cell] = {}
         self.tables: dict[str, set[str]] = {}
         self.placed_by_inference: set[tuple[str, str, str]] = set()
+        self.unplaced: dict[tuple[str, str], Cell] = {}
         for cell in cells:
+            if cell.position not in PLACED or not cell.col_key:
+                self.unplaced.setdefault((cell.table, cell.row_key), cell)
             if cell.position in PLACED and cell.col_key:
                 key = (cell.table, cell.row_key, cell.col_key)
                 self.cells.setdefault(key, cell)
@@ -63,6 +71,27 @@ class CellIndex:
 
     def has_row(self, table: str, row: str) -> bool:
         return row in self.tables.get(table, ())
+
+    def blocker(self, table: str, row: str, col: str) -> tuple[str, Cell | None] | None:
+        """Why this cell holds no number an identity can use (the reason in words and the cell, when
+        one was printed), or None when it does."""
+        cell = self.cells.get((table, row, col))
+        if cell is not None:
+            if cell.kind == "number":
+                return None
+            return ("空白" if cell.kind == "blank" else f"为“{cell.raw}”"), cell
+        unplaced = self.unplaced.get((table, row))
+        if unplaced is not None:
+            return "位置不明", unplaced
+        return ("缺失" if self.has_row(table, row) else "未读到该行"), None
+
+    def provenance(self, table: str, keys: Iterable[CellKey]) -> Provenance | None:
+        """The provenance of the first of these cells that was read (placed or not)."""
+        for row, col in keys:
+            cell = self.cells.get((table, row, col)) or self.unplaced.get((table, row))
+            if cell is not None:
+                return cell.provenance
+        return None
 
 
 CheckFunction = Callable[[CellIndex], Iterator[Outcome]]
@@ -109,6 +138,56 @@ _MESSAGES: dict[str, Callable[[Identity], str]] = {
 }
 
 
+def _place(identity: Identity) -> str:
+    """Where the identity is reported, in the report's words: 自然人列, or the row's label."""
+    if identity.code in ("T3-COLSUM", "T4-SUM"):
+        return LABELS[identity.table][identity.row_key]
+    return f"{_col_name(identity.col_key)}列"
+
+
+def _cell_name(identity: Identity, row: str, col: str) -> str:
+    """A cell of the identity named by what tells it apart from the others: its row or its column."""
+    rows = {r for r, _ in identity.cells}
+    column = f"{COLUMN_LABELS[identity.table][col]}列"
+    if len(rows) == 1:
+        return column
+    label = f"“{LABELS[identity.table][row]}”"
+    return label if len({c for _, c in identity.cells}) == 1 else f"{label}{column}"
+
+
+def _blocked(identity: Identity, index: CellIndex) -> Finding:
+    """The not-assessable finding of one identity at its place: which cells block it and why."""
+    table = identity.table
+    reasons: dict[str, list[str]] = {}
+    blocked: dict[str, str] = {}
+    first: Provenance | None = None
+    for row, col in identity.cells:
+        found = index.blocker(table, row, col)
+        if found is None:
+            continue
+        reason, cell = found
+        reasons.setdefault(reason, []).append(_cell_name(identity, row, col))
+        blocked[f"{table}.{row}.{col}"] = reason
+        if first is None and cell is not None:
+            first = cell.provenance
+    unit = "列" if len({r for r, _ in identity.cells}) == 1 else "行"
+    said = "；".join(
+        f"{'、'.join(names[:3])}{f'等{len(names)}{unit}' if len(names) > 3 else ''}{reason}"
+        for reason, names in reasons.items()
+    )
+    return Finding(
+        code=identity.code, severity=Severity.INFO, table=table, row_key=identity.row_key, col_key=identity.col_key,
+        message=f"{TABLE_NAMES[table]} {_place(identity)}：{identity.code} 无法核验（{said}），不视为通过",
+        evidence={"blocked": blocked, "highlight": list(blocked)},
+        provenance=first or _where(identity, index),
+    )
+
+
+def _where(identity: Identity, index: CellIndex) -> Provenance | None:
+    """The cell an identity is reported at, else the first of its cells that was read."""
+    return index.provenance(identity.table, ((identity.row_key, identity.col_key), *identity.cells))
+
+
 def _evaluate(identity: Identity, index: CellIndex) -> Outcome:
     lhs = index.total(identity.table, identity.lhs)
     rhs = index.total(identity.table, identity.rhs)
@@ -118,7 +197,7 @@ def _evaluate(identity: Identity, index: CellIndex) -> Outcome:
         return CheckResult(code=code, table=table, row_key=row, col_key=col, status=status, lhs=lhs, rhs=rhs)
 
     if lhs is None or rhs is None:
-        return result("not_assessable"), None
+        return result("not_assessable"), _blocked(identity, index)
     if lhs == rhs:
         # An identity that chose a placement (P-INFERRED) holds by construction: no evidence of consistency.
         return result("inferred" if index.inferred(table, identity.cells) else "pass"), None
@@ -127,6 +206,7 @@ def _evaluate(identity: Identity, index: CellIndex) -> Outcome:
         code=code, severity=Severity.ERROR, table=table, row_key=row, col_key=col,
         message=_MESSAGES[code](identity).format(a=lhs, b=rhs, d=difference),
         evidence={"lhs": _fmt(lhs), "rhs": _fmt(rhs), "difference": _fmt(difference)},
+        provenance=_where(identity, index),
     )
     return result("fail"), finding
 
@@ -158,7 +238,7 @@ def _integer_check(code: str, table: str, index: CellIndex) -> Iterator[Outcome]
             CheckResult(code=code, table=table, row_key=row, col_key=col, status="fail", lhs=cell.value),
             Finding(
                 code=code, severity=Severity.ERROR, table=table, row_key=row, col_key=col,
-                message=f"{name} {LABELS[table].get(row, row)} {COLUMN_LABELS[table].get(col, col)}：“{cell.raw}”不是非负整数",
+                message=f"{name} {row_name(table, row, cell.label)} {column_name(table, col)}：“{cell.raw}”不是非负整数",
                 evidence={"raw": cell.raw}, provenance=cell.provenance,
             ),
         )
@@ -171,8 +251,6 @@ def t3_integers(index: CellIndex) -> Iterator[Outcome]:
     yield from _integer_check("T3-INT", T3, index)
 
 
-
-
 check("T4-SUM", table=T4)(_identities("T4-SUM", T4))
 
 
@@ -181,41 +259,16 @@ def t4_integers(index: CellIndex) -> Iterator[Outcome]:
     yield from _integer_check("T4-INT", T4, index)
 
 
-_COLUMN_NAMES = dict(T4_COLUMNS)
-
-
 def run_checks(cells: Iterable[Cell]) -> tuple[list[CheckResult], list[Finding]]:
     index = CellIndex(cells)
     results: list[CheckResult] = []
     findings: list[Finding] = []
-    for code, registered in CHECKS.items():
-        table = registered.table
-        if table not in index.tables:
+    for registered in CHECKS.values():
+        if registered.table not in index.tables:
             continue
-        blocked: list[CheckResult] = []
         for result, finding in registered.run(index):
             results.append(result)
             if finding is not None:
                 findings.append(finding)
-            if result.status == "not_assessable":
-                blocked.append(result)
-        if blocked:
-            findings.append(_not_assessable(code, table, blocked))
     return results, findings
 
-
-def _not_assessable(code: str, table: str, blocked: list[CheckResult]) -> Finding:
-    name = TABLE_NAMES[table]
-    places = []
-    for result in blocked:
-        if result.row_key and code in ("T3-COLSUM", "T4-SUM"):
-            places.append(LABELS[table].get(result.row_key, result.row_key))
-        elif result.col_key:
-            places.append(f"{_col_name(result.col_key) if table == T3 else _COLUMN_NAMES[result.col_key]}列")
-    return Finding(
-        code=code,
-        severity=Severity.INFO,
-        table=table,
-        message=f"{name} {code} 无法核验：{'、'.join(places)}涉及空白、非数字、缺失或位置不明的单元格（{len(blocked)}处），不视为通过",
-        evidence={"not_assessable": len(blocked)},
-    )

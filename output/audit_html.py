@@ -3,7 +3,9 @@
 A summary per bureau (findings by severity, a badge per failing area), the coverage of bureaus ×
 years, then every report with its findings and its tables drawn like the official template, the
 failing cells highlighted (class ``flag-<severity>``, attribute ``data-cell="table3.new_requests.total"``)
-and numbered notes beside the table. Every text that comes from a report is escaped.
+and numbered notes beside the table. Findings of our own reading (P- codes) are listed apart from the
+report's own defects and counted apart. Rows are named by their official or printed labels, never by
+internal keys. Every text that comes from a report is escaped.
 
 Reports stream in through :meth:`AuditPage.add_report` into a temporary file; :meth:`AuditPage.finish`
 writes the summary, which needs the whole batch, and then copies the reports after it.
@@ -21,7 +23,7 @@ from types import TracebackType
 from typing import IO
 
 from xxgk.normalize.audit.body import Body
-from xxgk.normalize.audit.codes import AREAS, CODES, code_info
+from xxgk.normalize.audit.codes import AREAS, CODES, code_info, is_reading
 from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
 from xxgk.template import (
@@ -41,6 +43,8 @@ from xxgk.template import (
     TABLE_NAMES,
     UNABLE,
     UNABLE_ROWS,
+    column_name,
+    row_name,
 )
 from xxgk.types import Position, TableKey
 
@@ -182,7 +186,7 @@ def _worst(findings: Iterable[Finding]) -> str:
 
 
 def _printed_label(table: str, row: str, cells: dict[str, Cell]) -> str:
-    return next((c.label for k, c in cells.items() if k.startswith(f"{table}.{row}.") and c.label), row)
+    return row_name(table, row, next((c.label for k, c in cells.items() if k.startswith(f"{table}.{row}.") and c.label), ""))
 
 
 def _table2(cells: dict[str, Cell], marks: _Marks, template: str) -> str:
@@ -291,7 +295,7 @@ def _other_table(table: str, cells: dict[str, Cell], marks: _Marks) -> str:
     rows = [f'<table data-table="{e(table)}"><caption>{e(TABLE_NAMES.get(table, "统计表"))}</caption>']
     for key, cell in cells.items():
         if key.startswith(f"{table}."):
-            rows.append(f"<tr><td>{e(cell.label or key.split('.')[1])}</td>{marks.cell(key, cell)}</tr>")
+            rows.append(f"<tr><td>{e(row_name(table, cell.row_key, cell.label))}</td>{marks.cell(key, cell)}</tr>")
     rows.append("</table>")
     return "".join(rows)
 
@@ -348,6 +352,7 @@ class AuditPage:
 def _header(overview: Overview, title: str) -> str:
     total = overview.severities
     counts = " ".join(_badge(f"{SEVERITY_NAMES[s]} {total.get(s, 0)}", s) for s in SEVERITIES)
+    counts += " " + _badge(f"读取问题 {overview.reading}", "info", "文件或解析所限，不是报告本身的问题")
     bureaus = sum(1 for b in overview.bureaus() if b.key)
     return (
         f"<h1>{e(title)}</h1>"
@@ -360,7 +365,7 @@ def _header(overview: Overview, title: str) -> str:
 def _bureau_summary(overview: Overview) -> str:
     rows = [
         '<h2 id="summary">各机关概况</h2><table class="summary"><tr><th>机关</th><th>机关键</th><th>年度</th>'
-        "<th>报告</th><th>错误</th><th>警告</th><th>提示</th><th>存在问题的方面</th></tr>"
+        "<th>报告</th><th>错误</th><th>警告</th><th>提示</th><th>存在问题的方面</th><th>读取问题</th></tr>"
     ]
     for bureau in overview.bureaus():
         links = " ".join(
@@ -371,7 +376,7 @@ def _bureau_summary(overview: Overview) -> str:
             f'<tr data-bureau="{e(bureau.key)}"><td>{e(bureau.name)}</td><td>{e(bureau.key)}</td><td>{links}</td>'
             f"<td>{len(bureau.reports)}</td><td>{bureau.severities.get('error', 0)}</td>"
             f"<td>{bureau.severities.get('warning', 0)}</td><td>{bureau.severities.get('info', 0)}</td>"
-            f'<td>{badges or "<span class=ok>未发现问题</span>"}</td></tr>'
+            f'<td>{badges or "<span class=ok>未发现问题</span>"}</td><td>{bureau.reading}</td></tr>'
         )
     rows.append("</table>")
     return "".join(rows)
@@ -430,15 +435,30 @@ def _legend() -> str:
     )
 
 
-def _location(finding: Finding) -> str:
+def _location(finding: Finding, printed: dict[tuple[str, str], str]) -> str:
+    """Where a finding is, in the report's words: table, row label (as printed for rows the template
+    does not have), column label."""
     if not finding.table:
         return ""
     parts = [TABLE_NAMES.get(finding.table, finding.table)]
     if finding.row_key:
-        parts.append(LABELS.get(finding.table, {}).get(finding.row_key, finding.row_key))
+        parts.append(row_name(finding.table, finding.row_key, printed.get((finding.table, finding.row_key), "")))
     if finding.col_key:
-        parts.append(COLUMN_LABELS.get(finding.table, {}).get(finding.col_key, finding.col_key))
+        parts.append(column_name(finding.table, finding.col_key))
     return " ".join(parts)
+
+
+def _findings_table(findings: list[Finding], printed: dict[tuple[str, str], str], kind: str, caption: str) -> str:
+    rows = "".join(
+        f'<tr class="finding" data-code="{e(f.code)}"><td>{_badge(SEVERITY_NAMES[f.severity], f.severity)}</td>'
+        f"<td>{e(f.code)}</td><td>{_defect_badge(f.code, f.severity)}</td><td>{e(_location(f, printed))}</td>"
+        f"<td>{e(f.message)}</td></tr>"
+        for f in findings
+    )
+    return (
+        f'<table class="findings {kind}"><caption>{e(caption)}</caption>'
+        f"<tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>说明</th></tr>{rows}</table>"
+    )
 
 
 def render_report(index: int, report: Report, body: Body, findings: list[Finding]) -> str:
@@ -447,8 +467,11 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
     marks = _Marks(findings, cells)
     serious = any(f.severity in ("error", "warning") for f in findings)
     counts = " ".join(
-        _badge(f"{SEVERITY_NAMES[s]} {n}", s) for s in SEVERITIES if (n := sum(1 for f in findings if f.severity == s))
+        _badge(f"{SEVERITY_NAMES[s]} {n}", s) for s in SEVERITIES
+        if (n := sum(1 for f in findings if f.severity == s and not is_reading(f.code)))
     )
+    if (n_reading := sum(1 for f in findings if is_reading(f.code))):
+        counts += " " + _badge(f"读取问题 {n_reading}", "info", "文件或解析所限，不是报告本身的问题")
     head = (
         f'<section class="report" id="r{index}" data-report-id="{e(report.report_id)}" data-bureau="{e(body.key)}">'
         f"<details{' open' if serious else ''}><summary><h3 style=\"display:inline\">{e(body.name or '（机关名称未识别）')} "
@@ -459,17 +482,13 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
     parts = [head]
     if report.error is not None:
         parts.append(f"<p>{_badge(report.error.code, 'error')} {e(report.error.message)}</p>")
-    if findings:
-        rows = "".join(
-            f'<tr class="finding" data-code="{e(f.code)}"><td>{_badge(SEVERITY_NAMES[f.severity], f.severity)}</td>'
-            f"<td>{e(f.code)}</td><td>{_defect_badge(f.code, f.severity)}</td><td>{e(_location(f))}</td>"
-            f"<td>{e(f.message)}</td></tr>"
-            for f in findings
-        )
-        parts.append(
-            '<table class="findings"><tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>说明</th></tr>'
-            f"{rows}</table>"
-        )
+    printed: dict[tuple[str, str], str] = {(str(c.table), c.row_key): c.label for c in report.cells if c.label}
+    own = [f for f in findings if not is_reading(f.code)]
+    reading = [f for f in findings if is_reading(f.code)]
+    if own:
+        parts.append(_findings_table(own, printed, "defects", "报告本身的问题"))
+    if reading:
+        parts.append(_findings_table(reading, printed, "reading", "读取问题（文件或解析所限，不是报告本身的问题）"))
     tables = {k.split(".")[0] for k in cells}
     if TableKey.T2 in tables:
         parts.append(f'<div class="tablewrap">{_table2(cells, marks, report.template)}{_notes(marks, TableKey.T2)}</div>')
@@ -480,7 +499,7 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
     for table in sorted(tables - {TableKey.T2, TableKey.T3, TableKey.T4}):
         parts.append(f'<div class="tablewrap">{_other_table(table, cells, marks)}{_notes(marks, table)}</div>')
     if unplaced:
-        listed = "、".join(f"{TABLE_NAMES.get(c.table, c.table)} {c.label or c.row_key}“{c.raw}”" for c in unplaced)
+        listed = "、".join(f"{TABLE_NAMES.get(c.table, c.table)} {row_name(c.table, c.row_key, c.label)}“{c.raw}”" for c in unplaced)
         parts.append(f'<p class="muted">位置不明的数字（未放入表格）：{e(listed)}</p>')
     if not tables and report.status not in ("failed", "skipped"):
         parts.append('<p class="muted">未发现统计表格。</p>')

@@ -26,12 +26,18 @@ def print_audit(overview: Overview, console: Console, out: str) -> None:
         table.add_row(
             _plain(bureau.key or bureau.name), ",".join(map(str, bureau.years)),
             ",".join(map(str, bureau.missing_years)), str(bureau.severities.get("error", 0)),
-            str(bureau.severities.get("warning", 0)), str(bureau.severities.get("info", 0)), areas or "[green]—[/]",
+            str(bureau.severities.get("warning", 0)), str(bureau.severities.get("info", 0)),
+            (areas or "[green]—[/]") + _reading(bureau.reading),
         )
     console.print(table)
     if overview.unread:
         console.print(f"{len(overview.unread)} files not audited (failed or not a report): see {out}/parse/reports.csv",
                       markup=False, highlight=False)
+
+
+def _reading(count: int) -> str:
+    """Problems of our own reading (P- codes), apart from the body's defects and not counted with them."""
+    return f"\n[dim]另有读取问题{count}个（非报告本身）[/]" if count else ""
 
 
 def _plain(text: str) -> str:

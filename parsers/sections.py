@@ -65,8 +65,15 @@ def heading(item: Item) -> tuple[str, str, str] | None:
     return match["num"], title, key
 
 
+_ORDER = {key: index for index, key in enumerate(REQUIRED_SECTIONS)}
+
+
 def split_sections(items: list[Item]) -> list[ParsedSection]:
-    """Preamble first (key 'preamble', possibly empty), then one section per heading found."""
+    """Preamble first (key 'preamble', possibly empty), then one section per heading found.
+
+    A heading opens a section when its numeral comes after the last one, or — numbered differently
+    (二 where 三 belongs) — when its title names a section that comes after the last one: sections
+    are known by their titles."""
     sections = [ParsedSection("preamble", "", "")]
     last = 0
     for item in items:
@@ -74,8 +81,10 @@ def split_sections(items: list[Item]) -> list[ParsedSection]:
         if found:
             numeral, title, key = found
             rank = NUMERALS.index(numeral) + 1
-            if rank > last and not any(s.key == key for s in sections):
-                last = rank
+            previous = sections[-1].key
+            later = key in _ORDER and previous in _ORDER and _ORDER[key] > _ORDER[previous]
+            if (rank > last or later) and not any(s.key == key for s in sections):
+                last = max(last, rank)
                 sections.append(ParsedSection(key, numeral, f"{numeral}、{title}"))
                 continue
         sections[-1].items.append(item)

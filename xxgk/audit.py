@@ -36,6 +36,7 @@ from xxgk.normalize.audit import (
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.dates import parse_date
 from xxgk.normalize.audit.overview import Overview
+from xxgk.normalize.locate import locate
 from xxgk.normalize.schema import Finding
 from xxgk.options import AuditOptions, ParseOptions
 from xxgk.output.audit_findings import AuditFindingsWriter
@@ -163,7 +164,8 @@ def run_audit(
     overview = Overview()
     with AuditFindingsWriter(out / "findings.csv", options.parse.encoding) as findings_csv, AuditPage(out / "audit.html") as page:
         for index, report in enumerate(batch.reports()):
-            findings = [*report.findings, *own[index], *cross.get(index, [])]
+            # Audit findings about a cell, row or column take the provenance of the report's cell.
+            findings = [*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)]
             own[index] = []  # written: let it go
             findings_csv.write(report, bodies[index], findings)
             entry = overview.add(index, report, bodies[index], findings)

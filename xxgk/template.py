@@ -221,3 +221,23 @@ def identities(table: TableKey, rows: Iterable[str]) -> list[Identity]:
                 found.append(Identity("T4-SUM", table, row, "total", tuple((row, c) for c in T4_PARTS),
                                       ((row, "total"),)))
     return found
+
+
+# --- what users read -----------------------------------------------------------------------------
+
+
+def row_name(table: str, row_key: str, printed: str = "") -> str:
+    """A row as users read it: the official label, else the label as printed (rows the template does
+    not have, x_…, and the pre-2019 table's rows) — never the internal key."""
+    official = LABELS.get(table, {}).get(row_key)
+    if official:
+        return official
+    return printed.strip() or "（无行标签的行）"
+
+
+def column_name(table: str, col_key: str) -> str:
+    """A column as users read it: its official label; never the internal key."""
+    label = COLUMN_LABELS.get(table, {}).get(col_key)
+    if label:
+        return label
+    return {"": "位置不明的列", "value": "数值"}.get(col_key, "未知列")

@@ -56,6 +56,7 @@ def digest_of(subject: Subject, index: int, in_batch: bool = True) -> Digest:
     return Digest(
         index=index, report_id=report.report_id, source=report.source, in_batch=in_batch, body=subject.body,
         year=report.year, template=report.template, cells=continuity.digest_cells(report),
+        reasons=continuity.digest_reasons(report),
         sketch=similarity.sketch(report, subject.body),
     )
 

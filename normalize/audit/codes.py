@@ -53,3 +53,9 @@ _READING = CodeInfo("", "读取", "读取问题（文件或解析），不是报
 def code_info(code: str) -> CodeInfo:
     """P-* and reader warnings are reading problems; anything unknown is shown under 读取 too."""
     return CODES.get(code, _READING)
+
+
+def is_reading(code: str) -> bool:
+    """A problem of our reading (of the copy or the parser), never a defect of the report: P-* codes and
+    the readers' warnings. Counted and shown apart, never towards a body's defects or --fail-on."""
+    return code not in CODES

@@ -5,7 +5,10 @@ it counts: “收到政府信息公开申请17件” counts applications, “收
 received applications may be the year's new ones (表三 一) or those plus last year's carried over
 (一+二): either is accepted. 主动公开 N 条 has no counterpart in the tables and is compared only
 between sentences. Sub-counts (其中…, 自然人…), comparisons with last year and clauses that name
-复议 and 诉讼 together are not read, rather than read wrongly.
+复议 and 诉讼 together are not read, rather than read wrongly. A sentence that yields several different
+numbers for the same count (收到申请12件，收到申请15件…) cannot be pinned to one: unless every reading
+agrees with the tables, it is reported once as unreadable (P-TEXT, info) and compared with nothing —
+never as one contradiction per reading.
 """
 
 from __future__ import annotations
@@ -216,6 +219,17 @@ def _quote(sentence: str, limit: int = 80) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
 
 
+def _pinned(stated: list[Statement]) -> tuple[list[Statement], list[list[Statement]]]:
+    """The statements whose sentence gives one number for their count, and the groups (one per sentence)
+    that give several."""
+    by_sentence: dict[str, list[Statement]] = {}
+    for statement in stated:
+        by_sentence.setdefault(statement.sentence, []).append(statement)
+    single = [s for group in by_sentence.values() if len({x.value for x in group}) == 1 for s in group]
+    several = [group for group in by_sentence.values() if len({x.value for x in group}) > 1]
+    return single, several
+
+
 @report_check("X-TEXT")
 def narrative_vs_tables(subject: Subject) -> Iterator[Finding]:
     report = subject.report
@@ -225,9 +239,20 @@ def narrative_vs_tables(subject: Subject) -> Iterator[Finding]:
     by_key: dict[str, list[Statement]] = {}
     for statement in statements(report):
         by_key.setdefault(statement.key, []).append(statement)
-    for key, stated in by_key.items():
+    for key, all_stated in by_key.items():
         options, table, cells = _table_values(index, key)
         table_name = {"表三": TableKey.T3, "表四": TableKey.T4}.get(table, "")
+        stated, several = _pinned(all_stated)
+        for group in several:
+            readings = list(dict.fromkeys(s.value for s in group))
+            if options and all(any(v == value for value, _ in options) for v in readings):
+                continue  # 新收95件…共收到98件: each reading is one the tables allow
+            yield Finding(
+                code="P-TEXT", severity=Severity.INFO,
+                message=f"{_where(group[0])}“{_quote(group[0].sentence)}”中{KEYS[key]}有{len(readings)}种读法"
+                f"（{'、'.join(map(str, readings))}），无法确定所指，未作核对",
+                evidence={"stated": readings, "sentence": group[0].sentence, "key": key},
+            )
         if options:
             reported: set[int] = set()
             for statement in stated:

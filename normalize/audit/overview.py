@@ -1,5 +1,8 @@
 """The batch at a glance: per bureau, its reports, findings by severity, the areas that fail, and
-which years between its first and last report are missing (the coverage view)."""
+which years between its first and last report are missing (the coverage view).
+
+Reading problems (P- codes, reader warnings) are counted apart (``reading``): they are not the body's
+defects, so they count neither towards its severities nor towards --fail-on."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from xxgk.normalize.audit.body import Body
-from xxgk.normalize.audit.codes import AREAS, code_info
+from xxgk.normalize.audit.codes import AREAS, code_info, is_reading
 from xxgk.normalize.schema import Finding, Report
 
 UNKNOWN = "（机关名称未识别）"
@@ -25,6 +28,7 @@ class ReportEntry:
     template: str
     error: str = ""
     severities: Counter[str] = field(default_factory=Counter)
+    reading: int = 0  # findings of our own reading (P-), apart from the report's defects
 
 
 @dataclass
@@ -33,6 +37,7 @@ class BureauEntry:
     name: str
     reports: list[ReportEntry] = field(default_factory=list)
     severities: Counter[str] = field(default_factory=Counter)
+    reading: int = 0
     # area → defect codes (D2, D6 …) with an error or warning in any of its reports
     failing: dict[str, set[str]] = field(default_factory=dict)
     worst: dict[str, str] = field(default_factory=dict)  # area → "error" or "warning"
@@ -73,6 +78,10 @@ class Overview:
         bureau = self._bureaus.setdefault(body.key, BureauEntry(body.key, body.name or UNKNOWN))
         bureau.reports.append(entry)
         for finding in findings:
+            if is_reading(finding.code):
+                entry.reading += 1
+                bureau.reading += 1
+                continue
             entry.severities[finding.severity] += 1
             bureau.severities[finding.severity] += 1
             if finding.severity in ("error", "warning"):
@@ -99,6 +108,10 @@ class Overview:
         for bureau in self._bureaus.values():
             total.update(bureau.severities)
         return total
+
+    @property
+    def reading(self) -> int:
+        return sum(bureau.reading for bureau in self._bureaus.values())
 
     @property
     def report_count(self) -> int:

@@ -43,6 +43,7 @@ class Digest:
     year: int | None
     template: str
     cells: dict[str, Number | None] = field(default_factory=dict)  # "table.row.col" → value, the few keys needed
+    reasons: dict[str, str] = field(default_factory=dict)  # "table.row.col" → why it holds no number (空白, 缺失 …)
     sketch: tuple[int, ...] = ()  # the masked narrative's MinHash (similarity.py), () when too short
 
 

@@ -1,5 +1,11 @@
 """The report's parts: D8 a section missing, D9 section 一 lacking a required part, D9b tables given
-only as images or attachments, D22 a declared structure that differs from the sections printed."""
+only as images or attachments, D22 a declared structure that differs from the sections printed.
+
+Sections are known by their titles, whatever their numbers. A section the copy does not reach (the
+parse's P-TRUNCATED) is not missing from the report; one whose numbered heading is not found but whose
+title stands as an unnumbered heading where it belongs (a conversion dropped 五、) is P-HEADING, a
+reading note, not D8.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from xxgk.normalize.audit.registry import Subject, report_check
-from xxgk.normalize.audit.text import SECTION_ORDER, flat, narrative_lines, section
+from xxgk.normalize.audit.text import SECTION_ORDER, flat, narrative_lines, not_in_copy, section
 from xxgk.normalize.schema import Finding, Report
 from xxgk.parsers.sections import SECTION_TITLES, section_key
 from xxgk.types import Severity, TableKey
@@ -38,19 +44,52 @@ def _applies(report: Report) -> bool:
     )
 
 
+# The words of each section's title that an unnumbered heading of it still shows.
+TITLE_WORDS: dict[str, tuple[str, ...]] = {
+    "overview": ("总体情况", "概述"),
+    "active_disclosure": ("主动公开政府信息情况", "主动公开情况"),
+    "requests": ("收到和处理政府信息公开申请", "依申请公开情况"),
+    "review_litigation": ("行政复议、行政诉讼情况", "行政复议和行政诉讼情况", "复议、诉讼情况"),
+    "problems": ("存在的主要问题", "存在问题", "问题及改进", "问题和改进"),
+    "other": ("其他需要报告",),
+}
+
+
+def unnumbered_heading(report: Report, key: str) -> str | None:
+    """A short line naming section ``key`` in the section printed before it (where its heading belongs)."""
+    order = list(SECTION_ORDER)
+    before = [s for s in report.sections if s.key in order and order.index(s.key) < order.index(key)]
+    if not before:
+        return None
+    for line in narrative_lines(before[-1].text):
+        text = flat(line)
+        if len(text) <= 40 and not any(p in text[:-1] for p in "。；;") and any(w in text for w in TITLE_WORDS[key]):
+            return line
+    return None
+
+
 @report_check("D8")
 def missing_sections(subject: Subject) -> Iterator[Finding]:
     report = subject.report
     if not _applies(report):
         return
-    present = {s.key for s in report.sections}
+    present = {s.key for s in report.sections} | not_in_copy(report)
     for key in SECTION_ORDER:
-        if key not in present:
+        if key in present:
+            continue
+        number, title = SECTION_TITLES[key][0], SECTION_TITLES[key][2:]
+        heading = unnumbered_heading(report, key)
+        if heading is not None:
             yield Finding(
-                code="D8", severity=Severity.ERROR,
-                message=f"缺少第{SECTION_TITLES[key][0]}部分“{SECTION_TITLES[key][2:]}”",
-                evidence={"section": key},
+                code="P-HEADING", severity=Severity.INFO,
+                message=f"未找到第{number}部分的编号标题“{SECTION_TITLES[key]}”；正文中的“{heading}”按该部分的标题读取，"
+                "不视为缺少该部分",
+                evidence={"section": key, "heading": heading},
             )
+            continue
+        yield Finding(
+            code="D8", severity=Severity.ERROR, message=f"缺少第{number}部分“{title}”", evidence={"section": key},
+        )
 
 
 @report_check("D9")
@@ -145,7 +184,8 @@ def declared_structure(subject: Subject) -> Iterator[Finding]:
     problems = []
     if count is not None and count != len(items):
         problems.append(f"称共{match['count']}部分，却只列出{len(items)}部分")
-    absent = [items[i] for i, k in enumerate(declared) if k is not None and k not in actual]
+    unseen = not_in_copy(report)  # not in the copy read: neither absent nor undeclared
+    absent = [items[i] for i, k in enumerate(declared) if k is not None and k not in actual and k not in unseen]
     if absent:
         problems.append(f"所列“{'、'.join(absent)}”正文中没有")
     undeclared = [s.title for s in report.sections if s.key != "preamble" and s.key not in keys]

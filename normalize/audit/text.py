@@ -20,6 +20,14 @@ def section(report: Report, key: str) -> Section | None:
     return next((s for s in report.sections if s.key == key), None)
 
 
+def not_in_copy(report: Report) -> set[str]:
+    """Sections the copy read does not reach (it ends early or starts late: the parse's P-TRUNCATED):
+    their absence is a limit of the copy, not a defect of the report."""
+    return {
+        str(key) for f in report.findings if f.code == "P-TRUNCATED" for key in f.evidence.get("sections", ())
+    }
+
+
 def narrative_lines(text: str) -> list[str]:
     """The section's lines that are prose: table rows, page numbers and blank lines dropped."""
     lines = []

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.schema import Finding
-from xxgk.template import COLUMN_LABELS, LABELS
+from xxgk.template import column_name, row_name
 from xxgk.types import Position, Severity, TableKey
 
 T2 = TableKey.T2
@@ -23,7 +23,7 @@ def implausible_values(subject: Subject) -> Iterator[Finding]:
     for cell in report.cells:
         if cell.table != T2 or cell.kind != "number" or cell.value is None or cell.position != Position.EXACT:
             continue
-        label = f"表二 {LABELS[T2].get(cell.row_key, cell.label or cell.row_key)} {COLUMN_LABELS[T2].get(cell.col_key, cell.col_key)}"
+        label = f"表二 {row_name(T2, cell.row_key, cell.label)} {column_name(T2, cell.col_key)}"
         if cell.col_key in COUNT_COLUMNS and (cell.value < 0 or isinstance(cell.value, Decimal) and "." in cell.raw):
             yield Finding(
                 code="D12", severity=Severity.ERROR, table=T2, row_key=cell.row_key, col_key=cell.col_key,
