@@ -523,8 +523,11 @@ def _room_after(chars: list[dict[str, Any]], box: BBox) -> float | None:
     first = line_of(min(inside, key=lambda c: c["top"]))
     last = line_of(max(inside, key=lambda c: c["bottom"]))
     size = max(float(c.get("size") or c["bottom"] - c["top"]) for c in last) or 1.0
-    padding = min(min(float(c["x0"]) for c in first) - box[0], MAX_CELL_PADDING)
-    return (box[2] - max(float(c["x1"]) for c in last) - max(padding, 0.0)) / size
+    padding = max(min(min(float(c["x0"]) for c in first) - box[0], MAX_CELL_PADDING), 0.0)
+    # The whole slack of the last line, whatever its alignment (centred text keeps half of it on the
+    # right), less the padding on both sides.
+    width = max(float(c["x1"]) for c in last) - min(float(c["x0"]) for c in last)
+    return ((box[2] - box[0]) - 2 * padding - width) / size
 
 
 def _overprinted(chars: list[dict[str, Any]]) -> bool:
@@ -744,6 +747,10 @@ def _row_split(above: _Row, below: _Row) -> str:
         return JOIN if fills and not unsure else NEW_ROW
     if unsure:
         return UNSURE if numbers else NEW_ROW
+    if numbers and any(cell.text and not _is_numeric(cell.text) for cell, _ in _own_cells(below.slots, above.slots)):
+        # Text and numbers below a labelled row: the shape says the label ran on, but the text may be
+        # a label of its own (a blank row above a full one); the parser decides by the labels.
+        return UNSURE
     return JOIN
 
 

@@ -314,7 +314,9 @@ def _missing_rows(parsed: ParsedReport, template: str, cut: Cut | None, findings
     lost = set(cut.rows) if cut is not None else set()
     doubtful = {f.table for f in findings if f.code == "P-UNMATCHED" and f.evidence.get("numbers")}
     # Numbers kept unplaced for the table as a whole (no row known) may well be the missing rows' own.
-    doubtful |= {f.table for f in findings if f.code in ("P-MISALIGNED", "P-ORPHAN", "P-PAGE-SPLIT") and not f.row_key}
+    doubtful |= {f.table for f in findings if f.code in ("P-MISALIGNED", "P-ORPHAN") and not f.row_key}
+    # Numbers held under a row whose label may be cut by a page break may be a missing row's own.
+    doubtful |= {f.table for f in findings if f.code == "P-PAGE-SPLIT"}
     for table in (TableKey.T2, TableKey.T3, TableKey.T4):
         if table not in parsed.tables_found or table in doubtful:
             continue

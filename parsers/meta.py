@@ -97,7 +97,8 @@ TEMPLATE_NAMES = {
 
 def detect_template(cells: list[ParsedCell], text: str, year: int | None) -> Evidence:
     """The template the report follows, from the tables first, then wording, then the year."""
-    t2_cols = {c.col_key for c in cells if c.table == TableKey.T2}
+    # Only columns the report printed tell 表二's template: defaults we gave a header-less 表二 do not.
+    t2_cols = {c.col_key for c in cells if c.table == TableKey.T2 and c.printed_column}
     t3_rows = {c.row_key for c in cells if c.table == TableKey.T3}
     votes_2021 = []
     votes_2019 = []
@@ -125,13 +126,13 @@ def detect_template(cells: list[ParsedCell], text: str, year: int | None) -> Evi
 def mixed_templates(cells: list[ParsedCell], year: int | None) -> tuple[str, str] | None:
     """(the templates 表二 and 表三 follow, as "2019"/"2021") when they differ, else None.
 
-    Only the tables' own layouts count, as printed (``cells`` before a template's default columns are
-    given to a header-less 表二): 表二 by its columns, all of one template's; 表三 by its （六）其他处理, split
+    Only the tables' own layouts count, as printed (a header-less 表二's default columns do not):
+    表二 by its printed columns, all of one template's; 表三 by its （六）其他处理, split
     into three rows only in 2021. 表四 is the same in both. A one-row （六） beside a 2021 表二 is a known
     2021 variant (reported as D11), so it counts as the 2019 table only in a 2019 or 2020 report, whose
     year calls for it.
     """
-    t2_cols = {c.col_key for c in cells if c.table == TableKey.T2}
+    t2_cols = {c.col_key for c in cells if c.table == TableKey.T2 and c.printed_column}
     t3_rows = {c.row_key for c in cells if c.table == TableKey.T3}
     is_2021, is_2019 = bool(t2_cols & _TEMPLATE_2021_COLS), bool(t2_cols & _TEMPLATE_2019_COLS)
     if is_2019 and not is_2021 and t3_rows & _T3_SPLIT_OTHER:

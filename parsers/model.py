@@ -54,6 +54,7 @@ class ParsedCell:
     label: str = ""  # the row label as printed
     match_score: float = 1.0  # how well the label matched its canonical row
     position: Position = Position.EXACT
+    printed_column: bool = True  # False where the column came from a template's defaults (表二 without a header)
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ placements the layout allows; they never make or change a value (docs/report-for
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,7 +31,7 @@ def placements(values: list[Cell], expected: int) -> list[list[Cell]]:
 
     Surplus cells may only be blank ones (the empty slots of merged label cells, or separators that
     end a row); which of them are surplus the layout cannot always tell. Two readings that put the
-    same text in every column are one placement.
+    same text in every column are one placement. A row with more ways than MAX_COMBINATIONS has none.
     """
     surplus = len(values) - expected
     if surplus < 0:
@@ -40,12 +41,12 @@ def placements(values: list[Cell], expected: int) -> list[list[Cell]]:
     blanks = [i for i, (raw, _) in enumerate(values) if not raw.strip()]
     if surplus > len(blanks):
         return []
+    if math.comb(len(blanks), surplus) > MAX_COMBINATIONS:
+        return []  # too open to enumerate: no reading is certain, none is offered
     found: dict[tuple[str, ...], list[Cell]] = {}
-    for dropped in itertools.islice(itertools.combinations(blanks, surplus), MAX_COMBINATIONS + 1):
+    for dropped in itertools.combinations(blanks, surplus):
         kept = [cell for i, cell in enumerate(values) if i not in dropped]
         found.setdefault(tuple(raw.strip() for raw, _ in kept), kept)
-        if len(found) > MAX_COMBINATIONS:
-            break
     return list(found.values())
 
 
@@ -76,14 +77,15 @@ def settle(table: TableKey, cells: list[ParsedCell], open_rows: list[Open], issu
             cell.position = Position.INFERRED
         cells.extend(option)
         codes = sorted({i.code for i in _involving(table, cells, option)})
-        first = option[0]
-        issues.append(ParseIssue(
-            "P-INFERRED", Severity.INFO, table, first.row_key, "",
-            f"{row.name}：印出的数值可按{len(row.options)}种方式排入各列（{row.rule}），只有一种使"
-            f"{'、'.join(codes)}全部成立，按此读取，位置为推断；这些核对仅在此推断下成立，不作为报告一致的证据",
-            first.provenance,
-            evidence={"rule": row.rule, "alternatives_rejected": len(row.options) - 1, "identities": codes},
-        ))
+        firsts = {cell.row_key: cell for cell in reversed(option)}  # every row the placement fills
+        for first in sorted(firsts.values(), key=option.index):
+            issues.append(ParseIssue(
+                "P-INFERRED", Severity.INFO, table, first.row_key, "",
+                f"{row.name}：印出的数值可按{len(row.options)}种方式排入各列（{row.rule}），只有一种使"
+                f"{'、'.join(codes)}全部成立，按此读取，位置为推断；这些核对仅在此推断下成立，不作为报告一致的证据",
+                first.provenance,
+                evidence={"rule": row.rule, "alternatives_rejected": len(row.options) - 1, "identities": codes},
+            ))
 
 
 def _single_fit(table: TableKey, cells: list[ParsedCell], open_rows: list[Open]) -> list[list[ParsedCell]] | None:

@@ -8,8 +8,6 @@ cells with an unknown position and raises a parse finding — nothing is guessed
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +23,7 @@ from xxgk.parsers.labels import (
     t3_candidates,
 )
 from xxgk.parsers.model import Item, ParsedCell, ParseIssue
-from xxgk.parsers.placement import MAX_COMBINATIONS, Open, placements, settle
+from xxgk.parsers.placement import Open, placements, settle
 from xxgk.template import (
     LABELS,
     OTHER_ROWS,
@@ -192,6 +190,7 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     group: str | None = None
     header: tuple[str, ...] | None = None
     in_body = False
+    header_seen = False  # the table's column header was read: numbers from here on belong to the table
     issues: list[ParseIssue] = []
 
     for item in items:
@@ -205,6 +204,7 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
             found = tuple(h for h in (match_t3_header(t) for t, _ in parts) if h)
             if len(found) == expected and len(set(found)) == expected:
                 header = found
+            header_seen = header_seen or bool(found)
             continue
         label_here = False
         labels_made = 0
@@ -214,8 +214,9 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                 if current is not None and (label_here or len(current.values) < expected):
                     current.values.append((text, prov))
                     current.same_line += label_here
-                elif kind == "number" and in_body:
-                    # Values with no label before them: a row whose label was printed elsewhere.
+                elif kind == "number" and (in_body or header_seen):
+                    # Values with no label before them: a row whose label was printed elsewhere
+                    # (a conversion may print the numbers first and the labels after them).
                     current = RowRecord("", "", 0.0, prov, values=[(text, prov)])
                     records.append(current)
                 continue
@@ -226,6 +227,7 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                 group = new_group
                 continue
             if not in_body and match_t3_header(text):
+                header_seen = True
                 continue
             match = match_t3_row(text, group)
             candidates = (match.key,) if match else t3_candidates(text)
@@ -278,7 +280,8 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                 orphan.prov,
             )
         )
-    return cells, issues, {r.key for r in rows}
+    # Rows the checksum placed count as found too (their cells are in the output).
+    return cells, issues, {r.key for r in rows} | {c.row_key for c in cells if c.position == Position.INFERRED}
 
 
 _T3_ORDER = {row.key: index for index, row in enumerate(T3_ROWS)}
@@ -310,9 +313,11 @@ def _place_runs(records: list[RowRecord], issues: list[ParseIssue]) -> list[Open
     """Runs of two or more full rows of values printed without labels (a conversion printed the labels
     apart). The table keeps the template's row order and the values their printed order, so the run
     fills the rows that lie between the rows read before and after it: when they are as many as the
-    run, that is the one placement (P-DETACHED-LABEL); when there are more, the identities may single
-    one out (P-INFERRED); else the values stay unplaced (P-MISALIGNED). Settled runs leave ``records``."""
+    run, that is the one placement (P-DETACHED-LABEL); else the values stay unplaced (P-MISALIGNED):
+    a placement that leaves some of those rows unread cannot be judged by the identities over them, so
+    the checksum is not asked to choose. Settled runs leave ``records``."""
     opens: list[Open] = []
+    dropped: set[int] = set()  # records settled here or labels standing apart from settled values
     for start, stop in _orphan_runs(records):
         run = records[start:stop]
         slots = _slots(records, start, stop)
@@ -335,18 +340,12 @@ def _place_runs(records: list[RowRecord], issues: list[ParseIssue]) -> list[Open
             f"无法确定各行数值所属，未作推断（第一行：{'、'.join(raw for raw, _ in rows[0])}）",
             run[0].prov,
         )
-        options = []
-        if len(slots) > len(run) and math.comb(len(slots), len(run)) <= MAX_COMBINATIONS:
-            for chosen in itertools.combinations(slots, len(run)):
-                options.append([ParsedCell(TableKey.T3, key, col, raw, prov, LABELS[TableKey.T3][key], 0.7)
-                                for key, row in zip(chosen, rows, strict=True)
-                                for col, (raw, prov) in zip(T3_COL_KEYS, row, strict=True)])
-        opens.append(Open("表三 标签与数值分离的各行", options, unplaced, misaligned,
-                          f"{len(run)}行数值可归入其间{len(slots)}行中的任意几行"))
-        for record in run:
-            record.key = "-"  # settled here: neither an orphan nor a row of its own
+        opens.append(Open("表三 标签与数值分离的各行", [], unplaced, misaligned, ""))
+        dropped.update(id(r) for r in run)
         # The rows' labels stood apart from these values: printed without values they are not blank rows.
-        records[:] = [r for r in records if r.key != "-" and not (r.key in slots and not r.values)]
+        dropped.update(id(r) for r in records if r.key in slots and not r.values)
+    # Removed only now: the runs' positions were found in the list as it was.
+    records[:] = [r for r in records if id(r) not in dropped]
     return opens
 
 
@@ -546,7 +545,11 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
             if record.below:
                 _emit_page_split(TableKey.T2, record, cells, issues, f"表二 {label}")
                 continue
+            emitted = len(cells)
             _emit_row(TableKey.T2, record, cols, cells, issues, f"表二 {label}", open_rows)
+            if cols != tuple(block_columns):
+                for cell in cells[emitted:]:
+                    cell.printed_column = False  # a template's default columns, not a printed header
             if record.key.startswith("x_"):
                 issues.append(
                     ParseIssue(
@@ -593,8 +596,10 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
         # The empty cells of a header line are its layout, not blank values: only a line that prints
         # a value (a number, dash or word) contributes its empty cells.
         valued = any(classify(text)[0] not in ("text", "blank") for text, _ in item.cells)
-        if valued and item.cells and (row_label := _t4_context(item.cells[0][0])):
-            context = row_label  # one row per case type, its label first (a transposed 表四)
+        row_label = _t4_context(item.cells[0][0]) if item.cells else None
+        if row_label and len(item.cells) > 1 and all(classify(t)[0] != "text" for t, _ in item.cells[1:]):
+            # One row per case type, its label first (a transposed 表四); a row printed blank is a row too.
+            valued, context = True, row_label
         for text, prov in item.cells:
             kind, _ = classify(text)
             if kind != "text":

@@ -94,3 +94,66 @@ def test_numbers_without_any_row_stay_in_cells_unplaced() -> None:
     orphans = [c for c in cells if not c.row_key]
     assert [c.raw for c in orphans] == ["9"] * 6 + ["54"] and {c.position for c in orphans} == {Position.UNKNOWN}
     assert [i.code for i in issues if i.code.startswith("P-")] == ["P-ORPHAN"]
+
+
+# Cases a review of the change found (each read wrongly, or crashed, before its fix).
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def test_a_row_too_open_to_enumerate_has_no_reading() -> None:
+    nums = ["1", "", "0", "0", "1", "", "0", "0", "0", "2", "", "0", "0", "0", "2"]
+    assert placements([(v, HERE) for v in nums + [""] * 28], 15) == []
+
+
+def test_number_rows_printed_before_their_labels_are_placed(tmp_path) -> None:
+    from xxgk import parse_file
+
+    src = (ROOT / "fixtures" / "x10_shredded_labels" / "source.md").read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(src) if line.startswith("|  | 一、本年新收"))
+    assert src[at + 1].startswith("|  | 二、上年结转")
+    src[at:at + 2] = ["| 58 | 7 | 0 | 1 | 2 | 0 | 68 |", "| 3 | 1 | 0 | 0 | 0 | 0 | 4 |",
+                      "| 一、本年新收政府信息公开申请数量 | 二、上年结转政府信息公开申请数量 |"]
+    (tmp_path / "r.md").write_text("\n".join(src), encoding="utf-8")
+    report = parse_file(tmp_path / "r.md")
+    got = {(c.row_key, c.col_key): c.raw for c in report.cells if c.table == "table3" and c.position == "exact"}
+    assert got[("new_requests", "natural_person")] == "58" and got[("carried_over", "total")] == "4"
+    assert not [f for f in report.findings if f.code == "D10"]
+
+
+def test_a_header_less_table2_is_not_called_a_mixed_template(tmp_path) -> None:
+    from xxgk import parse_file
+
+    src = (ROOT / "fixtures" / "t09_template_2019" / "source.txt").read_text(encoding="utf-8").split("\n")
+    (tmp_path / "r.txt").write_text("\n".join(line for line in src if not line.startswith("信息内容")), encoding="utf-8")
+    report = parse_file(tmp_path / "r.txt")
+    assert report.template == "2019" and not [f for f in report.findings if f.code == "D1"]
+
+
+def test_a_blank_case_row_of_a_transposed_table4_is_a_row(tmp_path) -> None:
+    from xxgk import parse_file
+
+    src = (ROOT / "fixtures" / "t05_markdown" / "source.md").read_text(encoding="utf-8")
+    row = "| 行政诉讼（复议后起诉） | 0 | 0 | 0 | 0 | 0 |"
+    assert row in src
+    (tmp_path / "r.md").write_text(src.replace(row, "| 行政诉讼（复议后起诉） |  |  |  |  |  |"), encoding="utf-8")
+    report = parse_file(tmp_path / "r.md")
+    blank = [c for c in report.cells if c.table == "table4" and c.row_key == "litigation_after_review"]
+    assert len(blank) == 5 and {c.raw for c in blank} == {""} and {c.position for c in blank} == {Position.EXACT}
+    assert not [f for f in report.findings if f.code == "D11" and f.table == "table4"]
+
+
+def test_two_runs_of_label_less_rows_in_one_table(tmp_path) -> None:
+    from xxgk import parse_file
+
+    src = (ROOT / "fixtures" / "x13_shredded_lost_row" / "source.md").read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(src) if line.startswith("| （四）无法提供 | 1."))
+    rows = src[at:at + 3]
+    labels = [row.split(" | ")[1] for row in rows]
+    numbers = ["| " + " | ".join(row.split(" | ")[2:]) for row in rows]
+    src[at:at + 3] = ["| （四）无法提供 | " + " | ".join(labels) + " |", *numbers]
+    (tmp_path / "r.md").write_text("\n".join(src), encoding="utf-8")
+    report = parse_file(tmp_path / "r.md")  # crashed: the second run was cut out by the first's stale indices
+    # (三) lost a row, so the two runs together have 11 rows for 10 number rows: both stay unplaced, marked.
+    assert [f.code for f in report.findings if f.code.startswith("P-")] == ["P-MISALIGNED", "P-MISALIGNED"]
+    unplaced = [c.raw for c in report.cells if c.table == "table3" and c.position == Position.UNKNOWN]
+    assert len(unplaced) == 70 and not [f for f in report.findings if f.code in ("D10", "D11")]
