@@ -259,7 +259,10 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     _place_by_order(records, issues)
     orphans = [r for r in records if not r.key]
     cells: list[ParsedCell] = []
-    rows = _settle([r for r in records if r.key], issues)
+    rows, duplicates = _settle([r for r in records if r.key], issues)
+    # The values of a row's second printing are kept too (unplaced; P-DUPLICATE-ROW says which).
+    cells.extend(ParsedCell(TableKey.T3, r.key, "", raw, prov, r.label, r.score, Position.UNKNOWN)
+                 for r in duplicates for raw, prov in r.values if raw.strip())
     columns = header or T3_COL_KEYS
     for record in rows:
         label_name = f"表三 {LABELS['table3'].get(record.key, record.label)}"
@@ -416,15 +419,22 @@ def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
             last = max(last, _T3_ORDER[record.key])
 
 
-def _settle(records: list[RowRecord], issues: list[ParseIssue]) -> list[RowRecord]:
-    """One record per row key: a label repeated without values (a heading over its own table,
-    a group printed as a row) yields to the occurrence that carries values."""
+def _settle(records: list[RowRecord], issues: list[ParseIssue]) -> tuple[list[RowRecord], list[RowRecord]]:
+    """One record per row key: a label repeated without values, or with blanks only (a heading over
+    its own table, a group printed as a row, the upper half of a row a page break cut) yields to the
+    occurrence that prints values. Also returns the occurrences that lost to another with values of
+    its own (P-DUPLICATE-ROW): their numbers are kept, unplaced."""
+    def prints(record: RowRecord) -> bool:
+        return any(t.strip() for t, _ in record.values)
+
     by_key: dict[str, RowRecord] = {}
+    duplicates: list[RowRecord] = []
     for record in records:
         kept = by_key.get(record.key)
-        if kept is None or (not kept.values and record.values):
+        if kept is None or (not prints(kept) and prints(record)):
             by_key[record.key] = record
-        elif kept.values and record.values:
+        elif prints(kept) and prints(record):
+            duplicates.append(record)
             issues.append(
                 ParseIssue(
                     "P-DUPLICATE-ROW", Severity.WARNING, TableKey.T3, record.key, "",
@@ -438,7 +448,7 @@ def _settle(records: list[RowRecord], issues: list[ParseIssue]) -> list[RowRecor
     if other is not None and has_other_rows and not any(t.strip() for t, _ in other.values):
         del by_key["other_handling"]  # only the group heading over its three rows
     order = [r.key for r in records]
-    return sorted(by_key.values(), key=lambda r: order.index(r.key))
+    return sorted(by_key.values(), key=lambda r: order.index(r.key)), duplicates
 
 
 # --- 表二 -----------------------------------------------------------------------------------
