@@ -35,6 +35,7 @@ from xxgk.parsers.sections import REQUIRED_SECTIONS, SECTION_TITLES
 from xxgk.template import (
     LABELS,
     OTHER_ROWS,
+    SECTION_TABLES,
     T2_DEFAULT_COLUMNS,
     T3_GROUPS,
     T3_ROWS,
@@ -53,7 +54,6 @@ _T3_EXPECTED = {
     "2019": {r.key for r in T3_ROWS} - set(OTHER_ROWS),
 }
 # Where each table is printed (the parser's regions), in the report's order.
-TABLE_SECTIONS = {"active_disclosure": TableKey.T2, "requests": TableKey.T3, "review_litigation": TableKey.T4}
 # Reading problems that leave a row's cells in doubt: no D10 against the body for that row.
 DOUBTFUL_ROWS = frozenset({"P-MISALIGNED", "P-TRUNCATED", "P-SPLIT-DIGIT", "P-DUPLICATE-ROW", "P-UNMATCHED", "P-PAGE-SPLIT"})
 _SENTENCE_END = "。！？；!?;"
@@ -238,7 +238,7 @@ def _cut_at_end(parsed: ParsedReport, template: str, cells: list[Cell]) -> Cut |
     if last_section.key not in order or not last_section.items:
         return None
     after = [k for k in order[order.index(last_section.key) + 1:] if k not in present]
-    table = TABLE_SECTIONS.get(last_section.key)
+    table = SECTION_TABLES.get(last_section.key)
     if not after or table is None or table not in parsed.tables_found:
         return None
     last = last_section.items[-1]
@@ -255,7 +255,7 @@ def _cut_at_end(parsed: ParsedReport, template: str, cells: list[Cell]) -> Cut |
     truncated_row = any(i.code == "P-TRUNCATED" and i.table == table for i in parsed.issues)
     if not (truncated_row or _fragment(last) or lost_rows):
         return None
-    tables = [t for key, t in TABLE_SECTIONS.items() if key in after and t not in parsed.tables_found]
+    tables = [t for key, t in SECTION_TABLES.items() if key in after and t not in parsed.tables_found]
     # Located in the table only when the table itself lost rows (not when the text ends in the heading after it).
     return Cut(last.prov, last.text.strip(), table if lost_rows else "", lost_rows, [str(t) for t in tables], after)
 

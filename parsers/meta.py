@@ -6,6 +6,7 @@ import re
 
 from xxgk.parsers.labels import simplify
 from xxgk.parsers.model import Evidence, Item, ParsedCell
+from xxgk.template import OTHER_ROWS
 from xxgk.types import TableKey
 
 _TITLE = re.compile(
@@ -84,7 +85,7 @@ def bureau_and_year(title: str, text: str, filename: str) -> tuple[Evidence, Evi
 
 _TEMPLATE_2021_COLS = {"made", "repealed", "in_force", "amount_wan_yuan"}
 _TEMPLATE_2019_COLS = {"new_made", "new_published", "total_published", "prev_items", "delta", "projects", "amount"}
-_T3_SPLIT_OTHER = {"other_no_correction", "other_fee_unpaid", "other_misc"}
+_T3_SPLIT_OTHER = frozenset(OTHER_ROWS)  # （六）其他处理 in three rows: the 2021 template
 _PRE2019_WORDS = ("申请总数", "同意公开答复", "收费及减免", "收费和减免", "不予公开信息", "依申请公开信息的情况")
 # What each table's own layout shows (the evidence strings of detect_template and mixed_templates).
 _T2_SAYS = {"2021": "表二列为本年制发件数/本年废止件数/现行有效件数", "2019": "表二列为本年新制作数量/上一年项目数量等"}

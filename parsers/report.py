@@ -11,11 +11,10 @@ from xxgk.parsers.model import Evidence, Item, ParsedReport, ParsedSection, Pars
 from xxgk.parsers.pre2019 import parse_pre2019_table
 from xxgk.parsers.sections import split_sections
 from xxgk.parsers.tables import parse_table2, parse_table3, parse_table4
-from xxgk.template import OTHER_ROWS
+from xxgk.template import OTHER_ROWS, TABLE_SECTIONS
 from xxgk.types import Severity, TableKey
 
 # Where each table is printed; when its section is missing the whole text is searched instead.
-TABLE_SECTIONS = {TableKey.T2: "active_disclosure", TableKey.T3: "requests", TableKey.T4: "review_litigation"}
 _SIGNATURES = {
     TableKey.T2: ("第二十条", "信息内容"),
     TableKey.T3: ("本年新收", "勾稽关系", "申请人情况", "上年结转"),

@@ -69,7 +69,6 @@ T3_ROWS: tuple[RowDef, ...] = (
     RowDef("total_processed", "（七）总计", (), None, "（七）"),
     RowDef("carried_forward", "四、结转下年度继续办理", ("结转下年度", "结转下一年度"), None, "四"),
 )
-T3_ROW = {row.key: row for row in T3_ROWS}
 
 # Group labels carry no cells (except 其他处理 in the 2019 template, a row above).
 T3_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -96,7 +95,6 @@ T2_ROWS: tuple[RowDef, ...] = (
     RowDef("admin_fees", "行政事业性收费", ("事业性收费",)),
     RowDef("central_procurement", "政府集中采购", ("集中采购",)),
 )
-T2_ROW = {row.key: row for row in T2_ROWS}
 
 # Header text → column key. Order matters: longer, more specific texts first.
 T2_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -165,6 +163,9 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     TableKey.T3: dict(T3_COLUMNS),
     TableKey.T4: dict(T4_COLUMNS),
 }
+# The section each table is printed in (docs/report-format.md); SECTION_TABLES the other way round.
+TABLE_SECTIONS: dict[str, str] = {TableKey.T2: "active_disclosure", TableKey.T3: "requests", TableKey.T4: "review_litigation"}
+SECTION_TABLES: dict[str, TableKey] = {section: TableKey(table) for table, section in TABLE_SECTIONS.items()}
 TABLE_NAMES: dict[str, str] = {TableKey.T2: "表二", TableKey.T3: "表三", TableKey.T4: "表四", TableKey.PRE2019: "统计表（2019年前）"}
 
 

@@ -16,9 +16,9 @@ from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.audit.text import SECTION_ORDER, flat, narrative_lines, not_in_copy, section
 from xxgk.normalize.schema import Finding, Report
 from xxgk.parsers.sections import SECTION_TITLES, section_key
-from xxgk.types import Severity, TableKey
+from xxgk.template import SECTION_TABLES
+from xxgk.types import Severity
 
-TABLE_SECTIONS = {"active_disclosure": TableKey.T2, "requests": TableKey.T3, "review_litigation": TableKey.T4}
 # What a heading with "nothing between" may still carry: a pointer to the picture or attachment.
 _POINTER = re.compile(r"^(?:详见|见|如下|附件|附表|图|表)|(?:见附件|见附表|如下表|如下图|图片)")
 
@@ -120,9 +120,9 @@ def overview_parts(subject: Subject) -> Iterator[Finding]:
 def tables_only_as_images(report: Report) -> bool:
     """Headings 二–四 printed with nothing (or only a pointer to a picture or attachment) under them,
     and no table cell found anywhere."""
-    if any(c.table in TABLE_SECTIONS.values() for c in report.cells):
+    if any(c.table in SECTION_TABLES.values() for c in report.cells):
         return False
-    present = [s for s in report.sections if s.key in TABLE_SECTIONS]
+    present = [s for s in report.sections if s.key in SECTION_TABLES]
     if len(present) < 2:
         return False
     return all(
@@ -135,11 +135,11 @@ def tables_not_verifiable(subject: Subject) -> Iterator[Finding]:
     report = subject.report
     if report.status in ("failed", "skipped") or not tables_only_as_images(report):
         return
-    titles = "、".join(s.title for s in report.sections if s.key in TABLE_SECTIONS)
+    titles = "、".join(s.title for s in report.sections if s.key in SECTION_TABLES)
     yield Finding(
         code="D9b", severity=Severity.WARNING,
         message=f"{titles}只有标题、没有可读的表格（可能以图片或附件发布）：表二至表四无法核验，不视为通过",
-        evidence={"sections": [s.key for s in report.sections if s.key in TABLE_SECTIONS]},
+        evidence={"sections": [s.key for s in report.sections if s.key in SECTION_TABLES]},
     )
 
 
