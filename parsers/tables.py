@@ -208,16 +208,19 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
             continue
         label_here = False
         labels_made = 0
+        opened: RowRecord | None = None  # a row of values without a label opened on this line
         for position, (text, prov) in enumerate(parts):
             kind, _ = classify(text)
             if kind != "text":
-                if current is not None and (label_here or len(current.values) < expected):
+                if current is not None and (label_here or current is opened or len(current.values) < expected):
                     current.values.append((text, prov))
                     current.same_line += label_here
-                elif kind == "number" and (in_body or header_seen):
+                elif (kind == "number" and header_seen) or (kind != "blank" and in_body):
                     # Values with no label before them: a row whose label was printed elsewhere
-                    # (a conversion may print the numbers first and the labels after them).
-                    current = RowRecord("", "", 0.0, prov, values=[(text, prov)])
+                    # (a conversion may print the numbers first and the labels after them). Among
+                    # the rows, a dash or a word opens one as a number does: each is a printed cell
+                    # (above the first row, dashes are a conversion's filler under its headers).
+                    current = opened = RowRecord("", "", 0.0, prov, values=[(text, prov)])
                     records.append(current)
                 continue
             if PAGE_FOOTER.match(text) or not _label_like(text):
@@ -254,6 +257,11 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
                 group = "（六）其他处理"
         if labels_made >= 2 and n_values == 0:
             current = None  # a line of labels torn from their values: the numbers below are not the last label's
+        if opened is not None and n_values >= 2:
+            # A line of values without a label is one printed row, however many values it holds: a
+            # surplus stays with it (the row then fits no placement and is marked) instead of
+            # opening a row of its own. A line of one value (a copy printing a cell per line) runs on.
+            current = None
 
     open_rows: list[Open] = _place_runs(records, issues)
     _place_by_order(records, issues)

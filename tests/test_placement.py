@@ -157,3 +157,17 @@ def test_two_runs_of_label_less_rows_in_one_table(tmp_path) -> None:
     assert [f.code for f in report.findings if f.code.startswith("P-")] == ["P-MISALIGNED", "P-MISALIGNED"]
     unplaced = [c.raw for c in report.cells if c.table == "table3" and c.position == Position.UNKNOWN]
     assert len(unplaced) == 70 and not [f for f in report.findings if f.code in ("D10", "D11")]
+
+
+def test_a_label_less_line_is_one_row_however_many_values_it_prints() -> None:
+    from xxgk.parsers.tables import parse_table3
+
+    # Cut by count, the first seven values became a row and the eighth a row of its own.
+    cells, issues, _ = parse_table3(_items(
+        "一、本年新收政府信息公开申请数量 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |",
+        "| 1 | 2 | 0 | 0 | 0 | 0 | 0 | 3 |",
+        "四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+    ))
+    orphans = [c.raw for c in cells if not c.row_key]
+    assert orphans == ["1", "2", "0", "0", "0", "0", "0", "3"]
+    assert [i.code for i in issues if i.code.startswith("P-")] == ["P-ORPHAN"]
