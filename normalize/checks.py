@@ -21,14 +21,15 @@ from xxgk.template import (
     TABLE_NAMES,
     CellKey,
     Identity,
+    Value,
     column_name,
     identities,
     row_name,
+    side_total,
 )
 from xxgk.types import Position, Severity, TableKey
 
 T3, T4 = TableKey.T3, TableKey.T4
-Value = int | Decimal
 Outcome = tuple[CheckResult, Finding | None]
 PLACED = (Position.EXACT, Position.INFERRED)
 
@@ -58,13 +59,7 @@ class CellIndex:
 
     def total(self, table: str, keys: Iterable[CellKey]) -> Value | None:
         """The sum of these cells, or None when any of them is not a number."""
-        total: Value = 0
-        for row, col in keys:
-            value = self.value(table, row, col)
-            if value is None:
-                return None
-            total += value
-        return total
+        return side_total(self.value(table, row, col) for row, col in keys)
 
     def inferred(self, table: str, keys: Iterable[CellKey]) -> bool:
         return any((table, row, col) in self.placed_by_inference for row, col in keys)

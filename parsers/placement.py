@@ -16,11 +16,10 @@ from decimal import Decimal
 from xxgk.ingest.document import Provenance
 from xxgk.parsers.cellvalue import classify
 from xxgk.parsers.model import ParsedCell, ParseIssue
-from xxgk.template import CellKey, Identity, identities
+from xxgk.template import CellKey, Identity, Value, identities, side_total
 from xxgk.types import Position, Severity, TableKey
 
 Cell = tuple[str, Provenance]
-Value = int | Decimal
 
 # Beyond this many combinations the layout is too open for the identities to settle it.
 MAX_COMBINATIONS = 4096
@@ -123,14 +122,6 @@ def _values(cells: Iterable[ParsedCell]) -> dict[CellKey, Value | None]:
 
 
 def _holds(lhs: tuple[CellKey, ...], rhs: tuple[CellKey, ...], values: dict[CellKey, Value | None]) -> bool:
-    """Both sides are numbers (a blank or missing cell is never 0) and they are equal."""
-    sides = []
-    for keys in (lhs, rhs):
-        total: Value = 0
-        for key in keys:
-            value = values.get(key)
-            if value is None:
-                return False
-            total += value
-        sides.append(total)
-    return sides[0] == sides[1]
+    """Both sides are numbers and they are equal."""
+    left, right = side_total(values.get(k) for k in lhs), side_total(values.get(k) for k in rhs)
+    return left is not None and left == right

@@ -34,6 +34,7 @@ from xxgk.template import (
     T3_ROWS,
     T4_COLUMNS,
     T4_ROWS,
+    TABLE_NAMES,
 )
 from xxgk.types import Position, Severity, TableKey
 
@@ -80,8 +81,7 @@ def _emit_page_split(
     """A row whose rest may be the first row of the next page: its printed values and that row's are
     kept unplaced (whether they are one row the layout cannot say), with P-PAGE-SPLIT."""
     present = [(raw, prov) for raw, prov in [*record.values, *record.below] if raw.strip()]
-    cells.extend(ParsedCell(table, record.key, "", raw, prov, record.label, record.score, Position.UNKNOWN)
-                 for raw, prov in present)
+    cells.extend(_unplaced(table, present, record.key, record.label, record.score))
     above = [raw for raw, _ in record.values if raw.strip()]
     page = record.prov.page
     issues.append(ParseIssue(
@@ -92,6 +92,21 @@ def _emit_page_split(
         f"数值均未放置",
         record.prov,
     ))
+
+
+def _unplaced(table: TableKey, values: list[Cell], key: str = "", label: str = "", score: float = 0.0) -> list[ParsedCell]:
+    """The printed values of ``values`` kept as cells of no known column (and of row ``key``, when
+    known): every printed number ends up in cells.csv. Blanks are not kept: they print nothing."""
+    return [ParsedCell(table, key, "", raw, prov, label, score, Position.UNKNOWN) for raw, prov in values if raw.strip()]
+
+
+def _orphan_issue(table: TableKey, values: list[Cell], prov: Provenance) -> ParseIssue:
+    present = [raw for raw, _ in values if raw.strip()]
+    return ParseIssue(
+        "P-ORPHAN", Severity.WARNING, table, "", "",
+        f"{TABLE_NAMES[table]}：{len(present)}个数值前没有可识别的行标签，未归入任何行（{'、'.join(present[:10])}）",
+        prov,
+    )
 
 
 SURPLUS_BLANKS = "行内空白单元格多于空列，哪些是合并单元格留下的空位、哪些本身为空，版式无法确定"
@@ -134,8 +149,7 @@ def _emit_row(
         )
         return
     present = [(raw, prov) for raw, prov in record.values if raw.strip()]
-    unplaced = [ParsedCell(table, record.key, "", raw, prov, record.label, record.score, Position.UNKNOWN)
-                for raw, prov in present]
+    unplaced = _unplaced(table, present, record.key, record.label, record.score)
     joined = _split_digit(present, columns)
     if joined is not None:
         cells.extend(unplaced)
@@ -267,10 +281,10 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
     _place_by_order(records, issues)
     orphans = [r for r in records if not r.key]
     cells: list[ParsedCell] = []
-    rows, duplicates = _settle([r for r in records if r.key], issues)
+    rows, duplicates = _one_per_row([r for r in records if r.key], issues)
     # The values of a row's second printing are kept too (unplaced; P-DUPLICATE-ROW says which).
-    cells.extend(ParsedCell(TableKey.T3, r.key, "", raw, prov, r.label, r.score, Position.UNKNOWN)
-                 for r in duplicates for raw, prov in r.values if raw.strip())
+    for r in duplicates:
+        cells.extend(_unplaced(TableKey.T3, r.values, r.key, r.label, r.score))
     columns = header or T3_COL_KEYS
     for record in rows:
         label_name = f"表三 {LABELS['table3'].get(record.key, record.label)}"
@@ -280,17 +294,8 @@ def parse_table3(items: list[Item], ends_document: bool = False) -> tuple[list[P
         _emit_row(TableKey.T3, record, columns, cells, issues, label_name, open_rows)
     settle(TableKey.T3, cells, open_rows, issues)
     for orphan in orphans:
-        present = [t for t, _ in orphan.values if t.strip()]
-        # Kept as cells of no known row or column: every printed number ends up in cells.csv.
-        cells.extend(ParsedCell(TableKey.T3, "", "", raw, prov, "", 0.0, Position.UNKNOWN)
-                     for raw, prov in orphan.values if raw.strip())
-        issues.append(
-            ParseIssue(
-                "P-ORPHAN", Severity.WARNING, TableKey.T3, "", "",
-                f"表三：{len(present)}个数值前没有可识别的行标签，未归入任何行（{'、'.join(present[:10])}）",
-                orphan.prov,
-            )
-        )
+        cells.extend(_unplaced(TableKey.T3, orphan.values))
+        issues.append(_orphan_issue(TableKey.T3, orphan.values, orphan.prov))
     # Rows the checksum placed count as found too (their cells are in the output).
     return cells, issues, {r.key for r in rows} | {c.row_key for c in cells if c.position == Position.INFERRED}
 
@@ -343,8 +348,7 @@ def _place_runs(records: list[RowRecord], issues: list[ParseIssue]) -> list[Open
                 ))
             continue
         rows = [placements(r.values, len(T3_COL_KEYS))[0] for r in run]
-        unplaced = [ParsedCell(TableKey.T3, "", "", raw, prov, "", 0.0, Position.UNKNOWN)
-                    for row in rows for raw, prov in row if raw.strip()]
+        unplaced = _unplaced(TableKey.T3, [cell for row in rows for cell in row])
         misaligned = ParseIssue(
             "P-MISALIGNED", Severity.WARNING, TableKey.T3, "", "",
             f"表三：{len(run)}行数值与其行标签分开印出，按表中行序可归入的行有{len(slots)}行，"
@@ -427,7 +431,7 @@ def _place_by_order(records: list[RowRecord], issues: list[ParseIssue]) -> None:
             last = max(last, _T3_ORDER[record.key])
 
 
-def _settle(records: list[RowRecord], issues: list[ParseIssue]) -> tuple[list[RowRecord], list[RowRecord]]:
+def _one_per_row(records: list[RowRecord], issues: list[ParseIssue]) -> tuple[list[RowRecord], list[RowRecord]]:
     """One record per row key: a label repeated without values, or with blanks only (a heading over
     its own table, a group printed as a row, the upper half of a row a page break cut) yields to the
     occurrence that prints values. Also returns the occurrences that lost to another with values of
@@ -578,12 +582,8 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
                 )
     settle(TableKey.T2, cells, open_rows, issues)
     if orphans:
-        cells.extend(ParsedCell(TableKey.T2, "", "", raw, prov, "", 1.0, Position.UNKNOWN) for raw, prov in orphans)
-        issues.append(ParseIssue(
-            "P-ORPHAN", Severity.WARNING, TableKey.T2, "", "",
-            f"表二：{len(orphans)}个数值前没有可识别的行标签，未归入任何行（{'、'.join(raw for raw, _ in orphans[:10])}）",
-            orphans[0][1],
-        ))
+        cells.extend(_unplaced(TableKey.T2, orphans, score=1.0))
+        issues.append(_orphan_issue(TableKey.T2, orphans, orphans[0][1]))
     return cells, issues, found
 
 
@@ -667,7 +667,7 @@ def parse_table4(items: list[Item]) -> tuple[list[ParsedCell], list[ParseIssue],
         settle(TableKey.T4, cells, open_rows, issues)
         return cells, issues, set(groups)
     present = [(t, p) for t, p, _ in values if t.strip()]
-    unplaced = [ParsedCell(TableKey.T4, "", "", raw, prov, "", 1.0, Position.UNKNOWN) for raw, prov in present]
+    unplaced = _unplaced(TableKey.T4, present, score=1.0)
     misaligned = ParseIssue(
         "P-MISALIGNED", Severity.WARNING, TableKey.T4, "", "",
         f"表四：读到{len(present)}个数值，应为15个（复议、直接起诉、复议后起诉各5列），"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from xxgk.types import TableKey
 
@@ -174,6 +175,18 @@ TABLE_NAMES: dict[str, str] = {TableKey.T2: "表二", TableKey.T3: "表三", Tab
 # checksum to choose between placements a damaged layout allows (parsers/placement.py).
 
 CellKey = tuple[str, str]  # (row_key, col_key) within the identity's table
+Value = int | Decimal
+
+
+def side_total(values: Iterable[Value | None]) -> Value | None:
+    """One side of an identity: the sum of its cells, or None when any of them is not a number.
+    A blank, a dash or a missing cell is never 0 (docs/report-format.md)."""
+    total: Value = 0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 @dataclass(frozen=True, slots=True)
