@@ -34,12 +34,14 @@ def region_of(place: Place | None) -> Region | None:
 def bureau_fields(name: str | None, context: str = "") -> tuple[dict[str, object], dict[str, Guess]]:
     """Report fields and guesses that follow from the bureau's name."""
     if not name:
-        return {"bureau_key": None, "level": None, "is_government": None, "region": None}, {}
+        return {"bureau_key": None, "body_id": None, "level": None, "is_government": None, "region": None}, {}
     info = describe(name, context)
-    fields: dict[str, object] = {"bureau_key": info.key, "level": info.level, "is_government": info.is_government,
-              "region": region_of(info.place)}
+    fields: dict[str, object] = {"bureau_key": info.key, "body_id": info.body_id, "level": info.level,
+                                 "is_government": info.is_government, "region": region_of(info.place)}
     guesses = {
         "bureau_key": Guess(value=info.key, evidence=f"由机关名称“{name}”规范化", confidence=1.0),
+        "body_id": Guess(value=info.body_id, evidence=f"区划代码加机关类别，由机关名称“{name}”得出",
+                         confidence=info.place.confidence if info.place else 1.0),
         "level": Guess(value=info.level, evidence=info.evidence, confidence=info.confidence),
         "region": Guess(value=info.place.deepest.code if info.place else None, evidence=info.evidence,
                         confidence=info.place.confidence if info.place else 0.0),

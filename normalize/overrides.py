@@ -1,6 +1,6 @@
 """Metadata corrected by hand: a CSV (``xxgk parse --meta FILE``) applied to every report before it is written.
 
-Columns: ``source`` or ``report_id`` (which report), then any of ``bureau, bureau_key, level,
+Columns: ``source`` or ``report_id`` (which report), then any of ``bureau, bureau_key, body_id, level,
 is_government, region_code, year, template`` (an empty field keeps what was detected) and an optional
 free-text ``note``. A corrected bureau re-derives its key, tier, kind and region unless those are
 corrected too. Each corrected value's evidence names the file and line. Checks and the report's status
@@ -22,7 +22,7 @@ from xxgk.normalize.schema import Guess, Level, Report, Template
 from xxgk.parsers.region import place_for_code
 
 KEYS = ("source", "report_id")
-FIELDS = ("bureau", "bureau_key", "level", "is_government", "region_code", "year", "template")
+FIELDS = ("bureau", "bureau_key", "body_id", "level", "is_government", "region_code", "year", "template")
 _TRUE = {"true", "1", "yes", "是"}
 _FALSE = {"false", "0", "no", "否"}
 
@@ -125,6 +125,9 @@ class MetaOverrides:
         if "bureau_key" in values:
             update["bureau_key"] = values["bureau_key"]
             guesses["bureau_key"] = Guess(value=values["bureau_key"], evidence=said, confidence=1.0)
+        if "body_id" in values:
+            update["body_id"] = values["body_id"]
+            guesses["body_id"] = Guess(value=values["body_id"], evidence=said, confidence=1.0)
         if "level" in values:
             update["level"] = values["level"]
             guesses["level"] = Guess(value=values["level"], evidence=said, confidence=1.0)

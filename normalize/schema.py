@@ -15,7 +15,8 @@ from xxgk.ingest.document import Provenance
 from xxgk.types import ErrorCategory, ErrorCode, Position, Severity, TableKey
 
 # 1.1: ErrorItem gained category, page and traceback (1.0 reports still load: category follows from code).
-SCHEMA_VERSION = "1.1"
+# 1.2: Report.body_id, the key that joins a body's name forms (1.1 reports still load: it is None).
+SCHEMA_VERSION = "1.2"
 
 Status = Literal["ok", "partial", "failed", "skipped"]
 Template = Literal["2021", "2019", "pre2019", "unknown"]
@@ -142,6 +143,7 @@ class Report(Frozen):
     year: int | None = None
     # Metadata derived from the bureau's name and the text (evidence and confidence in guesses).
     bureau_key: str | None = None
+    body_id: str | None = None  # division code + kind of body (parsers/bureau.py body_id)
     level: Level | None = None
     is_government: bool | None = None
     region: Region | None = None

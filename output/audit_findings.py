@@ -13,7 +13,7 @@ from xxgk.normalize.audit.codes import code_info
 from xxgk.normalize.schema import Finding, Report
 from xxgk.output.csvfiles import FINDING_COLUMNS, safe
 
-AUDIT_FINDING_COLUMNS = (*FINDING_COLUMNS, "bureau", "bureau_key", "year", "defect", "area", "related_source")
+AUDIT_FINDING_COLUMNS = (*FINDING_COLUMNS, "bureau", "bureau_key", "body_id", "year", "defect", "area", "related_source")
 
 
 class AuditFindingsWriter:
@@ -35,7 +35,7 @@ class AuditFindingsWriter:
             self._csv.writerow([safe(v) for v in (
                 report.report_id, report.source, f.code, f.severity, f.table, f.row_key, f.col_key, f.message,
                 p.page if p else None, p.line if p else None,
-                body.name, body.key, report.year, info.defect, info.area, f.evidence.get("other_source"),
+                body.name, report.bureau_key, body.key, report.year, info.defect, info.area, f.evidence.get("other_source"),
             )])
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

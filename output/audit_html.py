@@ -353,7 +353,7 @@ def _header(overview: Overview, title: str) -> str:
     total = overview.severities
     counts = " ".join(_badge(f"{SEVERITY_NAMES[s]} {total.get(s, 0)}", s) for s in SEVERITIES)
     counts += " " + _badge(f"读取问题 {overview.reading}", "info", "文件或解析所限，不是报告本身的问题")
-    bureaus = sum(1 for b in overview.bureaus() if b.key)
+    bureaus = sum(1 for b in overview.bureaus() if b.known)
     return (
         f"<h1>{e(title)}</h1>"
         f'<p class="muted">{overview.report_count}份报告，{bureaus}个机关，{len(overview.unread)}个文件未能审查 · '
@@ -384,7 +384,7 @@ def _bureau_summary(overview: Overview) -> str:
 
 def _coverage(overview: Overview) -> str:
     years = overview.year_span()
-    known = [b for b in overview.bureaus() if b.key]
+    known = [b for b in overview.bureaus() if b.known]
     if not years or not known:
         return '<h2 id="coverage">年度覆盖</h2><p class="muted">没有可识别机关和年度的报告。</p>'
     rows = [
@@ -477,7 +477,7 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
         f"<details{' open' if serious else ''}><summary><h3 style=\"display:inline\">{e(body.name or '（机关名称未识别）')} "
         f"{e(report.year or '')}年</h3> {counts or '<span class=ok>未发现问题</span>'}</summary>"
         f'<p class="muted">{e(report.source)} · 状态 {e(report.status)} · 格式 {e(report.template)} · '
-        f"机关键 {e(body.key or '—')} · report_id {e(report.report_id)}</p>"
+        f"机关标识 {e(body.key or '—')} · report_id {e(report.report_id)}</p>"
     )
     parts = [head]
     if report.error is not None:

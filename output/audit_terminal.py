@@ -13,7 +13,7 @@ _STYLE = {"error": "red", "warning": "yellow"}
 
 def print_audit(overview: Overview, console: Console, out: str) -> None:
     table = Table(title=f"xxgk audit: {overview.report_count} reports → {out}/audit.html", title_justify="left")
-    table.add_column("机关（机关键）", overflow="fold", ratio=3)
+    table.add_column("机关", overflow="fold", ratio=3)
     table.add_column("年度", overflow="fold", ratio=1)
     table.add_column("缺年", overflow="fold", ratio=1)
     for severity in ("error", "warning", "info"):
@@ -24,7 +24,7 @@ def print_audit(overview: Overview, console: Console, out: str) -> None:
             f"[{_STYLE[worst]}]{area}({'·'.join(defects)})[/]" for area, defects, worst in bureau.areas()
         )
         table.add_row(
-            _plain(bureau.key or bureau.name), ",".join(map(str, bureau.years)),
+            _plain(bureau.name), ",".join(map(str, bureau.years)),
             ",".join(map(str, bureau.missing_years)), str(bureau.severities.get("error", 0)),
             str(bureau.severities.get("warning", 0)), str(bureau.severities.get("info", 0)),
             (areas or "[green]—[/]") + _reading(bureau.reading),

@@ -1,7 +1,7 @@
 """coverage.csv: which years of which bodies a batch holds — present, failed or missing.
 
 Read from reports_wide.csv once the batch is written (a few fields per body are kept, never the
-reports). Bodies are told apart by bureau_key; reports whose body is unknown share one row with an
+reports). Bodies are told apart by body_id (a body's name forms joined); reports whose body is unknown share one row with an
 empty key, so what could not be placed is still counted. Skipped files (not reports) are left out.
 """
 
@@ -20,6 +20,7 @@ PRESENT, FAILED, MISSING = "present", "failed", "missing"
 
 @dataclass
 class _Body:
+    bureau_key: str = ""
     bureau: str = ""
     level: str = ""
     region_code: str = ""
@@ -34,10 +35,10 @@ class Coverage:
     bodies: dict[str, _Body] = field(default_factory=dict)
 
     def add(self, row: Mapping[str, str]) -> None:
-        """One reports_wide.csv row (status, bureau_key, bureau, level, region_code, year)."""
+        """One reports_wide.csv row (status, body_id, bureau_key, bureau, level, region_code, year)."""
         if row["status"] == "skipped":
             return
-        body = self.bodies.setdefault(row["bureau_key"], _Body())
+        body = self.bodies.setdefault(row["body_id"], _Body())
         body.reports += 1
         year = int(row["year"]) if row["year"] else None
         if year is None:
@@ -48,6 +49,7 @@ class Coverage:
         if row["bureau"] and (year or 0) >= body.latest:
             body.latest = year or 0
             body.bureau, body.level, body.region_code = row["bureau"], row["level"], row["region_code"]
+            body.bureau_key = row["bureau_key"]
 
     def rows(self) -> Iterable[list[object]]:
         """The header, then one row per body (the unknown body last)."""
@@ -58,7 +60,7 @@ class Coverage:
         yield [*names[:at], *(str(y) for y in span), *names[at + 1:]]
         for key in sorted(self.bodies, key=lambda k: (k == "", k)):
             body = self.bodies[key]
-            fixed = (key, body.bureau, body.level, body.region_code, body.reports)
+            fixed = (key, body.bureau_key, body.bureau, body.level, body.region_code, body.reports)
             yield [*fixed, *(body.years.get(y, MISSING) for y in span), body.year_unknown]
 
 

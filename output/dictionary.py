@@ -146,6 +146,7 @@ META_COLUMNS: tuple[Column, ...] = tuple(
         ("bureau_confidence", "number", "机关名称置信度", "0–1"),
         ("bureau_evidence", "text", "机关名称依据", "where the name was read"),
         ("bureau_key", "text", "机关键", "the name without years, report words, punctuation and spaces, in Simplified characters: groups a body's reports across years"),
+        ("body_id", "text", "机关标识", "the body across its name forms: six-digit division code, a colon and the kind of body in one spelling (320813:政府 for 淮安市洪泽区人民政府 and 洪泽区人民政府; short forms such as 科委 written out); the normalised name when the place is not in the division list; empty when the body is unknown. The panel's body id"),
         ("level", "text", "层级", "national · province · city · county · township: the tier of the body"),
         ("is_government", "boolean", "是否人民政府", "true for 人民政府, 街道办事处, 乡/镇; false for a department (局/委/办/厅/中心…)"),
         ("level_confidence", "number", "层级置信度", "0–1"),
@@ -171,7 +172,7 @@ META_COLUMNS: tuple[Column, ...] = tuple(
         ("parser_version", "text", "解析器版本", "xxgk version that wrote the row"),
     )
 )
-_TABLE_IDS = ("report_id", "source", "bureau", "bureau_key", "region_code", "year", "template")
+_TABLE_IDS = ("report_id", "source", "bureau", "bureau_key", "body_id", "region_code", "year", "template")
 
 
 def _t3_templates(row: str) -> str:
@@ -235,7 +236,8 @@ def cell_column(table: str, row: str, col: str) -> str:
 # --- batch analyses ------------------------------------------------------------------------------
 
 COVERAGE_COLUMNS: tuple[Column, ...] = (
-    Column("coverage.csv", "bureau_key", "text", "机关键", "one row per body (bureau_key); empty for reports whose body is unknown"),
+    Column("coverage.csv", "body_id", "text", "机关标识", "one row per body (body_id: its name forms joined); empty for reports whose body is unknown"),
+    Column("coverage.csv", "bureau_key", "text", "机关键", "the key of the name printed in the body's latest report"),
     Column("coverage.csv", "bureau", "text", "机关名称", "the name printed in the body's latest report"),
     Column("coverage.csv", "level", "text", "层级", "tier of the body"),
     Column("coverage.csv", "region_code", "text", "区划代码", "six-digit division code"),

@@ -61,7 +61,7 @@ def meta_row(report: Report) -> dict[str, Any]:
         "report_id": report.report_id, "source": report.source, "status": report.status,
         "error_code": report.error.code if report.error else "", "error": report.error.message if report.error else "",
         "format": report.format, "template": report.template, "year": report.year, "bureau": report.bureau,
-        "bureau_key": report.bureau_key, "level": report.level,
+        "bureau_key": report.bureau_key, "body_id": report.body_id, "level": report.level,
         "is_government": None if report.is_government is None else str(report.is_government).lower(),
         "province": region.province if region else None, "city": region.city if region else None,
         "county": region.county if region else None, "region_code": region.code if region else None,

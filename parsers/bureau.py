@@ -50,6 +50,38 @@ def bureau_key(name: str) -> str:
     return text
 
 
+# Short forms bodies print for themselves, written out: 上海市科委 and 上海市科学技术委员会 are one body.
+# Longest first, so that 发改委 is not read as 改委.
+_ALIASES = tuple(sorted({
+    "发改委": "发展和改革委员会", "发改局": "发展和改革局", "科委": "科学技术委员会", "科技局": "科学技术局",
+    "经信委": "经济和信息化委员会", "经信局": "经济和信息化局", "工信局": "工业和信息化局",
+    "人社局": "人力资源和社会保障局", "人社厅": "人力资源和社会保障厅", "卫健委": "卫生健康委员会",
+    "卫健局": "卫生健康局", "住建局": "住房和城乡建设局", "住建委": "住房和城乡建设委员会",
+    "住建厅": "住房和城乡建设厅", "市场监管局": "市场监督管理局", "文旅局": "文化和旅游局",
+    "文广旅局": "文化广电和旅游局", "教体局": "教育和体育局", "交通局": "交通运输局", "应急局": "应急管理局",
+    "医保局": "医疗保障局", "退役军人局": "退役军人事务局",
+}.items(), key=lambda pair: -len(pair[0])))
+
+
+def _core(rest: str) -> str:
+    """The kind of body, in one spelling: 人民政府 and 政府 are one word, short forms written out."""
+    core = rest.replace("人民政府", "政府")
+    for short, full in _ALIASES:
+        if core.endswith(short) and not core.endswith(full):
+            core = core[: -len(short)] + full
+            break
+    return core
+
+
+def body_id(key: str, place: Place | None) -> str:
+    """The id that joins the name forms of one body: the code of its division (GB/T 2260) and the rest
+    of its name in one spelling — 淮安市洪泽区人民政府 and 洪泽区人民政府 are both ``320813:政府``. A name
+    whose place is not known to the division list keeps the whole normalised name (no code)."""
+    if place is None:
+        return _core(key)
+    return f"{place.deepest.code}:{_core(place.rest)}"
+
+
 @dataclass(frozen=True, slots=True)
 class Bureau:
     key: str
@@ -58,6 +90,7 @@ class Bureau:
     place: Place | None
     evidence: str
     confidence: float  # of the level and kind; the place carries its own
+    body_id: str = ""  # body_id(): the key across name forms
 
 
 _NATIONAL = re.compile(r"^(?:国务院|国家|中华人民共和国)")
@@ -72,7 +105,7 @@ def describe(name: str, context: str = "") -> Bureau:
     """Key, tier, kind and place of a body from its printed name; ``context`` settles shared place names."""
     key = bureau_key(name)
     if _NATIONAL.match(key):
-        return Bureau(key, "national", False, None, f"“{key}”为中央国家机关", 0.8)
+        return Bureau(key, "national", False, None, f"“{key}”为中央国家机关", 0.8, body_id(key, None))
     found = resolve(key, context)
     tier: str | None
     if isinstance(found, Place):
@@ -96,4 +129,5 @@ def describe(name: str, context: str = "") -> Bureau:
     return Bureau(
         key, level, government, found if isinstance(found, Place) else None,
         f"{said}；“{rest or key}”→{kind}", tier_confidence if level else 0.0,
+        body_id(key, found if isinstance(found, Place) else None),
     )

@@ -228,7 +228,7 @@ OLD = (
 ])
 def test_a_report_without_category_loads(status: str, code: str, category: str) -> None:
     report = Report.model_validate_json(OLD % (status, code))
-    assert report.schema_version == "1.0" and SCHEMA_VERSION == "1.1"
+    assert report.schema_version == "1.0" and SCHEMA_VERSION != "1.0" and report.body_id is None
     assert report.error == ErrorItem(code=ErrorCode(code), category=ErrorCategory(category), message="m")
     assert json.loads(report.model_dump_json())["error"] == {
         "code": code, "category": category, "message": "m", "page": None, "traceback": None

@@ -3,7 +3,7 @@
 OUT receives:
 
 - ``parse/`` — the parse batch (xxgk.batch.run_parse) exactly as ``xxgk parse`` writes it;
-- ``findings.csv`` — parse-time and audit findings, the contract's columns plus bureau, bureau_key,
+- ``findings.csv`` — parse-time and audit findings, the contract's columns plus bureau, bureau_key, body_id,
   year, defect, area, related_source;
 - ``audit.html`` — the page for supervisors (output/audit_html.py);
 - ``previous-N/`` — only when a --previous folder of reports had to be parsed.

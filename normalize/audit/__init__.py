@@ -20,6 +20,7 @@ from xxgk.normalize.audit import (  # noqa: F401
     narrative,
     similarity,
     structure,
+    submission,
     template,
     values,
 )

@@ -18,7 +18,7 @@ from xxgk.parsers.bureau import describe
 @dataclass(frozen=True, slots=True)
 class Body:
     name: str | None
-    key: str  # "" when the name is unknown: such reports are never grouped with others
+    key: str  # the body_id (its name forms joined); "" when the name is unknown: never grouped with others
     level: str | None  # national · province · city · county · township (parsers.bureau)
     government: bool | None  # 人民政府 / 街道办事处 / 乡 / 镇 rather than a department
     people_government: bool | None  # a 人民政府 itself: its report is the 本级政府 report
@@ -51,4 +51,5 @@ def body_of(report: Report) -> Body:
             or (level == "national" and not government)
             or (level in ("province", "city") and found.key.endswith(_GOVERNMENT_OFFICE))
         )
-    return Body(name, found.key, level, government, people, makes_rules)
+    # The report's own body_id, so a corrected one (xxgk parse --meta) holds here too.
+    return Body(name, report.body_id or found.body_id, level, government, people, makes_rules)

@@ -19,7 +19,7 @@ class CodeInfo:
     title: str  # what the code means, in a supervisor's words
 
 
-AREAS = ("完整性", "规范性", "表格勾稽", "数值合理性", "跨年衔接", "文字与表格一致", "时效", "雷同", "读取")
+AREAS = ("完整性", "规范性", "表格勾稽", "数值合理性", "跨年衔接", "文字与表格一致", "时效", "雷同", "报送", "读取")
 
 CODES: dict[str, CodeInfo] = {
     "D1": CodeInfo("D1", "规范性", "表格格式与报告年度不符"),
@@ -41,6 +41,8 @@ CODES: dict[str, CodeInfo] = {
     "D13": CodeInfo("D13", "完整性", "未报告信息处理费收取情况"),
     "D14": CodeInfo("D14", "时效", "发布晚于法定期限"),
     "D15": CodeInfo("D15", "雷同", "正文与上年或其他机关报告雷同"),
+    "X-VERSION": CodeInfo("D16", "报送", "同一机关同一年度的报告有多个不同版本"),
+    "X-COPY": CodeInfo("D16", "报送", "同一文件以不同名称重复出现"),
     "D17": CodeInfo("D17", "规范性", "统计期限或标题年度与报告年度不符"),
     "D19": CodeInfo("D19", "完整性", "未说明上年度问题的整改情况"),
     "D21": CodeInfo("D21", "时效", "日期不可能"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import AREAS, code_info, is_reading
@@ -35,6 +36,7 @@ class ReportEntry:
 class BureauEntry:
     key: str
     name: str
+    known: bool = True  # False: a report whose body is unknown, alone in its row
     reports: list[ReportEntry] = field(default_factory=list)
     severities: Counter[str] = field(default_factory=Counter)
     reading: int = 0
@@ -50,7 +52,7 @@ class BureauEntry:
     def missing_years(self) -> list[int]:
         """Years between the first and the last report with no report: expected, absent."""
         years = self.years
-        if not self.key or not years:
+        if not self.known or not years:
             return []
         return [y for y in range(years[0], years[-1] + 1) if y not in years]
 
@@ -75,7 +77,10 @@ class Overview:
         if report.status in ("failed", "skipped"):
             self.unread.append(entry)
             return entry
-        bureau = self._bureaus.setdefault(body.key, BureauEntry(body.key, body.name or UNKNOWN))
+        # A report whose body is unknown is a row of its own, named by its file: never merged with others.
+        key = body.key or f"?{report.source}"
+        name = body.name or f"{UNKNOWN}{PurePath(report.source).name}"
+        bureau = self._bureaus.setdefault(key, BureauEntry(key, name, known=bool(body.key)))
         bureau.reports.append(entry)
         for finding in findings:
             if is_reading(finding.code):
@@ -95,11 +100,11 @@ class Overview:
         """Worst first: most errors, then most warnings; unknown names last."""
         return sorted(
             self._bureaus.values(),
-            key=lambda b: (not b.key, -b.severities["error"], -b.severities["warning"], b.name),
+            key=lambda b: (not b.known, -b.severities["error"], -b.severities["warning"], b.name),
         )
 
     def year_span(self) -> list[int]:
-        years = [y for b in self._bureaus.values() if b.key for y in b.years]
+        years = [y for b in self._bureaus.values() if b.known for y in b.years]
         return list(range(min(years), max(years) + 1)) if years else []
 
     @property
