@@ -28,6 +28,14 @@ class AuditFindingsWriter:
         self._csv.writerow(AUDIT_FINDING_COLUMNS)
         return self
 
+    def write_unreported(self, name: str, key: str, year: int, finding: Finding) -> None:
+        """A finding of a body with no report (X-MISSING): no report_id, no source."""
+        info = code_info(finding.code)
+        self._csv.writerow([safe(v) for v in (
+            "", "", finding.code, finding.severity, None, "", "", finding.message, None, None,
+            name, "", key, year, info.defect, info.area, None,
+        )])
+
     def write(self, report: Report, body: Body, findings: list[Finding]) -> None:
         for f in findings:
             p = f.provenance

@@ -81,3 +81,33 @@ def test_reports_whose_body_is_unknown_stay_apart(tmp_path: Path) -> None:
     rows = [b for b in summary.overview.bureaus() if not b.known]
     assert sorted(len(b.reports) for b in rows) == [1, 1]
     assert sorted(b.name[-7:] for b in rows) == ["无名1.txt", "无名2.txt"]
+
+
+def test_a_roster_names_aliases_and_the_bodies_that_did_not_report(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    _write(src / "2023.txt", "洪泽区人民政府", 2023)
+    _write(src / "2024.txt", "淮安市洪泽区人民政府", 2024)
+    _write(src / "sw.txt", "远山县水利局", 2024)  # a name the roster gives as an alias
+    roster = tmp_path / "roster.csv"
+    roster.write_text("body,aliases,years\n淮安市洪泽区人民政府,,2022-2024\n远山县水务局,远山县水利局,2023;2024\n"
+                      "淮安市洪泽区统计局,,\n", encoding="utf-8")
+    summary = run_audit([src], tmp_path / "out", AuditOptions(bodies=roster), executor=InProcessExecutor())
+    missing = sorted((r["bureau"], r["year"]) for r in findings_csv(tmp_path / "out") if r["code"] == "X-MISSING")
+    # 2022 for the government; 2023 for the water bureau, whose 2024 report came under its alias; both
+    # years of the batch for the statistics bureau, which the roster lists without years.
+    assert missing == [("淮安市洪泽区人民政府", "2022"), ("淮安市洪泽区统计局", "2023"), ("淮安市洪泽区统计局", "2024"),
+                       ("远山县水务局", "2023")]
+    assert {b.key for b in summary.overview.bureaus()} == {"320813:政府", "远山县水务局", "320813:统计局"}
+    assert summary.fails("warning") and summary.severities["warning"] >= 4
+
+
+def test_a_bad_roster_is_a_usage_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from xxgk.cli import main
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("body,years\n洪泽区人民政府,去年\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path), "-o", str(tmp_path / "out"), "--bodies", str(roster)])
+    assert result.exit_code == 2 and "去年" in result.output

@@ -36,12 +36,14 @@ from xxgk.normalize.audit import (
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.dates import parse_date
 from xxgk.normalize.audit.overview import Overview
+from xxgk.normalize.audit.roster import Roster, load_roster
 from xxgk.normalize.locate import locate
 from xxgk.normalize.schema import Finding
 from xxgk.options import AuditOptions, ParseOptions
 from xxgk.output.audit_findings import AuditFindingsWriter
 from xxgk.output.audit_html import AuditPage
 from xxgk.progress import ProgressSink
+from xxgk.types import Severity
 
 FAIL_ON = ("error", "warning", "never")
 DEFAULT_OUT = "audit-out"
@@ -138,6 +140,7 @@ def run_audit(
     cannot run at all."""
     out = Path(out)
     dates = PublishedDates(options.published)
+    roster = load_roster(options.bodies) if options.bodies else Roster()
     out.mkdir(parents=True, exist_ok=True)
     earlier = [
         previous_reports(Path(p), out, n, options.parse, executor) for n, p in enumerate(options.previous, start=1)
@@ -149,7 +152,7 @@ def run_audit(
     own: list[list[Finding]] = []
     digests: list[Digest] = []
     for index, report in enumerate(batch.reports()):
-        subject = subject_of(report, dates.lookup(report.source))
+        subject = roster.subject(subject_of(report, dates.lookup(report.source)))
         bodies.append(subject.body)
         own.append(audit_report(subject))
         digests.append(digest_of(subject, index))
@@ -158,7 +161,7 @@ def run_audit(
         for report in previous.reports():
             if report.report_id not in seen and report.status not in ("failed", "skipped"):
                 seen.add(report.report_id)
-                digests.append(digest_of(subject_of(report), -len(digests) - 1, in_batch=False))
+                digests.append(digest_of(roster.subject(subject_of(report)), -len(digests) - 1, in_batch=False))
     cross = audit_batch(digests)
 
     overview = Overview()
@@ -171,5 +174,12 @@ def run_audit(
             entry = overview.add(index, report, bodies[index], findings)
             if entry not in overview.unread:
                 page.add_report(index, report, bodies[index], findings)
+        for body, year in roster.expected(overview.year_span()):
+            if not overview.reported(body.key, year):
+                finding = Finding(code="X-MISSING", severity=Severity.WARNING,
+                                  message=f"应报未报：名单上的“{body.name}”没有{year}年度的报告",
+                                  evidence={"body_id": body.key, "year": year})
+                findings_csv.write_unreported(body.name, body.key, year, finding)
+                overview.add_unreported(body.key, body.name, year, finding)
         page.finish(overview)
     return AuditSummary(out, overview.report_count, overview.severities, overview)

@@ -126,13 +126,16 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
               "OUT folder, its reports.jsonl or xxgk.sqlite. Repeatable.")
 @click.option("--published", type=click.Path(exists=True, dir_okay=False),
               help="CSV of publication dates: columns source (or file name) and date.")
+@click.option("--bodies", type=click.Path(exists=True, dir_okay=False),
+              help="Roster CSV of the bodies that must report: columns body (name or body_id), aliases "
+              "(other names, ;-separated), years (2022-2024; empty: every year of the batch). A missing year is 应报未报.")
 @click.option("--encoding", type=click.Choice(["utf-8-sig", "utf-8"]), default="utf-8-sig", show_default=True,
               help="CSV encoding; utf-8 drops the BOM.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary and no table.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for parsing  [default: every CPU available]")
 @_log_options
 def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, ...], published: str | None,
-          encoding: str, quiet: bool, jobs: int | None) -> None:
+          bodies: str | None, encoding: str, quiet: bool, jobs: int | None) -> None:
     """Audit reports for supervisors: every check, findings.csv and audit.html in OUT.
 
     The table per bureau is printed on stdout (it is the human report); progress goes to stderr.
@@ -145,7 +148,8 @@ def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, 
     from xxgk.output.audit_terminal import print_audit
     from xxgk.output.terminal import RichProgress
 
-    options = AuditOptions(previous=previous, published=published, parse=ParseOptions(encoding=encoding, jobs=jobs))
+    options = AuditOptions(previous=previous, published=published, bodies=bodies,
+                           parse=ParseOptions(encoding=encoding, jobs=jobs))
     console = Console(stderr=True)
     with _errors(), RichProgress(console, quiet) as progress:
         summary = run_audit(inputs, out, options, progress=progress)

@@ -37,6 +37,7 @@ class BureauEntry:
     key: str
     name: str
     known: bool = True  # False: a report whose body is unknown, alone in its row
+    unreported: list[int] = field(default_factory=list)  # years the roster expects and no report covers
     reports: list[ReportEntry] = field(default_factory=list)
     severities: Counter[str] = field(default_factory=Counter)
     reading: int = 0
@@ -52,9 +53,8 @@ class BureauEntry:
     def missing_years(self) -> list[int]:
         """Years between the first and the last report with no report: expected, absent."""
         years = self.years
-        if not self.known or not years:
-            return []
-        return [y for y in range(years[0], years[-1] + 1) if y not in years]
+        gaps = set(range(years[0], years[-1] + 1)) - set(years) if self.known and years else set()
+        return sorted(gaps | set(self.unreported))
 
     def areas(self) -> list[tuple[str, list[str], str]]:
         """(area, defect codes, worst severity) in the catalogue's order."""
@@ -95,6 +95,20 @@ class Overview:
                 if bureau.worst.get(info.area) != "error":
                     bureau.worst[info.area] = finding.severity
         return entry
+
+    def add_unreported(self, key: str, name: str, year: int, finding: Finding) -> None:
+        """A year a body of the roster must report for and has no report (X-MISSING)."""
+        bureau = self._bureaus.setdefault(key, BureauEntry(key, name))
+        bureau.unreported.append(year)
+        bureau.severities[finding.severity] += 1
+        info = code_info(finding.code)
+        bureau.failing.setdefault(info.area, set()).add(info.defect)
+        if bureau.worst.get(info.area) != "error":
+            bureau.worst[info.area] = finding.severity
+
+    def reported(self, key: str, year: int) -> bool:
+        bureau = self._bureaus.get(key)
+        return bureau is not None and year in bureau.years
 
     def bureaus(self) -> list[BureauEntry]:
         """Worst first: most errors, then most warnings; unknown names last."""
