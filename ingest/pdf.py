@@ -32,9 +32,9 @@ from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.pdf import PDF
 from pdfplumber.table import Table, TableFinder
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 from pdfplumber.utils.text import dedupe_chars
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
 from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
