@@ -117,45 +117,67 @@ def _advance(font: _Font, code: int) -> float:
     return width.value / 1000
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What the characters of one text object share (PDFium gives each the object's matrix)."""
+
+    rank: int  # the text object's place among the page's objects
+    font: _Font
+    size: float  # pdfminer's: the font size through the matrix
+    scale: float  # horizontal: text space to page space
+
+
+def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], decimal: _Decimals) -> _Run:
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+        raise _Declined("a character without a matrix")
+    if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
+        raise _Declined("a character that is not upright")
+    handle = pdfium_c.FPDFTextObj_GetFont(obj)
+    font = fonts.get(_address(handle))
+    if font is None:
+        descent = ctypes.c_float()
+        if not pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent)):
+            raise _Declined("a font without metrics")
+        font = fonts[_address(handle)] = _Font(handle, _font_name(handle), descent.value / 1000)
+    font_size = pdfium_c.FPDFText_GetFontSize(raw, index)
+    return _Run(rank, font, font_size * decimal(matrix.d), font_size * decimal(matrix.a))
+
+
 def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: _Decimals) -> list[PdfObject]:
     """The characters (not PDFium's generated spaces and line breaks) in drawing order: the order of
     their text objects on the page (PDFium regroups them by line). Every text object with glyphs
     must give some: PDFium leaves out a text object drawn again over itself, which pdfminer keeps."""
     raw = textpage.raw
     fonts: dict[int, _Font] = {}
+    runs: dict[int, _Run] = {}
+    advances: dict[tuple[int, int], float] = {}
     placed: list[tuple[int, int, PdfObject]] = []
-    matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
-    descent = ctypes.c_float()
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
         if pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
             continue
         code = pdfium_c.FPDFText_GetUnicode(raw, index)
         if code in (0, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
             raise _Declined("a glyph without Unicode")  # pdfminer writes (cid:N)
-        if not pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
-            raise _Declined("a character without a matrix")
-        if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
-            raise _Declined("a character that is not upright")
         obj = pdfium_c.FPDFText_GetTextObject(raw, index)
         key = _address(obj)
-        font = fonts.get(key)
-        if font is None:
-            handle = pdfium_c.FPDFTextObj_GetFont(obj)
-            if not pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent)):
-                raise _Declined("a font without metrics")
-            font = fonts[key] = _Font(handle, _font_name(handle), descent.value / 1000)
+        run = runs.get(key)
+        if run is None:
+            if key not in order:
+                raise _Declined("text outside the page's objects")
+            run = runs[key] = _run(raw, index, obj, order[key][0], fonts, decimal)
+        advance = advances.get((key, code))
+        if advance is None:
+            advance = advances[key, code] = _advance(run.font, code)
         pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
-        font_size = pdfium_c.FPDFText_GetFontSize(raw, index)
-        size = font_size * decimal(matrix.d)
-        width = _advance(font, code) * font_size * decimal(matrix.a)
+        size, width = run.size, advance * run.scale
         # pdfminer's box spans the advance width, and the font size up from the font's descent.
-        bottom = y.value + font.descent * size
-        top = height - (bottom + size)
+        top = height - (y.value + run.font.descent * size + size)
         char = {
             "object_type": "char",
             "text": chr(code),
-            "fontname": font.name,
+            "fontname": run.font.name,
             "size": size,
             "upright": True,
             "x0": x.value,
@@ -166,10 +188,8 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
             "width": width,
             "height": size,
         }
-        placed.append((order[key][0] if key in order else -1, index, char))
-    if any(rank < 0 for rank, _, _ in placed):
-        raise _Declined("text outside the page's objects")
-    given = {rank for rank, _, _ in placed}
+        placed.append((run.rank, index, char))
+    given = {run.rank for run in runs.values()}
     for rank, obj in order.values():
         if rank not in given and pdfium_c.FPDFTextObj_GetText(obj, raw, None, 0) > 2:  # more than a NUL
             raise _Declined("text PDFium leaves out")
