@@ -22,19 +22,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.pdf import PDF
-from pdfplumber.table import Table
+from pdfplumber.table import Table, TableFinder
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
+from pdfplumber.utils.text import dedupe_chars
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
 from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
+from xxgk.ingest.pdfium_page import PageObjects, is_visible, read_page
 from xxgk.ingest.reader import report_id
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -437,26 +441,6 @@ class _Part:
     cells: tuple[_Cell, ...]
 
 
-def _is_white(color: Any) -> bool:
-    if isinstance(color, (int, float)):
-        color = (color,)
-    if not isinstance(color, (tuple, list)) or not all(isinstance(v, (int, float)) for v in color):
-        return False
-    if len(color) == 4:  # CMYK: white is no ink at all
-        return all(v <= 0.05 for v in color)
-    return len(color) in (1, 3) and all(v >= 0.95 for v in color)
-
-
-def _is_visible(obj: dict[str, Any]) -> bool:
-    # Word and WPS exports lay invisible white boxes behind every text line; their edges would
-    # turn narrative into tables.
-    if obj.get("object_type") not in ("rect", "line", "curve"):
-        return True
-    stroked = obj.get("stroke") and not _is_white(obj.get("stroking_color"))
-    filled = obj.get("fill") and not _is_white(obj.get("non_stroking_color"))
-    return bool(stroked or filled)
-
-
 def _boundaries(values: list[float]) -> tuple[float, ...]:
     merged: list[float] = []
     for value in sorted(values):
@@ -547,10 +531,32 @@ def _deduped(page: PlumberPage) -> PlumberPage:
 
 
 def _find_parts(page: PlumberPage, number: int) -> list[_Part]:
-    prepared = _deduped(page.filter(_is_visible))
-    tables = prepared.find_tables(TABLE_SETTINGS)
+    prepared = _deduped(page.filter(is_visible))
+    return _parts(prepared.find_tables(TABLE_SETTINGS), number)
+
+
+def _parts(tables: list[Table], number: int) -> list[_Part]:
     parts = (_part(table, number) for table in sorted(tables, key=lambda t: t.bbox[1]))
     return [part for part in parts if part is not None]
+
+
+class _Surface:
+    """What pdfplumber's table finder reads of a page: its edges (TableFinder), bbox (for explicit
+    lines, unused here) and characters (Table.extract, and _room_after after it)."""
+
+    def __init__(self, chars: list[dict[str, Any]], edges: list[dict[str, Any]], bbox: BBox) -> None:
+        self.chars, self.edges, self.bbox = chars, edges, bbox
+
+
+def _find_parts_in(objects: PageObjects, bbox: BBox, number: int) -> list[_Part]:
+    """_find_parts over a page read by PDFium: the same filter, dedupe, edges (pdfplumber's order:
+    lines, rectangles, curves) and table finder."""
+    chars = dedupe_chars(objects.chars) if _overprinted(objects.chars) else objects.chars
+    edges = [line_to_edge(line) for line in objects.lines if is_visible(line)]
+    edges += [edge for rect in objects.rects if is_visible(rect) for edge in rect_to_edges(rect)]
+    edges += [edge for curve in objects.curves if is_visible(curve) for edge in curve_to_edges(curve)]
+    surface = cast(PlumberPage, _Surface(chars, edges, bbox))  # duck-typed: see _Surface
+    return _parts(TableFinder(surface, TABLE_SETTINGS).tables, number)
 
 
 # --- stitching parts into tables --------------------------------------------------------------
@@ -867,6 +873,12 @@ class _Plumber:
         self._page = self._pdf.pages[number - 1]
         return self._page
 
+    def content(self, number: int) -> bytes:
+        """The page's content stream, as pdfminer decodes it (no interpretation)."""
+        streams = resolve1(self.page(number).page_obj.attrs.get("Contents"))
+        streams = streams if isinstance(streams, list) else [streams]
+        return b"".join(resolve1(stream).get_data() for stream in streams if stream is not None)
+
     def rescan(self, scan: _PageScan) -> _PageScan:
         """The page's lines read by pdfminer, for a page PDFium did not read completely."""
         chars = [
@@ -887,17 +899,54 @@ def _wants_tables(scan: _PageScan, tables: list[list[_Part]], scans: list[_PageS
     return continuing and scan.rulings >= MIN_CONTINUATION_RULINGS
 
 
-def _complete_and_find_tables(data: bytes, scans: list[_PageScan]) -> list[list[_Part]]:
+class _Pdfium:
+    """PDFium over the same bytes for the table pages, opened when the first one comes."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._document: pdfium.PdfDocument | None = None
+
+    def __enter__(self) -> _Pdfium:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._document is not None:
+            with _PDFIUM_LOCK:
+                self._document.close()
+
+    def objects(self, number: int, content: Callable[[], bytes]) -> tuple[PageObjects | str, BBox]:
+        """The page's objects as pdfplumber would give them (or why not), and its box."""
+        with _PDFIUM_LOCK:
+            if self._document is None:
+                self._document = pdfium.PdfDocument(self._data)
+            width, height = self._document.get_page_size(number - 1)
+            return read_page(self._document, number - 1, content), (0.0, 0.0, width, height)
+
+
+def _page_parts(engine: str, scan: _PageScan, plumber: _Plumber, pdfium_pages: _Pdfium) -> list[_Part]:
+    """The table parts of one page: PDFium's objects through pdfplumber's table finder, or pdfplumber
+    itself where asked, where PDFium missed text, or where its objects may not be pdfplumber's."""
+    if engine == "pdfium" and scan.complete:
+        try:
+            objects, bbox = pdfium_pages.objects(scan.number, lambda: plumber.content(scan.number))
+        except pdfium.PdfiumError as exc:
+            raise CorruptFileError(f"PDF cannot be read: {exc}", page=scan.number) from exc
+        if isinstance(objects, PageObjects):
+            return _find_parts_in(objects, bbox, scan.number)
+    return _find_parts(plumber.page(scan.number), scan.number)
+
+
+def _complete_and_find_tables(data: bytes, scans: list[_PageScan], engine: str) -> list[list[_Part]]:
     """Re-read the pages PDFium missed text on (in place), and find the tables page by page."""
     tables: list[list[_Part]] = []
     plumber = _Plumber(data)
     try:
-        with plumber:
+        with plumber, _Pdfium(data) as pdfium_pages:
             for index, scan in enumerate(scans):
                 if not scan.complete:
                     scan = scans[index] = plumber.rescan(scan)
                 if _wants_tables(scan, tables, scans):
-                    _stitch(tables, _find_parts(plumber.page(scan.number), scan.number), scans)
+                    _stitch(tables, _page_parts(engine, scan, plumber, pdfium_pages), scans)
     except (PdfminerException, MalformedPDFException) as exc:
         raise _plumber_error(exc, plumber.reading) from exc
     return tables
@@ -930,9 +979,20 @@ def _ocr_warnings(scans: list[_PageScan]) -> list[Note]:
     ]
 
 
+ENGINES = ("pdfium", "pdfplumber")
+
+
 class PdfReader:
+    """`engine` reads the pages with tables: "pdfium" (PDFium's objects through pdfplumber's table
+    finder, pdfplumber where they may differ) or "pdfplumber" (the reference, several times slower)."""
+
     format = "pdf"
     extensions = (".pdf",)
+
+    def __init__(self, engine: str = "pdfium") -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown PDF engine {engine!r}; one of {', '.join(ENGINES)}")
+        self.engine = engine
 
     def accepts(self, path: Path, head: bytes) -> bool:
         return path.suffix.lower() in self.extensions or head.lstrip()[:4] == b"%PDF"
@@ -941,7 +1001,7 @@ class PdfReader:
         metadata, scans = _scan(data)
         if not scans:
             raise CorruptFileError("PDF has no pages")
-        tables = _complete_and_find_tables(data, scans)
+        tables = _complete_and_find_tables(data, scans, self.engine)
         if not any(scan.has_chars for scan in scans):
             raise NeedsOcrError("no page has a text layer (scanned images); OCR is needed")
         return Document(

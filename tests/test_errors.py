@@ -188,11 +188,21 @@ def test_the_pdf_reader_says_which_page_it_failed_on(monkeypatch: pytest.MonkeyP
         error = xxgk.parse_file(PDF).error
     assert error is not None and (error.code, error.page) == (ErrorCode.CORRUPT, 2), error
     with monkeypatch.context() as patch:
+        patch.setattr(pdf_reader, "read_page", lambda *args: "declined: pdfplumber reads the tables")
         patch.setattr(pdf_reader, "_find_parts", pdfminer_fails)
         error = xxgk.parse_file(PDF).error
     assert error is not None and (error.code, error.page, error.message) == (
         ErrorCode.CORRUPT, tried[0], "PDF cannot be read: Unexpected EOF"
     ), error
+
+    def pdfium_fails_on_tables(document: pdfium.PdfDocument, index: int, content: object) -> Any:
+        tried.append(index + 1)
+        raise pdfium.PdfiumError("Failed to load page.")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf_reader, "read_page", pdfium_fails_on_tables)
+        error = xxgk.parse_file(PDF).error
+    assert error is not None and (error.code, error.page) == (ErrorCode.CORRUPT, tried[-1]), error
 
 
 def test_the_failure_path_cannot_raise(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:

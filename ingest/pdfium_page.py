@@ -1,0 +1,433 @@
+"""A PDF page read by PDFium as pdfplumber sees it: its characters, lines, rectangles and curves as
+the dicts pdfplumber's table finder takes, so that the finder runs without pdfminer (which takes
+ten times as long to read a page).
+
+pdfplumber stays the reference: these objects carry the same values pdfminer computes (character
+boxes from the advance width, the font's descent and size; paths split into subpaths and sorted
+into lines, rectangles and curves by pdfminer's rules). Where PDFium cannot tell what pdfminer
+would have made of a page, `read_page` says why instead, and the caller reads that page with
+pdfplumber: a rotated or shifted page, text or paths inside form XObjects, characters that are not
+upright, glyphs without Unicode, text PDFium leaves out, and colours too close to the white that
+decides whether a path is visible.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+PdfObject = dict[str, Any]
+
+# pdfplumber calls a colour white from 0.95 of full intensity on (CMYK: up to 0.05 of each ink);
+# PDFium gives colours as RGB, 0-255, which does not say which space they were painted in. A colour
+# whose palest channel is in this range may be white for one and not for the other.
+_UNSURE_COLOUR = range(200, 255)
+
+
+@dataclass(frozen=True)
+class PageObjects:
+    """What pdfplumber's `Page.objects` holds for the table finder, in the page's drawing order."""
+
+    chars: list[PdfObject]
+    lines: list[PdfObject]
+    rects: list[PdfObject]
+    curves: list[PdfObject]
+
+
+class _Declined(Exception):
+    """PDFium cannot give what pdfminer would for this page; the message says why."""
+
+
+_SINGLE = struct.Struct("<f")
+
+
+class _Decimals:
+    """The numbers of the content stream, from PDFium's single-precision copies of them.
+
+    pdfminer parses "247.65" into the double nearest 247.65; PDFium keeps the float nearest it,
+    which is 247.649994. The shortest decimal that rounds to that float is what was printed (a
+    content stream prints at most seven significant digits, which a float keeps apart), so its
+    double is what pdfminer computed with, and boxes come out to the last bit."""
+
+    def __init__(self) -> None:
+        self._known: dict[float, float] = {}
+
+    def __call__(self, value: float) -> float:
+        known = self._known.get(value)
+        if known is not None:
+            return known
+        packed = _SINGLE.pack(value)
+        found = value
+        for digits in range(1, 10):
+            candidate = float(f"{value:.{digits}g}")
+            if _SINGLE.pack(candidate) == packed:
+                found = candidate
+                break
+        self._known[value] = found
+        return found
+
+
+def _matrix(get: Any, handle: Any, decimal: _Decimals) -> tuple[float, ...]:
+    matrix = pdfium_c.FS_MATRIX()
+    if not get(handle, matrix):
+        raise _Declined("no matrix")
+    return tuple(decimal(v) for v in (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
+
+
+# Text objects by address: their place among the page's objects, and their handle.
+_Order = dict[int, tuple[int, Any]]
+
+
+def _address(handle: Any) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+# --- characters -------------------------------------------------------------------------------
+
+
+def _font_name(font: Any) -> str:
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    return buffer.value.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class _Font:
+    handle: Any
+    name: str
+    descent: float  # per unit of font size
+
+
+def _advance(font: _Font, code: int) -> float:
+    """The glyph's advance per unit of font size, from the font's widths (what pdfminer's box spans;
+    PDFium's own boxes follow the glyph outlines, of a substitute font when it is not embedded)."""
+    width = ctypes.c_float()
+    if not pdfium_c.FPDFFont_GetGlyphWidth(font.handle, code, ctypes.c_float(1000.0), ctypes.byref(width)):
+        raise _Declined("a glyph without a width")
+    if width.value < 0:
+        raise _Declined("vertical writing")  # the width is the downward advance of a vertical font
+    return width.value / 1000
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What the characters of one text object share (PDFium gives each the object's matrix)."""
+
+    rank: int  # the text object's place among the page's objects
+    font: _Font
+    size: float  # pdfminer's: the font size through the matrix
+    scale: float  # horizontal: text space to page space
+
+
+def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], decimal: _Decimals) -> _Run:
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+        raise _Declined("a character without a matrix")
+    if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
+        raise _Declined("a character that is not upright")
+    handle = pdfium_c.FPDFTextObj_GetFont(obj)
+    font = fonts.get(_address(handle))
+    if font is None:
+        descent = ctypes.c_float()
+        if not pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent)):
+            raise _Declined("a font without metrics")
+        font = fonts[_address(handle)] = _Font(handle, _font_name(handle), descent.value / 1000)
+    font_size = pdfium_c.FPDFText_GetFontSize(raw, index)
+    return _Run(rank, font, font_size * decimal(matrix.d), font_size * decimal(matrix.a))
+
+
+def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: _Decimals) -> list[PdfObject]:
+    """The characters (not PDFium's generated spaces and line breaks) in drawing order: the order of
+    their text objects on the page (PDFium regroups them by line). Every text object with glyphs
+    must give some: PDFium leaves out a text object drawn again over itself, which pdfminer keeps."""
+    raw = textpage.raw
+    fonts: dict[int, _Font] = {}
+    runs: dict[int, _Run] = {}
+    advances: dict[tuple[int, int], float] = {}
+    placed: list[tuple[int, int, PdfObject]] = []
+    x, y = ctypes.c_double(), ctypes.c_double()
+    for index in range(pdfium_c.FPDFText_CountChars(raw)):
+        if pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(raw, index)
+        if code in (0, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
+            raise _Declined("a glyph without Unicode")  # pdfminer writes (cid:N)
+        obj = pdfium_c.FPDFText_GetTextObject(raw, index)
+        key = _address(obj)
+        run = runs.get(key)
+        if run is None:
+            if key not in order:
+                raise _Declined("text outside the page's objects")
+            run = runs[key] = _run(raw, index, obj, order[key][0], fonts, decimal)
+        advance = advances.get((key, code))
+        if advance is None:
+            advance = advances[key, code] = _advance(run.font, code)
+        pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
+        size, width = run.size, advance * run.scale
+        # pdfminer's box spans the advance width, and the font size up from the font's descent.
+        top = height - (y.value + run.font.descent * size + size)
+        char = {
+            "object_type": "char",
+            "text": chr(code),
+            "fontname": run.font.name,
+            "size": size,
+            "upright": True,
+            "x0": x.value,
+            "x1": x.value + width,
+            "top": top,
+            "bottom": top + size,
+            "doctop": top,
+            "width": width,
+            "height": size,
+        }
+        placed.append((run.rank, index, char))
+    given = {run.rank for run in runs.values()}
+    for rank, obj in order.values():
+        if rank not in given and pdfium_c.FPDFTextObj_GetText(obj, raw, None, 0) > 2:  # more than a NUL
+            raise _Declined("text PDFium leaves out")
+    return [char for _, _, char in sorted(placed, key=lambda item: item[:2])]
+
+
+# --- paths ------------------------------------------------------------------------------------
+
+Point = tuple[float, float]
+
+
+def _colour(get: Any, obj: Any) -> tuple[int, int, int] | None:
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    if not get(obj, *(ctypes.byref(v) for v in rgba)):
+        return None  # a pattern: pdfplumber holds no colour for it either, and calls it visible
+    red, green, blue = (v.value for v in rgba[:3])
+    if min(red, green, blue) in _UNSURE_COLOUR:
+        raise _Declined("a path coloured near white")
+    return red, green, blue
+
+
+def _plumber_colour(rgb: tuple[int, int, int] | None) -> tuple[float, ...] | None:
+    # Only whiteness is read from it (is_visible): 255 stands for 1.0, the rest for ink.
+    return None if rgb is None else tuple(v / 255 for v in rgb)
+
+
+def _is_white(color: Any) -> bool:
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, (tuple, list)) or not all(isinstance(v, (int, float)) for v in color):
+        return False
+    if len(color) == 4:  # CMYK: white is no ink at all
+        return all(v <= 0.05 for v in color)
+    return len(color) in (1, 3) and all(v >= 0.95 for v in color)
+
+
+def is_visible(obj: dict[str, Any]) -> bool:
+    """Whether the table finder sees a pdfplumber object. Word and WPS exports lay invisible white
+    boxes behind every text line; their edges would turn narrative into tables."""
+    if obj.get("object_type", "rect") not in ("rect", "line", "curve"):
+        return True
+    stroked = obj.get("stroke") and not _is_white(obj.get("stroking_color"))
+    filled = obj.get("fill") and not _is_white(obj.get("non_stroking_color"))
+    return bool(stroked or filled)
+
+
+def _subpaths(obj: Any, decimal: _Decimals) -> list[tuple[str, list[Point]]]:
+    """The path's subpaths, each as pdfminer's shape string (m, l, c, h) and the end point of each
+    operator as printed (before the CTM; an h at the subpath's start point)."""
+    subpaths: list[tuple[str, list[Point]]] = []
+    shape: list[str] = []
+    points: list[Point] = []
+    start: Point = (0.0, 0.0)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    bezier = 0
+    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        point = (decimal(x.value), decimal(y.value))
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if shape:
+                subpaths.append(("".join(shape), points))
+            shape, points, start = ["m"], [point], point
+            continue
+        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3:
+                continue  # control points: pdfminer keeps the end point of each curve
+            shape.append("c")
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            shape.append("l")
+        else:
+            raise _Declined("an unknown path segment")
+        points.append(point)
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            # PDFium draws h as a line back to the start (or marks the line that got there); pdfminer
+            # drops such a line before an h, so both are one h at the start point.
+            if shape[-1] == "l" and point == start and len(shape) > 2:
+                shape[-1] = "h"
+            else:
+                shape.append("h")
+                points.append(start)
+    if shape:
+        subpaths.append(("".join(shape), points))
+    return subpaths
+
+
+def _bounds(points: list[Point]) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _placed(kind: str, points: list[Point], style: PdfObject, height: float) -> PdfObject:
+    """An object with pdfplumber's coordinates (top-left origin) from pdfminer's bounds."""
+    x0, y0, x1, y1 = _bounds(points)
+    top = height - y1
+    obj: PdfObject = {
+        "object_type": kind,
+        "x0": x0,
+        "y0": y0,
+        "x1": x1,
+        "y1": y1,
+        "width": x1 - x0,
+        "height": y1 - y0,
+        "top": top,
+        "bottom": height - y0,
+        "doctop": top,
+        **style,
+    }
+    if kind == "curve":
+        obj["pts"] = [(px, height - py) for px, py in points]
+    return obj
+
+
+def _is_rect(points: list[Point]) -> bool:
+    """pdfminer's test for a rectangle among four-sided closed subpaths."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), closing = points
+    square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+    return points[0] == closing and square
+
+
+class _Rectangles:
+    """The `x y w h re` operators of the page's content stream, by the corners PDFium keeps of them.
+
+    PDFium keeps `103.6 80.05 76.55 39.1 re` as the corner 180.15 (x + w in single precision), as it
+    keeps `180.15 80.05 l`; pdfminer adds x + w in double precision: 180.14999999999998. Only the
+    content stream says which was printed; it is read only for a page with a visible rectangle."""
+
+    _RE = re.compile(rb"(?<![^\s\]>)}])" + rb"\s+".join([rb"([+-]?(?:\d+\.?\d*|\.\d+))"] * 4) + rb"\s+re(?![^\s/\[<(%])")
+
+    def __init__(self, content: Callable[[], bytes]) -> None:
+        self._content = content
+        self._known: dict[tuple[bytes, ...], tuple[float, float]] | None = None
+
+    def size(self, x: float, y: float, right: float, top: float) -> tuple[float, float] | None:
+        """The (w, h) of an `re` whose corners PDFium keeps as these, if the page prints one."""
+        if self._known is None:
+            self._known = {}
+            for match in self._RE.finditer(self._content()):
+                rx, ry, rw, rh = (float(v) for v in match.groups())
+                corners = (rx, ry, _single(rx) + _single(rw), _single(ry) + _single(rh))
+                self._known[tuple(_SINGLE.pack(v) for v in corners)] = (rw, rh)
+        return self._known.get(tuple(_SINGLE.pack(v) for v in (x, y, right, top)))
+
+
+def _single(value: float) -> float:
+    return float(_SINGLE.unpack(_SINGLE.pack(value))[0])
+
+
+def _corners(points: list[Point], visible: bool, rectangles: _Rectangles) -> list[Point]:
+    """The rectangle's two opposite corners as pdfminer computes them, before the CTM."""
+    (x, y), _, (right, top) = points[0], points[1], points[2]
+    if points[1][1] != y or not visible:
+        return [(x, y), (right, top)]  # not drawn as `re` would be, or not seen by the table finder
+    printed = rectangles.size(x, y, right, top)
+    if printed is None:
+        return [(x, y), (right, top)]
+    return [(x, y), (x + printed[0], y + printed[1])]
+
+
+def _transformed(matrix: tuple[float, ...], points: list[Point]) -> list[Point]:
+    a, b, c, d, e, f = matrix
+    return [(a * x + c * y + e, b * x + d * y + f) for x, y in points]  # pdfminer's apply_matrix_pt
+
+
+def _paths(page: pdfium.PdfPage, height: float, decimal: _Decimals, rectangles: _Rectangles) -> tuple[list[PdfObject], ...]:
+    lines: list[PdfObject] = []
+    rects: list[PdfObject] = []
+    curves: list[PdfObject] = []
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+            raise _Declined("a path without a drawing mode")
+        stroked, filled = bool(stroke.value), fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
+        style = {
+            "stroke": stroked,
+            "fill": filled,
+            # A colour the path is not painted with decides nothing.
+            "stroking_color": _plumber_colour(_colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj)) if stroked else None,
+            "non_stroking_color": _plumber_colour(_colour(pdfium_c.FPDFPageObj_GetFillColor, obj)) if filled else None,
+        }
+        matrix = _matrix(pdfium_c.FPDFPageObj_GetMatrix, obj, decimal)
+        for shape, points in _subpaths(obj, decimal):
+            if len(shape) < 2:
+                continue  # a lone m paints nothing
+            if shape in ("mlh", "ml"):
+                lines.append(_placed("line", _transformed(matrix, points[:2]), style, height))
+            elif shape in ("mlllh", "mllll") and _is_rect(points):
+                corners = _corners(points, is_visible(style), rectangles)
+                rects.append(_placed("rect", _transformed(matrix, corners), style, height))
+            else:
+                curves.append(_placed("curve", _transformed(matrix, points), style, height))
+    return lines, rects, curves
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def _text_objects(page: pdfium.PdfPage) -> _Order | None:
+    """Each text object's place in the drawing order, or None when the page holds form XObjects
+    (whose content this model does not open)."""
+    order: _Order = {}
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            return None
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            order[_address(obj)] = (index, obj)
+    return order
+
+
+def read_page(document: pdfium.PdfDocument, index: int, content: Callable[[], bytes]) -> PageObjects | str:
+    """The page's objects as pdfplumber gives them, or why PDFium cannot tell what they would be.
+    `content` gives the page's content stream, wanted for some rectangles (see _Rectangles)."""
+    page = document[index]
+    try:
+        decimal = _Decimals()
+        left, bottom, right, top = (decimal(v) for v in page.get_mediabox())
+        if page.get_rotation() != 0 or (left, bottom) != (0, 0):
+            return "a rotated or shifted page"
+        order = _text_objects(page)
+        if order is None:
+            return "form XObjects"
+        height = top - bottom
+        textpage = page.get_textpage()
+        try:
+            chars = _chars(textpage, height, order, decimal)
+        finally:
+            textpage.close()
+        lines, rects, curves = _paths(page, height, decimal, _Rectangles(content))
+    except _Declined as reason:
+        return str(reason)
+    finally:
+        page.close()
+    return PageObjects(chars=chars, lines=lines, rects=rects, curves=curves)

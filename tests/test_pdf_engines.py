@@ -1,0 +1,126 @@
+"""The PDFium engine (PDFium's page objects through pdfplumber's table finder) reads every PDF exactly
+as the pdfplumber reference does, and hands pdfplumber the pages it cannot vouch for."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from xxgk.ingest import pdf as pdf_reader
+from xxgk.ingest.document import Document, Grid
+from xxgk.ingest.pdf import PdfReader
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURE_PDFS = sorted(FIXTURES.glob("**/*.pdf"))
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """What PDFium answered for each page it was asked about: "objects", or why it declined."""
+    answers: list[str] = []
+    read_page = pdf_reader.read_page
+
+    def spy(*args: Any) -> Any:
+        found = read_page(*args)
+        answers.append(found if isinstance(found, str) else "objects")
+        return found
+
+    monkeypatch.setattr(pdf_reader, "read_page", spy)
+    yield answers
+
+
+def _both(path: Path, data: bytes) -> tuple[Document, Document]:
+    return PdfReader("pdfplumber").read(path, data, str(path)), PdfReader("pdfium").read(path, data, str(path))
+
+
+def _assert_same(reference: Document, fast: Document) -> None:
+    grids = [block for block in reference.blocks if isinstance(block, Grid)]
+    assert [b for b in fast.blocks if isinstance(b, Grid)] == grids  # text, merges and provenance, to the bit
+    assert fast == reference
+
+
+@pytest.mark.parametrize("path", FIXTURE_PDFS, ids=lambda p: p.parent.name)
+def test_fixture_pdfs_read_the_same_with_both_engines(path: Path, served: list[str]) -> None:
+    reference, fast = _both(path, path.read_bytes())
+    _assert_same(reference, fast)
+    assert "objects" in served  # PDFium did read table pages
+
+
+def test_corpus_pdfs_read_the_same_with_both_engines(corpus: Path, served: list[str]) -> None:
+    paths = sorted(corpus.glob("*/*.pdf"))
+    assert paths
+    for path in paths:
+        reference, fast = _both(path, path.read_bytes())
+        _assert_same(reference, fast)
+    assert "objects" in served
+
+
+# --- pages PDFium cannot vouch for go to pdfplumber -------------------------------------------
+
+Draw = Callable[[canvas.Canvas], None]
+FONT = "STSong-Light"
+
+
+def _ruled_table(draw_extra: Draw) -> bytes:
+    """A page with a small ruled table holding signal words, plus whatever `draw_extra` draws."""
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=(595, 842), invariant=1)
+    page.setFont(FONT, 10)
+    xs, ys = (100.35, 220.7, 340.05), (700.15, 680.45, 660.75)
+    for x in xs:
+        page.line(x, ys[0], x, ys[-1])
+    for y in ys:
+        page.line(xs[0], y, xs[-1], y)
+    for row, (label, value) in enumerate((("总计", "12"), ("信息内容", "3"))):
+        page.drawString(xs[0] + 4, ys[row] - 14, label)
+        page.drawString(xs[1] + 4, ys[row] - 14, value)
+    draw_extra(page)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def _shaded_by_re(page: canvas.Canvas) -> None:
+    page.setFillColorRGB(0.78, 0.85, 0.95)
+    page.rect(100.35, 680.45, 120.35, 19.7, stroke=0, fill=1)  # x + w is not 220.7 in doubles
+
+
+def _shaded_by_path(page: canvas.Canvas) -> None:
+    page.setFillColorRGB(0.78, 0.85, 0.95)
+    path = page.beginPath()
+    path.moveTo(100.35, 680.45)
+    for x, y in ((220.7, 680.45), (220.7, 700.15), (100.35, 700.15)):
+        path.lineTo(x, y)
+    path.close()
+    page.drawPath(path, stroke=0, fill=1)
+
+
+def _near_white_rule(page: canvas.Canvas) -> None:
+    page.setStrokeGray(0.95)
+    page.line(100.35, 640, 340.05, 640)
+
+
+CASES: list[tuple[str, bytes, str]] = [
+    ("shaded cell drawn with re", _ruled_table(_shaded_by_re), "objects"),
+    ("shaded cell drawn as a path", _ruled_table(_shaded_by_path), "objects"),
+    ("rule in a grey near white", _ruled_table(_near_white_rule), "a path coloured near white"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "answer"), CASES, ids=[case[0] for case in CASES])
+def test_pdfium_serves_or_declines_and_the_result_is_the_reference(
+    name: str, data: bytes, answer: str, served: list[str]
+) -> None:
+    path = Path(f"{name}.pdf")
+    reference, fast = _both(path, data)
+    assert any(isinstance(block, Grid) for block in reference.blocks), name
+    _assert_same(reference, fast)
+    assert served == [answer]
