@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 from types import TracebackType
@@ -330,7 +330,8 @@ class AuditPage:
         assert self._body is not None, "use AuditPage as a context manager"
         self._body.write(render_report(index, report, body, findings))
 
-    def finish(self, overview: Overview, title: str = "政府信息公开工作年度报告 合规审查") -> None:
+    def finish(self, overview: Overview, outside_links: Sequence[tuple[str, str]] = (),
+               title: str = "政府信息公开工作年度报告 合规审查") -> None:
         assert self._body is not None, "use AuditPage as a context manager"
         self._body.seek(0)
         with open(self.path, "w", encoding="utf-8", newline="\n") as page:
@@ -343,6 +344,7 @@ class AuditPage:
             page.write(_bureau_summary(overview))
             page.write(_coverage(overview))
             page.write(_unread(overview))
+            page.write(_outside_links(outside_links))
             page.write(_legend())
             page.write('<h2 id="reports">逐份报告</h2>')
             shutil.copyfileobj(self._body, page)
@@ -421,6 +423,13 @@ def _unread(overview: Overview) -> str:
         for r in overview.unread
     )
     return f'<h2 id="unread">未能审查的文件（{len(overview.unread)}）</h2><ul class="unread">{items}</ul>'
+
+
+def _outside_links(links: Sequence[tuple[str, str]]) -> str:
+    if not links:
+        return ""
+    items = "".join(f"<li>{e(source)} → {e(target)}</li>" for source, target in links)
+    return f'<h2 id="links">指向输入文件夹以外的链接（{len(links)}，已读取）</h2><ul class="links">{items}</ul>'
 
 
 def _legend() -> str:

@@ -281,3 +281,68 @@ def test_page_marks_cells_and_shows_coverage(tmp_path: Path) -> None:
     assert "跨年衔接 D6" in page and 'data-bureau="远山县水利局"' in page
     assert '<td class="present" data-year="2022">' in page
     assert '<td class="missing" data-year="2022">缺</td>' in page and "松溪县统计局：缺少2022年报告" in page
+
+
+# --- nothing to audit, the output folder, overwriting, pipes and links (issue 17) ------------------
+
+
+@pytest.mark.parametrize("case", ["mistyped", "empty", "corrupt"])
+@pytest.mark.parametrize("fail_on", ["error", "warning", "never"])
+def test_nothing_audited_says_no_report_found_and_exits_2(case: str, fail_on: str, tmp_path: Path, in_process: None) -> None:
+    folder = tmp_path / "in"
+    if case != "mistyped":
+        folder.mkdir()
+    if case == "corrupt":
+        (folder / "a.pdf").write_bytes(b"%PDF-1.4 not really")
+        (folder / "b.docx").write_bytes(b"PK\x03\x04 broken")
+        (folder / "c.txt").write_bytes(b"")
+    result = CliRunner().invoke(main, ["audit", str(folder), "-o", str(tmp_path / "out"), "--fail-on", fail_on])
+    assert result.exit_code == 2, result.output
+    assert "no report found" in result.stderr
+    if case == "mistyped":
+        assert str(folder) in result.stderr and "does not exist" in result.stderr
+    assert result.stdout == ""  # no table of nothing
+
+
+def test_the_output_folder_inside_the_input_is_never_read(tmp_path: Path, in_process: None) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "report.txt").write_text((CASES / "d02_t3_balance" / "report.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    out = folder / "audit-out"
+    first = CliRunner().invoke(main, ["audit", str(folder), "-o", str(out)])
+    assert first.exit_code == 1 and "overwrit" not in first.stderr
+    before = findings_csv(out)
+    second = CliRunner().invoke(main, ["audit", str(folder), "-o", str(out)])
+    assert second.exit_code == 1
+    assert findings_csv(out) == before  # audit.html of the first run was not read as a report
+    with open(out / "parse" / "reports.csv", encoding="utf-8-sig", newline="") as handle:
+        assert [r["source"] for r in csv.DictReader(handle)] == [str(folder / "report.txt")]
+    assert f"overwriting the earlier audit in {out}" in second.stderr
+    # an earlier audit's folder under another name is not read either
+    third = CliRunner().invoke(main, ["audit", str(folder), "-o", str(tmp_path / "elsewhere")])
+    assert findings_csv(tmp_path / "elsewhere") == before, third.stderr
+
+
+def test_piped_table_does_not_fold_names(tmp_path: Path, in_process: None) -> None:
+    make = generator()
+    name = "临川市白鹭区人力资源和社会保障局驻区政务服务中心窗口办公室"
+    spec = make.Spec(name, 2023, 0, make.build_tables(7))
+    (tmp_path / "r.txt").write_text(make.render(spec), encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path / "r.txt"), "-o", str(tmp_path / "out")],
+                                env={"COLUMNS": None})
+    assert name in result.stdout, result.stdout
+
+
+def test_links_out_of_the_input_folder_are_noted(tmp_path: Path, in_process: None) -> None:
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text((CASES / "clean_department_2023" / "report.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "linked.txt").symlink_to(outside)
+    (folder / "inside.txt").write_text("x", encoding="utf-8")
+    (folder / "near.txt").symlink_to("inside.txt")
+    result = CliRunner().invoke(main, ["audit", str(folder), "-o", str(tmp_path / "out"), "-q"])
+    assert f"{folder / 'linked.txt'} links outside the input folder, to {outside}" in result.stderr, result.stderr
+    assert "near.txt" not in result.stderr
+    page = (tmp_path / "out" / "audit.html").read_text(encoding="utf-8")
+    assert "linked.txt" in page and "指向输入文件夹以外" in page
