@@ -24,8 +24,10 @@ from typing import IO
 
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import AREAS, CODES, code_info, is_reading
+from xxgk.normalize.audit.evidence import cell_map, involved_cells
 from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
+from xxgk.output import audit_crops
 from xxgk.template import (
     COLUMN_LABELS,
     DENIED,
@@ -70,6 +72,9 @@ section.report{border:1px solid #d5dbe1;border-radius:4px;padding:.6em 1em;margi
 section.report > details > summary{cursor:pointer}
 td.missing{background:#fdecea;color:#922b21;text-align:center} td.present{background:#e9f7ef;text-align:center}
 caption{text-align:left;font-weight:600;padding:.2em 0}
+.crops{display:flex;flex-wrap:wrap;gap:1em} figure.crop{margin:.4em 0;border:1px solid #d5dbe1;padding:4px}
+figure.crop img{max-width:100%;height:auto;display:block} figure.crop figcaption{font-size:.85em;color:#6b7580}
+td.where{white-space:nowrap}
 """
 
 _T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -109,32 +114,6 @@ def _defect_badge(code: str, severity: str) -> str:
     return _badge(label, severity, info.title)
 
 
-# --- which cells a finding points at ----------------------------------------------------------
-
-
-def highlighted_cells(finding: Finding, cells: dict[str, Cell]) -> list[str]:
-    """The data-cell keys a finding concerns: an identity's terms, a row, or one cell."""
-    given = finding.evidence.get("highlight")
-    if isinstance(given, list):
-        return [str(key) for key in given if key in cells]
-    table, row, col = finding.table, finding.row_key, finding.col_key
-    if not table:
-        return []
-    if finding.code == "T3-BAL" and col:
-        keys = [f"{table}.{r}.{col}" for r in ("new_requests", "carried_over", "total_processed", "carried_forward")]
-    elif finding.code in ("T3-COLSUM", "T4-SUM", "D10") and row:
-        keys = [key for key in cells if key.startswith(f"{table}.{row}.")]
-        if finding.code == "D10":
-            keys = [key for key in keys if cells[key].kind != "number"]
-    elif row and col:
-        keys = [f"{table}.{row}.{col}"]
-    elif row:
-        keys = [key for key in cells if key.startswith(f"{table}.{row}.")]
-    else:
-        keys = []
-    return [key for key in keys if key in cells]
-
-
 class _Marks:
     """Numbered notes of one report's table findings and the cells they mark."""
 
@@ -148,7 +127,7 @@ class _Marks:
                 continue
             number += 1
             self.notes.setdefault(finding.table, []).append((number, finding))
-            for key in highlighted_cells(finding, cells):
+            for key in involved_cells(finding, cells):
                 self.by_cell.setdefault(key, []).append((number, finding))
             if finding.code == "D11" and finding.row_key:
                 self.by_label.setdefault((finding.table, finding.row_key), []).append((number, finding))
@@ -305,7 +284,8 @@ def _notes(marks: _Marks, table: str) -> str:
     if not notes:
         return ""
     items = "".join(
-        f'<li value="{n}" class="note" data-code="{e(f.code)}">{_badge(f.code, f.severity)} {e(f.message)}</li>' for n, f in notes
+        f'<li value="{n}" class="note" data-code="{e(f.code)}">{_badge(f.code, f.severity)} {e(f.message)}'
+        f'{" <span class=muted>（" + e(where(f)) + "）</span>" if where(f) else ""}</li>' for n, f in notes
     )
     return f'<ol class="notes">{items}</ol>'
 
@@ -461,17 +441,41 @@ def _findings_table(findings: list[Finding], printed: dict[tuple[str, str], str]
     rows = "".join(
         f'<tr class="finding" data-code="{e(f.code)}"><td>{_badge(SEVERITY_NAMES[f.severity], f.severity)}</td>'
         f"<td>{e(f.code)}</td><td>{_defect_badge(f.code, f.severity)}</td><td>{e(_location(f, printed))}</td>"
-        f"<td>{e(f.message)}</td></tr>"
+        f'<td class="where">{e(where(f))}</td><td>{e(f.message)}</td></tr>'
         for f in findings
     )
     return (
         f'<table class="findings {kind}"><caption>{e(caption)}</caption>'
-        f"<tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>说明</th></tr>{rows}</table>"
+        f"<tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>页/行</th><th>说明</th></tr>{rows}</table>"
     )
 
 
+def where(finding: Finding) -> str:
+    """第4页 / 第12、13行: the pages or lines of the finding's evidence, in the report's order."""
+    places = finding.evidence.get("places") or []
+    pages = sorted({int(p["page"]) for p in places if p.get("page")})
+    lines = sorted({int(p["line"]) for p in places if p.get("line") and not p.get("page")})
+    if pages:
+        return f"第{'、'.join(map(str, pages))}页" + ("起" if all(p.get("section") for p in places) else "")
+    if lines:
+        return f"第{'、'.join(map(str, lines))}行"
+    return ""
+
+
+def _pictures(report: Report, marks: _Marks, cells: dict[str, Cell]) -> str:
+    """Crops of the printed PDF around the marked cells (output/audit_crops.py)."""
+    numbered = [pair for notes in marks.notes.values() for pair in notes]
+    crops = audit_crops.render(report.source, audit_crops.plan(numbered, cells), cells)
+    figures = "".join(
+        f'<figure class="crop" data-page="{c.page}" data-table="{e(c.table)}"><img alt="第{c.page}页原文截图" src="{c.uri}">'
+        f"<figcaption>原文第{c.page}页 {e(TABLE_NAMES.get(c.table, c.table))}（注{'、'.join(map(str, c.numbers))}）</figcaption></figure>"
+        for c in crops
+    )
+    return f'<div class="crops">{figures}</div>' if figures else ""
+
+
 def render_report(index: int, report: Report, body: Body, findings: list[Finding]) -> str:
-    cells = {f"{c.table}.{c.row_key}.{c.col_key}": c for c in report.cells if c.position == Position.EXACT and c.col_key}
+    cells = cell_map(report)
     unplaced = [c for c in report.cells if c.position != Position.EXACT or not c.col_key]
     marks = _Marks(findings, cells)
     serious = any(f.severity in ("error", "warning") for f in findings)
@@ -507,6 +511,7 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
         parts.append(f'<div class="tablewrap">{_table4(cells, marks)}{_notes(marks, TableKey.T4)}</div>')
     for table in sorted(tables - {TableKey.T2, TableKey.T3, TableKey.T4}):
         parts.append(f'<div class="tablewrap">{_other_table(table, cells, marks)}{_notes(marks, table)}</div>')
+    parts.append(_pictures(report, marks, cells))
     if unplaced:
         listed = "、".join(f"{TABLE_NAMES.get(c.table, c.table)} {row_name(c.table, c.row_key, c.label)}“{c.raw}”" for c in unplaced)
         parts.append(f'<p class="muted">位置不明的数字（未放入表格）：{e(listed)}</p>')

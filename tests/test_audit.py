@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from lxml import html as lxml_html
 
 import xxgk
 import xxgk.audit
@@ -346,3 +347,46 @@ def test_links_out_of_the_input_folder_are_noted(tmp_path: Path, in_process: Non
     assert "near.txt" not in result.stderr
     page = (tmp_path / "out" / "audit.html").read_text(encoding="utf-8")
     assert "linked.txt" in page and "指向输入文件夹以外" in page
+
+
+# --- evidence on every finding (issue 17, problem 4) -----------------------------------------------
+
+PDF_FIXTURES = sorted((ROOT / "fixtures").glob("f0*_pdf_*/source.pdf"))
+
+
+def test_every_table_text_and_defect_finding_has_a_page_or_line(tmp_path: Path) -> None:
+    inputs = sorted({p for p in CASES.glob("*/*.txt")}) + PDF_FIXTURES
+    rows = audit(inputs, tmp_path / "out")
+    coded = [r for r in rows if r["code"][0] in "TXD"]
+    assert {r["code"][0] for r in coded} == {"T", "X", "D"} and any(r["source"].endswith(".pdf") for r in coded)
+    missing = [(r["source"], r["code"], r["message"]) for r in coded if not (r["page"] or r["line"])]
+    assert missing == []
+    for r in coded:  # the places column names each one, a PDF's by page, a text's by line
+        assert r["places"], r
+        assert all(("@p" in p) if r["source"].endswith(".pdf") else ("@L" in p) for p in r["places"].split("; ")), r
+    # an identity names each of its terms, at its own line
+    (balance,) = [r for r in rows if r["code"] == "T3-BAL" and "d02_t3_balance" in r["source"] and r["col_key"] == "natural_person"]
+    places = dict(p.split("@") for p in balance["places"].split("; "))
+    assert set(places) == {f"table3.{row}.natural_person" for row in ("new_requests", "carried_over", "total_processed", "carried_forward")}
+    lines = Path(balance["source"]).read_text(encoding="utf-8").splitlines()
+    assert all(lines[int(where[1:]) - 1].strip() for where in places.values())
+    # a date that cannot exist is found on its own line
+    (date,) = [r for r in rows if r["code"] == "D21" and "d21" in r["source"] and "不存在" in r["message"]]
+    quoted = date["message"].split("“")[1].split("”")[0]
+    assert quoted in Path(date["source"]).read_text(encoding="utf-8").splitlines()[int(date["line"]) - 1]
+    # the JSON holds the same places
+    records = [json.loads(line) for line in (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(rows)
+    (bal,) = [r for r in records if r["code"] == "T3-BAL" and "d02_t3_balance" in r["source"] and r["col_key"] == "natural_person"]
+    assert {p["cell"] for p in bal["places"]} == set(places) and all(p["line"] for p in bal["places"])
+
+
+def test_pdf_findings_show_a_crop_of_the_table(tmp_path: Path) -> None:
+    source = ROOT / "fixtures" / "f03_pdf_row_split_label" / "source.pdf"
+    rows = audit([source], tmp_path / "out")
+    assert any(r["code"] == "T3-ROWSUM" and r["page"] for r in rows)
+    page = (tmp_path / "out" / "audit.html").read_text(encoding="utf-8")
+    crops = lxml_html.fromstring(page).xpath('//figure[@class="crop"]/img')
+    assert crops and all(img.get("src").startswith("data:image/png;base64,") for img in crops)
+    assert all(len(img.get("src")) < 200_000 for img in crops)  # bounded
+    assert "第4页" in page

@@ -4,7 +4,8 @@ OUT receives:
 
 - ``parse/`` — the parse batch (xxgk.batch.run_parse) exactly as ``xxgk parse`` writes it;
 - ``findings.csv`` — parse-time and audit findings, the contract's columns plus bureau, bureau_key,
-  year, defect, area, related_source;
+  year, defect, area, related_source, places (the page or line of every cell of the evidence);
+- ``findings.jsonl`` — the same findings, one JSON object a line, with their evidence;
 - ``audit.html`` — the page for supervisors (output/audit_html.py);
 - ``previous-N/`` — only when a --previous folder of reports had to be parsed.
 
@@ -36,6 +37,7 @@ from xxgk.normalize.audit import (
 )
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.dates import parse_date
+from xxgk.normalize.audit.evidence import with_places
 from xxgk.normalize.audit.overview import Overview
 from xxgk.normalize.locate import locate
 from xxgk.normalize.schema import Finding
@@ -217,10 +219,11 @@ def run_audit(
     cross = audit_batch(digests)
 
     overview = Overview()
-    with AuditFindingsWriter(out / "findings.csv", options.parse.encoding) as findings_csv, AuditPage(out / "audit.html") as page:
+    writer = AuditFindingsWriter(out / "findings.csv", options.parse.encoding, out / "findings.jsonl")
+    with writer as findings_csv, AuditPage(out / "audit.html") as page:
         for index, report in enumerate(batch.reports()):
             # Audit findings about a cell, row or column take the provenance of the report's cell.
-            findings = [*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)]
+            findings = with_places([*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)], report)
             own[index] = []  # written: let it go
             findings_csv.write(report, bodies[index], findings)
             entry = overview.add(index, report, bodies[index], findings)
