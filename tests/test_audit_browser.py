@@ -53,14 +53,14 @@ def test_audit_page_renders_highlighted_cells_and_messages(tmp_path: Path) -> No
 
     def cell(case: str, key: str) -> str:
         """The class of one report's cell; the report is told by its source path."""
-        (found,) = dom.xpath(f'//section[contains(.//p, "{case}")]//td[@data-cell="{key}"]')
+        (found,) = dom.xpath(f'//section[@class="report"][contains(.//p, "{case}")]//td[@data-cell="{key}"]')
         return found.get("class")
 
     # T3-BAL on the 自然人 column: its four terms are marked, the message is beside the table.
     for row in ("new_requests", "carried_over", "total_processed", "carried_forward"):
         assert "flag-error" in cell("d02_t3_balance", f"table3.{row}.natural_person")
     assert "flag" not in cell("d02_t3_balance", "table3.granted.natural_person")
-    notes = " ".join(n.text_content() for n in dom.xpath('//section[contains(.//p, "d02_t3_balance")]//ol[@class="notes"]/li'))
+    notes = " ".join(n.text_content() for n in dom.xpath('//section[@class="report"][contains(.//p, "d02_t3_balance")]//ol[@class="notes"]/li'))
     assert "表三 自然人列：一+二=" in notes and "相差1" in notes
     # X-TEXT marks the 一 total as a warning; X-YEAR-T3 the 2023 report's 上年结转 cells.
     assert "flag-warning" in cell("d07_text_vs_table", "table3.new_requests.total")
