@@ -1,31 +1,53 @@
-"""findings.csv of an audit: the contract's columns (output-contract.md) for parse-time and audit
-findings alike, plus the body they are grouped by and where the catalogue files them."""
+"""findings.csv and findings.jsonl of an audit: the contract's columns (output-contract.md) for
+parse-time and audit findings alike, plus the body they are grouped by, where the catalogue files
+them, and the places of their evidence (normalize/audit/evidence.py)."""
 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import code_info
 from xxgk.normalize.schema import Finding, Report
 from xxgk.output.csvfiles import FINDING_COLUMNS, safe
 
-AUDIT_FINDING_COLUMNS = (*FINDING_COLUMNS, "bureau", "bureau_key", "body_id", "year", "defect", "area", "related_source")
+AUDIT_FINDING_COLUMNS = (
+    *FINDING_COLUMNS, "bureau", "bureau_key", "body_id", "year", "defect", "area", "related_source", "places",
+)
+
+
+def places_text(finding: Finding) -> str:
+    """``table3.new_requests.total@p4; section:problems@L67``: each cell (or section) of the evidence
+    with its page (PDF) or line (text)."""
+    return "; ".join(f"{place_name(p)}@{place_where(p)}" for p in finding.evidence.get("places", ()))
+
+
+def place_name(place: dict[str, Any]) -> str:
+    return str(place.get("cell") or f"section:{place.get('section')}")
+
+
+def place_where(place: dict[str, Any]) -> str:
+    return f"p{place['page']}" if place.get("page") else f"L{place['line']}"
 
 
 class AuditFindingsWriter:
-    def __init__(self, path: Path, encoding: str = "utf-8-sig") -> None:
+    def __init__(self, path: Path, encoding: str = "utf-8-sig", jsonl: Path | None = None) -> None:
         self.path = path
+        self.jsonl = jsonl
         self.encoding = encoding
         self._handle: IO[str] | None = None
+        self._json: IO[str] | None = None
 
     def __enter__(self) -> AuditFindingsWriter:
         self._handle = open(self.path, "w", encoding=self.encoding, newline="")
         self._csv = csv.writer(self._handle)
         self._csv.writerow(AUDIT_FINDING_COLUMNS)
+        if self.jsonl is not None:
+            self._json = open(self.jsonl, "w", encoding="utf-8", newline="\n")
         return self
 
     def write_unreported(self, name: str, key: str, year: int, finding: Finding) -> None:
@@ -33,7 +55,7 @@ class AuditFindingsWriter:
         info = code_info(finding.code)
         self._csv.writerow([safe(v) for v in (
             "", "", finding.code, finding.severity, None, "", "", finding.message, None, None,
-            name, "", key, year, info.defect, info.area, None,
+            name, "", key, year, info.defect, info.area, None, "",
         )])
 
     def write(self, report: Report, body: Body, findings: list[Finding]) -> None:
@@ -44,8 +66,20 @@ class AuditFindingsWriter:
                 report.report_id, report.source, f.code, f.severity, f.table, f.row_key, f.col_key, f.message,
                 p.page if p else None, p.line if p else None,
                 body.name, report.bureau_key, body.key, report.year, info.defect, info.area, f.evidence.get("other_source"),
+                places_text(f),
             )])
+            if self._json is not None:
+                record: dict[str, Any] = {
+                    "report_id": report.report_id, "source": report.source, "bureau": body.name,
+                    "bureau_key": report.bureau_key, "body_id": body.key,
+                    "year": report.year, "defect": info.defect, "area": info.area,
+                    **f.model_dump(mode="json", exclude={"provenance"}),
+                    "page": p.page if p else None, "line": p.line if p else None,
+                    "places": f.evidence.get("places", []),
+                }
+                self._json.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self._handle is not None:
-            self._handle.close()
+        for handle in (self._handle, self._json):
+            if handle is not None:
+                handle.close()

@@ -1,5 +1,9 @@
 """audit.html: one self-contained page for a supervisor — no network, no scripts, inline CSS.
 
+Triage without a script: filters (severity, area, body) are form controls whose state CSS ``:has()``
+rules read; findings are listed errors first, 提示 and reading problems collapsed; the print
+stylesheet starts each body on a new page and leaves out what is collapsed.
+
 A summary per bureau (findings by severity, a badge per failing area), the coverage of bureaus ×
 years, then every report with its findings and its tables drawn like the official template, the
 failing cells highlighted (class ``flag-<severity>``, attribute ``data-cell="table3.new_requests.total"``)
@@ -14,9 +18,8 @@ writes the summary, which needs the whole batch, and then copies the reports aft
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 from types import TracebackType
@@ -24,8 +27,10 @@ from typing import IO
 
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import AREAS, CODES, code_info, is_reading
-from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, Overview
+from xxgk.normalize.audit.evidence import cell_map, involved_cells
+from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, BureauEntry, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
+from xxgk.output import audit_crops
 from xxgk.template import (
     COLUMN_LABELS,
     DENIED,
@@ -70,6 +75,9 @@ section.report{border:1px solid #d5dbe1;border-radius:4px;padding:.6em 1em;margi
 section.report > details > summary{cursor:pointer}
 td.missing{background:#fdecea;color:#922b21;text-align:center} td.present{background:#e9f7ef;text-align:center}
 caption{text-align:left;font-weight:600;padding:.2em 0}
+.crops{display:flex;flex-wrap:wrap;gap:1em} figure.crop{margin:.4em 0;border:1px solid #d5dbe1;padding:4px}
+figure.crop img{max-width:100%;height:auto;display:block} figure.crop figcaption{font-size:.85em;color:#6b7580}
+td.where{white-space:nowrap}
 """
 
 _T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -109,32 +117,6 @@ def _defect_badge(code: str, severity: str) -> str:
     return _badge(label, severity, info.title)
 
 
-# --- which cells a finding points at ----------------------------------------------------------
-
-
-def highlighted_cells(finding: Finding, cells: dict[str, Cell]) -> list[str]:
-    """The data-cell keys a finding concerns: an identity's terms, a row, or one cell."""
-    given = finding.evidence.get("highlight")
-    if isinstance(given, list):
-        return [str(key) for key in given if key in cells]
-    table, row, col = finding.table, finding.row_key, finding.col_key
-    if not table:
-        return []
-    if finding.code == "T3-BAL" and col:
-        keys = [f"{table}.{r}.{col}" for r in ("new_requests", "carried_over", "total_processed", "carried_forward")]
-    elif finding.code in ("T3-COLSUM", "T4-SUM", "D10") and row:
-        keys = [key for key in cells if key.startswith(f"{table}.{row}.")]
-        if finding.code == "D10":
-            keys = [key for key in keys if cells[key].kind != "number"]
-    elif row and col:
-        keys = [f"{table}.{row}.{col}"]
-    elif row:
-        keys = [key for key in cells if key.startswith(f"{table}.{row}.")]
-    else:
-        keys = []
-    return [key for key in keys if key in cells]
-
-
 class _Marks:
     """Numbered notes of one report's table findings and the cells they mark."""
 
@@ -148,7 +130,7 @@ class _Marks:
                 continue
             number += 1
             self.notes.setdefault(finding.table, []).append((number, finding))
-            for key in highlighted_cells(finding, cells):
+            for key in involved_cells(finding, cells):
                 self.by_cell.setdefault(key, []).append((number, finding))
             if finding.code == "D11" and finding.row_key:
                 self.by_label.setdefault((finding.table, finding.row_key), []).append((number, finding))
@@ -305,7 +287,8 @@ def _notes(marks: _Marks, table: str) -> str:
     if not notes:
         return ""
     items = "".join(
-        f'<li value="{n}" class="note" data-code="{e(f.code)}">{_badge(f.code, f.severity)} {e(f.message)}</li>' for n, f in notes
+        f'<li value="{n}" class="note" data-code="{e(f.code)}" data-severity="{e(f.severity)}">{_badge(f.code, f.severity)} {e(f.message)}'
+        f'{" <span class=muted>（" + e(where(f)) + "）</span>" if where(f) else ""}</li>' for n, f in notes
     )
     return f'<ol class="notes">{items}</ol>'
 
@@ -314,12 +297,16 @@ def _notes(marks: _Marks, table: str) -> str:
 
 
 class AuditPage:
+    """The page, reports grouped by body (worst body first, its reports by year) so that the print
+    stylesheet can put each body on its own pages."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._body: IO[str] | None = None
+        self._body: IO[bytes] | None = None
+        self._chunks: dict[int, tuple[int, int]] = {}  # report index → (offset, length) in the temporary file
 
     def __enter__(self) -> AuditPage:
-        self._body = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._body = tempfile.TemporaryFile("w+b")
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -328,25 +315,82 @@ class AuditPage:
 
     def add_report(self, index: int, report: Report, body: Body, findings: list[Finding]) -> None:
         assert self._body is not None, "use AuditPage as a context manager"
-        self._body.write(render_report(index, report, body, findings))
+        data = render_report(index, report, body, findings).encode("utf-8")
+        self._chunks[index] = (self._body.tell(), len(data))
+        self._body.write(data)
 
-    def finish(self, overview: Overview, title: str = "政府信息公开工作年度报告 合规审查") -> None:
+    def finish(self, overview: Overview, outside_links: Sequence[tuple[str, str]] = (),
+               title: str = "政府信息公开工作年度报告 合规审查") -> None:
         assert self._body is not None, "use AuditPage as a context manager"
-        self._body.seek(0)
+        bureaus = overview.bureaus()
         with open(self.path, "w", encoding="utf-8", newline="\n") as page:
             page.write(
                 '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f"<title>{e(title)}</title><style>{STYLE}</style></head><body>"
+                f"<title>{e(title)}</title><style>{STYLE}{PRINT_STYLE}{filter_style(len(bureaus))}</style></head><body>"
             )
+            page.write(_filters(bureaus))
             page.write(_header(overview, title))
             page.write(_bureau_summary(overview))
             page.write(_coverage(overview))
             page.write(_unread(overview))
+            page.write(_outside_links(outside_links))
             page.write(_legend())
             page.write('<h2 id="reports">逐份报告</h2>')
-            shutil.copyfileobj(self._body, page)
+            for number, bureau in enumerate(bureaus):
+                page.write(f'<section class="bureau" data-bureau-index="{number}">'
+                           f'<h2 class="bureau-name">机关：{e(bureau.name)}</h2>')
+                for entry in sorted(bureau.reports, key=lambda r: (r.year or 0, r.index)):
+                    if entry.index in self._chunks:
+                        offset, length = self._chunks[entry.index]
+                        self._body.seek(offset)
+                        page.write(self._body.read(length).decode("utf-8"))
+                page.write("</section>")
             page.write("</body></html>\n")
+
+
+# Filters without a script (the page runs none): checkboxes and selects at the top, and rules that
+# hide what they exclude through :has(). A browser without :has() shows everything.
+PRINT_STYLE = """
+@media print{
+ body{margin:0;font-size:11px} .filters{display:none} details:not([open]){display:none}
+ section.bureau{break-before:page} section.report{border:0;padding:0}
+ h2.bureau-name,summary{break-after:avoid} table,figure.crop,li.note{break-inside:avoid}
+}
+.filters{position:sticky;top:0;background:#fff;border-bottom:1px solid #d5dbe1;padding:.3em 0;z-index:1}
+.filters label{margin-right:.8em;white-space:nowrap} .filters select{margin-right:.8em}
+h2.bureau-name{border-bottom:3px double #1d2329}
+"""
+
+
+def filter_style(bureaus: int) -> str:
+    rules = [
+        f"body:has(#show-{s}:not(:checked)) :is(tr.finding,li.note)[data-severity={s}]{{display:none}}" for s in SEVERITIES
+    ]
+    rules.append("body:has(#show-info:not(:checked)) details.infos{display:none}")
+    rules.append("body:has(#show-reading:not(:checked)) details.reading{display:none}")
+    rules += [
+        f'body:has(#area-{i}:checked) tr.finding:not([data-area="{i}"]){{display:none}}' for i in range(len(AREAS))
+    ]
+    shown = ":is(section.bureau,table.summary tr[data-bureau-index])"
+    rules += [
+        f'body:has(#bureau-{i}:checked) {shown}:not([data-bureau-index="{i}"]){{display:none}}' for i in range(bureaus)
+    ]
+    return "\n".join(rules)
+
+
+def _filters(bureaus: list[BureauEntry]) -> str:
+    boxes = "".join(
+        f'<label><input type="checkbox" id="show-{s}" checked> {e(SEVERITY_NAMES[s])}</label>' for s in SEVERITIES
+    )
+    boxes += '<label><input type="checkbox" id="show-reading" checked> 读取问题</label>'
+    areas = "".join(f'<option id="area-{i}">{e(area)}</option>' for i, area in enumerate(AREAS))
+    names = "".join(f'<option id="bureau-{i}">{e(b.name)}</option>' for i, b in enumerate(bureaus))
+    return (
+        f'<div class="filters" role="search" aria-label="筛选">显示：{boxes}'
+        f'<select id="area-filter" aria-label="方面"><option selected>全部方面</option>{areas}</select>'
+        f'<select id="bureau-filter" aria-label="机关"><option selected>全部机关</option>{names}</select></div>'
+    )
 
 
 def _header(overview: Overview, title: str) -> str:
@@ -367,13 +411,14 @@ def _bureau_summary(overview: Overview) -> str:
         '<h2 id="summary">各机关概况</h2><table class="summary"><tr><th>机关</th><th>机关键</th><th>年度</th>'
         "<th>报告</th><th>错误</th><th>警告</th><th>提示</th><th>存在问题的方面</th><th>读取问题</th></tr>"
     ]
-    for bureau in overview.bureaus():
+    for number, bureau in enumerate(overview.bureaus()):
         links = " ".join(
             f'<a href="#r{r.index}">{e(r.year or "?")}</a>' for r in sorted(bureau.reports, key=lambda r: (r.year or 0, r.index))
         )
         badges = " ".join(_badge(f"{area} {'·'.join(defects)}", worst, "、".join(defects)) for area, defects, worst in bureau.areas())
         rows.append(
-            f'<tr data-bureau="{e(bureau.key)}"><td>{e(bureau.name)}</td><td>{e(bureau.key)}</td><td>{links}</td>'
+            f'<tr data-bureau="{e(bureau.key)}" data-bureau-index="{number}">'
+            f"<td>{e(bureau.name)}</td><td>{e(bureau.key)}</td><td>{links}</td>"
             f"<td>{len(bureau.reports)}</td><td>{bureau.severities.get('error', 0)}</td>"
             f"<td>{bureau.severities.get('warning', 0)}</td><td>{bureau.severities.get('info', 0)}</td>"
             f'<td>{badges or "<span class=ok>未发现问题</span>"}</td><td>{bureau.reading}</td></tr>'
@@ -423,6 +468,13 @@ def _unread(overview: Overview) -> str:
     return f'<h2 id="unread">未能审查的文件（{len(overview.unread)}）</h2><ul class="unread">{items}</ul>'
 
 
+def _outside_links(links: Sequence[tuple[str, str]]) -> str:
+    if not links:
+        return ""
+    items = "".join(f"<li>{e(source)} → {e(target)}</li>" for source, target in links)
+    return f'<h2 id="links">指向输入文件夹以外的链接（{len(links)}，已读取）</h2><ul class="links">{items}</ul>'
+
+
 def _legend() -> str:
     by_area: dict[str, list[str]] = {area: [] for area in AREAS}
     for code, info in CODES.items():
@@ -448,21 +500,68 @@ def _location(finding: Finding, printed: dict[tuple[str, str], str]) -> str:
     return " ".join(parts)
 
 
-def _findings_table(findings: list[Finding], printed: dict[tuple[str, str], str], kind: str, caption: str) -> str:
-    rows = "".join(
-        f'<tr class="finding" data-code="{e(f.code)}"><td>{_badge(SEVERITY_NAMES[f.severity], f.severity)}</td>'
-        f"<td>{e(f.code)}</td><td>{_defect_badge(f.code, f.severity)}</td><td>{e(_location(f, printed))}</td>"
-        f"<td>{e(f.message)}</td></tr>"
-        for f in findings
-    )
+def _finding_row(f: Finding, printed: dict[tuple[str, str], str]) -> str:
+    info = code_info(f.code)
+    area = AREAS.index(info.area) if info.area in AREAS else len(AREAS) - 1
     return (
-        f'<table class="findings {kind}"><caption>{e(caption)}</caption>'
-        f"<tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>说明</th></tr>{rows}</table>"
+        f'<tr class="finding" data-code="{e(f.code)}" data-severity="{e(f.severity)}" data-area="{area}">'
+        f"<td>{_badge(SEVERITY_NAMES[f.severity], f.severity)}</td>"
+        f"<td>{e(f.code)}</td><td>{_defect_badge(f.code, f.severity)}</td><td>{e(_location(f, printed))}</td>"
+        f'<td class="where">{e(where(f))}</td><td>{e(f.message)}</td></tr>'
     )
+
+
+_HEAD = "<tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>页/行</th><th>说明</th></tr>"
+
+
+def by_severity(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then 提示; the report's order within each."""
+    return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
+
+
+def _findings_table(findings: list[Finding], printed: dict[tuple[str, str], str], kind: str, caption: str) -> str:
+    """Errors and warnings in a table; 提示 under it, collapsed (they swamp the rest otherwise)."""
+    ordered = by_severity(findings)
+    serious = [f for f in ordered if f.severity != "info"]
+    infos = [f for f in ordered if f.severity == "info"]
+    parts = []
+    if serious:
+        rows = "".join(_finding_row(f, printed) for f in serious)
+        parts.append(f'<table class="findings {kind}"><caption>{e(caption)}</caption>{_HEAD}{rows}</table>')
+    if infos:
+        rows = "".join(_finding_row(f, printed) for f in infos)
+        title = f"{caption}：提示{len(infos)}条（点击展开）"
+        parts.append(f'<details class="infos {kind}"><summary>{e(title)}</summary>'
+                     f'<table class="findings {kind}">{_HEAD}{rows}</table></details>')
+    return "".join(parts)
+
+
+def where(finding: Finding) -> str:
+    """第4页 / 第12、13行: the pages or lines of the finding's evidence, in the report's order."""
+    places = finding.evidence.get("places") or []
+    pages = sorted({int(p["page"]) for p in places if p.get("page")})
+    lines = sorted({int(p["line"]) for p in places if p.get("line") and not p.get("page")})
+    if pages:
+        return f"第{'、'.join(map(str, pages))}页" + ("起" if all(p.get("section") for p in places) else "")
+    if lines:
+        return f"第{'、'.join(map(str, lines))}行"
+    return ""
+
+
+def _pictures(report: Report, marks: _Marks, cells: dict[str, Cell]) -> str:
+    """Crops of the printed PDF around the marked cells (output/audit_crops.py)."""
+    numbered = [pair for notes in marks.notes.values() for pair in notes]
+    crops = audit_crops.render(report.source, audit_crops.plan(numbered, cells), cells)
+    figures = "".join(
+        f'<figure class="crop" data-page="{c.page}" data-table="{e(c.table)}"><img alt="第{c.page}页原文截图" src="{c.uri}">'
+        f"<figcaption>原文第{c.page}页 {e(TABLE_NAMES.get(c.table, c.table))}（注{'、'.join(map(str, c.numbers))}）</figcaption></figure>"
+        for c in crops
+    )
+    return f'<div class="crops">{figures}</div>' if figures else ""
 
 
 def render_report(index: int, report: Report, body: Body, findings: list[Finding]) -> str:
-    cells = {f"{c.table}.{c.row_key}.{c.col_key}": c for c in report.cells if c.position == Position.EXACT and c.col_key}
+    cells = cell_map(report)
     unplaced = [c for c in report.cells if c.position != Position.EXACT or not c.col_key]
     marks = _Marks(findings, cells)
     serious = any(f.severity in ("error", "warning") for f in findings)
@@ -488,7 +587,8 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
     if own:
         parts.append(_findings_table(own, printed, "defects", "报告本身的问题"))
     if reading:
-        parts.append(_findings_table(reading, printed, "reading", "读取问题（文件或解析所限，不是报告本身的问题）"))
+        parts.append(f'<details class="reading"><summary>读取问题{len(reading)}个（文件或解析所限，不是报告本身的问题；点击展开）</summary>'
+                     f'{_findings_table(reading, printed, "reading", "读取问题")}</details>')
     tables = {k.split(".")[0] for k in cells}
     if TableKey.T2 in tables:
         parts.append(f'<div class="tablewrap">{_table2(cells, marks, report.template)}{_notes(marks, TableKey.T2)}</div>')
@@ -498,6 +598,7 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
         parts.append(f'<div class="tablewrap">{_table4(cells, marks)}{_notes(marks, TableKey.T4)}</div>')
     for table in sorted(tables - {TableKey.T2, TableKey.T3, TableKey.T4}):
         parts.append(f'<div class="tablewrap">{_other_table(table, cells, marks)}{_notes(marks, table)}</div>')
+    parts.append(_pictures(report, marks, cells))
     if unplaced:
         listed = "、".join(f"{TABLE_NAMES.get(c.table, c.table)} {row_name(c.table, c.row_key, c.label)}“{c.raw}”" for c in unplaced)
         parts.append(f'<p class="muted">位置不明的数字（未放入表格）：{e(listed)}</p>')

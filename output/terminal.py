@@ -82,4 +82,4 @@ class RichProgress:
         return lambda: self.bars.advance(task)
 
     def warn(self, message: str) -> None:
-        self.console.print(f"xxgk: warning: {message}", highlight=False, markup=False)
+        self.console.print(f"xxgk: warning: {message}", highlight=False, markup=False, soft_wrap=True)  # whole lines, never folded

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from lxml import html as lxml_html
 
 import xxgk
 import xxgk.audit
@@ -283,3 +284,111 @@ def test_page_marks_cells_and_shows_coverage(tmp_path: Path) -> None:
     assert "跨年衔接 D6" in page and 'data-bureau="远山县水利局"' in page
     assert '<td class="present" data-year="2022">' in page
     assert '<td class="missing" data-year="2022">缺</td>' in page and "松溪县统计局：缺少2022年报告" in page
+
+
+# --- nothing to audit, the output folder, overwriting, pipes and links (issue 17) ------------------
+
+
+@pytest.mark.parametrize("case", ["mistyped", "empty", "corrupt"])
+@pytest.mark.parametrize("fail_on", ["error", "warning", "never"])
+def test_nothing_audited_says_no_report_found_and_exits_2(case: str, fail_on: str, tmp_path: Path, in_process: None) -> None:
+    folder = tmp_path / "in"
+    if case != "mistyped":
+        folder.mkdir()
+    if case == "corrupt":
+        (folder / "a.pdf").write_bytes(b"%PDF-1.4 not really")
+        (folder / "b.docx").write_bytes(b"PK\x03\x04 broken")
+        (folder / "c.txt").write_bytes(b"")
+    result = CliRunner().invoke(main, ["audit", str(folder), "-o", str(tmp_path / "out"), "--fail-on", fail_on])
+    assert result.exit_code == 2, result.output
+    assert "no report found" in result.stderr
+    if case == "mistyped":
+        assert str(folder) in result.stderr and "does not exist" in result.stderr
+    assert result.stdout == ""  # no table of nothing
+
+
+def test_the_output_folder_inside_the_input_is_never_read(tmp_path: Path, in_process: None) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "report.txt").write_text((CASES / "d02_t3_balance" / "report.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    out = folder / "audit-out"
+    first = CliRunner().invoke(main, ["audit", str(folder), "-o", str(out)])
+    assert first.exit_code == 1 and "overwrit" not in first.stderr
+    before = findings_csv(out)
+    second = CliRunner().invoke(main, ["audit", str(folder), "-o", str(out)])
+    assert second.exit_code == 1
+    assert findings_csv(out) == before  # audit.html of the first run was not read as a report
+    with open(out / "parse" / "reports.csv", encoding="utf-8-sig", newline="") as handle:
+        assert [r["source"] for r in csv.DictReader(handle)] == [str(folder / "report.txt")]
+    assert f"overwriting the earlier audit in {out}" in second.stderr
+    # an earlier audit's folder under another name is not read either
+    third = CliRunner().invoke(main, ["audit", str(folder), "-o", str(tmp_path / "elsewhere")])
+    assert findings_csv(tmp_path / "elsewhere") == before, third.stderr
+
+
+def test_piped_table_does_not_fold_names(tmp_path: Path, in_process: None) -> None:
+    make = generator()
+    name = "临川市白鹭区人力资源和社会保障局驻区政务服务中心窗口办公室"
+    spec = make.Spec(name, 2023, 0, make.build_tables(7))
+    (tmp_path / "r.txt").write_text(make.render(spec), encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path / "r.txt"), "-o", str(tmp_path / "out")],
+                                env={"COLUMNS": None})
+    assert name in result.stdout, result.stdout
+
+
+def test_links_out_of_the_input_folder_are_noted(tmp_path: Path, in_process: None) -> None:
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text((CASES / "clean_department_2023" / "report.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "linked.txt").symlink_to(outside)
+    (folder / "inside.txt").write_text("x", encoding="utf-8")
+    (folder / "near.txt").symlink_to("inside.txt")
+    result = CliRunner().invoke(main, ["audit", str(folder), "-o", str(tmp_path / "out"), "-q"])
+    assert f"{folder / 'linked.txt'} links outside the input folder, to {outside}" in result.stderr, result.stderr
+    assert "near.txt" not in result.stderr
+    page = (tmp_path / "out" / "audit.html").read_text(encoding="utf-8")
+    assert "linked.txt" in page and "指向输入文件夹以外" in page
+
+
+# --- evidence on every finding (issue 17, problem 4) -----------------------------------------------
+
+PDF_FIXTURES = sorted((ROOT / "fixtures").glob("f0*_pdf_*/source.pdf"))
+
+
+def test_every_table_text_and_defect_finding_has_a_page_or_line(tmp_path: Path) -> None:
+    inputs = sorted({p for p in CASES.glob("*/*.txt")}) + PDF_FIXTURES
+    rows = audit(inputs, tmp_path / "out")
+    coded = [r for r in rows if r["code"][0] in "TXD"]
+    assert {r["code"][0] for r in coded} == {"T", "X", "D"} and any(r["source"].endswith(".pdf") for r in coded)
+    missing = [(r["source"], r["code"], r["message"]) for r in coded if not (r["page"] or r["line"])]
+    assert missing == []
+    for r in coded:  # the places column names each one, a PDF's by page, a text's by line
+        assert r["places"], r
+        assert all(("@p" in p) if r["source"].endswith(".pdf") else ("@L" in p) for p in r["places"].split("; ")), r
+    # an identity names each of its terms, at its own line
+    (balance,) = [r for r in rows if r["code"] == "T3-BAL" and "d02_t3_balance" in r["source"] and r["col_key"] == "natural_person"]
+    places = dict(p.split("@") for p in balance["places"].split("; "))
+    assert set(places) == {f"table3.{row}.natural_person" for row in ("new_requests", "carried_over", "total_processed", "carried_forward")}
+    lines = Path(balance["source"]).read_text(encoding="utf-8").splitlines()
+    assert all(lines[int(where[1:]) - 1].strip() for where in places.values())
+    # a date that cannot exist is found on its own line
+    (date,) = [r for r in rows if r["code"] == "D21" and "d21" in r["source"] and "不存在" in r["message"]]
+    quoted = date["message"].split("“")[1].split("”")[0]
+    assert quoted in Path(date["source"]).read_text(encoding="utf-8").splitlines()[int(date["line"]) - 1]
+    # the JSON holds the same places
+    records = [json.loads(line) for line in (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(rows)
+    (bal,) = [r for r in records if r["code"] == "T3-BAL" and "d02_t3_balance" in r["source"] and r["col_key"] == "natural_person"]
+    assert {p["cell"] for p in bal["places"]} == set(places) and all(p["line"] for p in bal["places"])
+
+
+def test_pdf_findings_show_a_crop_of_the_table(tmp_path: Path) -> None:
+    source = ROOT / "fixtures" / "f03_pdf_row_split_label" / "source.pdf"
+    rows = audit([source], tmp_path / "out")
+    assert any(r["code"] == "T3-ROWSUM" and r["page"] for r in rows)
+    page = (tmp_path / "out" / "audit.html").read_text(encoding="utf-8")
+    crops = lxml_html.fromstring(page).xpath('//figure[@class="crop"]/img')
+    assert crops and all(img.get("src").startswith("data:image/png;base64,") for img in crops)
+    assert all(len(img.get("src")) < 200_000 for img in crops)  # bounded
+    assert "第4页" in page

@@ -101,6 +101,7 @@ SLOW = {
     "tests/test_dask.py::test_a_hung_file_on_dask_times_out_and_the_batch_finishes",
     "tests/test_dask.py::test_an_unreachable_scheduler_is_an_error_not_a_hang",
     "tests/test_audit_browser.py::test_audit_page_renders_highlighted_cells_and_messages",
+    "tests/test_audit_browser.py::test_audit_page_filters_and_prints_one_body_per_page",
     "tests/test_reader_docx.py::test_legacy_doc_is_converted",
     "tests/test_scale.py::test_parallel_export_is_byte_identical_to_sequential",
     "tests/test_scale.py::test_a_hung_file_times_out_and_is_retried_on_rerun",

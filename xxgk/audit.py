@@ -4,7 +4,8 @@ OUT receives:
 
 - ``parse/`` — the parse batch (xxgk.batch.run_parse) exactly as ``xxgk parse`` writes it;
 - ``findings.csv`` — parse-time and audit findings, the contract's columns plus bureau, bureau_key, body_id,
-  year, defect, area, related_source;
+  year, defect, area, related_source, places (the page or line of every cell of the evidence);
+- ``findings.jsonl`` — the same findings, one JSON object a line, with their evidence;
 - ``audit.html`` — the page for supervisors (output/audit_html.py);
 - ``previous-N/`` — only when a --previous folder of reports had to be parsed.
 
@@ -16,10 +17,11 @@ The batch is never held in memory whole.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xxgk.batch import Batch, run_parse
@@ -35,6 +37,7 @@ from xxgk.normalize.audit import (
 )
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.dates import parse_date
+from xxgk.normalize.audit.evidence import with_places
 from xxgk.normalize.audit.overview import Overview
 from xxgk.normalize.audit.roster import Roster, load_roster
 from xxgk.normalize.locate import locate
@@ -42,7 +45,7 @@ from xxgk.normalize.schema import Finding
 from xxgk.options import AuditOptions, ParseOptions
 from xxgk.output.audit_findings import AuditFindingsWriter
 from xxgk.output.audit_html import AuditPage
-from xxgk.progress import ProgressSink
+from xxgk.progress import ProgressSink, Silent
 from xxgk.types import Severity
 
 FAIL_ON = ("error", "warning", "never")
@@ -55,6 +58,7 @@ class AuditSummary:
     reports: int
     severities: Counter[str]
     overview: Overview  # per bureau, for the table the command line prints
+    notes: tuple[str, ...] = field(default=())  # about the inputs: links read from outside, earlier audits left out
 
     def fails(self, fail_on: str) -> bool:
         """True when the findings reach the --fail-on level."""
@@ -104,6 +108,51 @@ class PublishedDates:
         return self.by_source.get(source) or self.by_name.get(Path(source).name)
 
 
+@dataclass(frozen=True)
+class InputSurvey:
+    """What the audit must know of its input folders before parsing them: earlier audits' OUT
+    folders inside them (never read as reports: their audit.html draws the tables) and links to
+    files outside them (read, but said)."""
+
+    earlier_audits: tuple[str, ...] = ()
+    outside_links: tuple[tuple[str, str], ...] = ()  # (source, resolved target)
+
+    @classmethod
+    def of(cls, inputs: Iterable[str | os.PathLike[str]], out: Path) -> InputSurvey:
+        audits: list[str] = []
+        links: list[tuple[str, str]] = []
+        own = os.path.realpath(out)
+        for item in inputs:
+            given = os.fspath(item)
+            if not os.path.isdir(given) or os.path.islink(given):
+                continue
+            root = os.path.realpath(given)
+            for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
+                if is_audit_out(Path(dirpath)) and os.path.realpath(dirpath) != own:
+                    audits.append(dirpath)
+                    dirnames[:] = []
+                    continue
+                dirnames[:] = [d for d in sorted(dirnames) if os.path.realpath(os.path.join(dirpath, d)) != own]
+                for name in sorted(filenames):
+                    path = os.path.join(dirpath, name)
+                    if os.path.islink(path):
+                        target = os.path.realpath(path)
+                        if os.path.commonpath([root, target]) != root:
+                            links.append((os.path.join(given, os.path.relpath(path, given)), target))
+        return cls(tuple(audits), tuple(links))
+
+    def notes(self) -> tuple[str, ...]:
+        return (
+            *(f"{folder} holds an earlier audit: not read as input" for folder in self.earlier_audits),
+            *(f"{source} links outside the input folder, to {target}: read" for source, target in self.outside_links),
+        )
+
+
+def is_audit_out(folder: Path) -> bool:
+    """An OUT folder of ``xxgk audit``: its findings, its page and its parse batch."""
+    return (folder / "findings.csv").is_file() and (folder / "parse" / "reports.jsonl").is_file()
+
+
 def previous_reports(path: Path, out: Path, number: int, options: ParseOptions, executor: Executor | None = None) -> Batch:
     """The reports.jsonl holding an earlier year's reports: given directly, in an earlier run's OUT
     (a parse OUT, or an audit OUT with parse/), beside an xxgk.sqlite store, or — for a folder of
@@ -141,11 +190,19 @@ def run_audit(
     out = Path(out)
     dates = PublishedDates(options.published)
     roster = load_roster(options.bodies) if options.bodies else Roster()
+    survey = InputSurvey.of(inputs, out)
+    # The OUT folder and earlier audits inside the inputs are never read as reports.
+    parse_options = dataclasses.replace(options.parse, exclude=(*options.parse.exclude, str(out), *survey.earlier_audits))
+    progress = progress or Silent()
+    if (out / "findings.csv").exists() or (out / "audit.html").exists():
+        progress.warn(f"overwriting the earlier audit in {out}")
+    for note in survey.notes():
+        progress.warn(note)
     out.mkdir(parents=True, exist_ok=True)
     earlier = [
-        previous_reports(Path(p), out, n, options.parse, executor) for n, p in enumerate(options.previous, start=1)
+        previous_reports(Path(p), out, n, parse_options, executor) for n, p in enumerate(options.previous, start=1)
     ]
-    run_parse(inputs, out / "parse", options.parse, executor=executor, progress=progress)
+    run_parse(inputs, out / "parse", parse_options, executor=executor, progress=progress)
     batch = Batch(out / "parse")
 
     bodies: list[Body] = []
@@ -165,10 +222,11 @@ def run_audit(
     cross = audit_batch(digests)
 
     overview = Overview()
-    with AuditFindingsWriter(out / "findings.csv", options.parse.encoding) as findings_csv, AuditPage(out / "audit.html") as page:
+    writer = AuditFindingsWriter(out / "findings.csv", options.parse.encoding, out / "findings.jsonl")
+    with writer as findings_csv, AuditPage(out / "audit.html") as page:
         for index, report in enumerate(batch.reports()):
             # Audit findings about a cell, row or column take the provenance of the report's cell.
-            findings = [*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)]
+            findings = with_places([*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)], report)
             own[index] = []  # written: let it go
             findings_csv.write(report, bodies[index], findings)
             entry = overview.add(index, report, bodies[index], findings)
@@ -181,5 +239,5 @@ def run_audit(
                                   evidence={"body_id": body.key, "year": year})
                 findings_csv.write_unreported(body.name, body.key, year, finding)
                 overview.add_unreported(body.key, body.name, year, finding)
-        page.finish(overview)
-    return AuditSummary(out, overview.report_count, overview.severities, overview)
+        page.finish(overview, survey.outside_links)
+    return AuditSummary(out, overview.report_count, overview.severities, overview, survey.notes())

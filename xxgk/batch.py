@@ -77,7 +77,7 @@ def run_parse(
             if options.scheduler
             else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb)
         )
-    files = list(discover(inputs))
+    files = list(discover(inputs, options.exclude))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from xxgk.errors import UsageError, XxgkError
 from xxgk.version import PARSER_VERSION
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @contextmanager
@@ -139,7 +144,8 @@ def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, 
     """Audit reports for supervisors: every check, findings.csv and audit.html in OUT.
 
     The table per bureau is printed on stdout (it is the human report); progress goes to stderr.
-    Exit status: 1 when findings reach --fail-on, else 0; 2 for a usage error.
+    Exit status: 1 when findings reach --fail-on, else 0; 2 for a usage error or when no report
+    was found (a mistyped path, an empty folder, only unreadable files).
     """
     from rich.console import Console
 
@@ -153,9 +159,29 @@ def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, 
     console = Console(stderr=True)
     with _errors(), RichProgress(console, quiet) as progress:
         summary = run_audit(inputs, out, options, progress=progress)
+    if not summary.reports:
+        # Nothing to process: never a clean exit, whatever --fail-on says.
+        click.echo(f"xxgk: no report found in {' '.join(inputs)}", err=True)
+        for entry in summary.overview.unread[:20]:
+            click.echo(f"  {entry.source}: {entry.error or 'not a report'}", err=True)
+        sys.exit(2)
     if not quiet:
-        print_audit(summary.overview, Console(), out)
+        print_audit(summary.overview, _stdout(), out)
     sys.exit(1 if summary.fails(fail_on) else 0)
+
+
+def _stdout() -> Console:
+    """The console for the human report. Piped, rich would fold it at 80 columns, cutting names in
+    the middle; a pipe gets whole lines instead (COLUMNS, when set, still rules)."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        console = Console(width=_PIPE_WIDTH)
+    return console
+
+
+_PIPE_WIDTH = 400
 
 
 @main.command()

@@ -20,6 +20,7 @@ class ParseOptions:
     scheduler: str | None = None  # a Dask scheduler's address: parse on that cluster instead
     resume: bool = True  # files OUT's store already holds are not parsed again
     research: ResearchOptions = field(default_factory=ResearchOptions)
+    exclude: tuple[str, ...] = ()  # folders never read as input (an audit's own OUT)
 
 
 @dataclass(frozen=True, slots=True)
