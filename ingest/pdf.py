@@ -312,22 +312,14 @@ def _graphics(page: pdfium.PdfPage) -> _Graphics:
     return found
 
 
-def _scan_page(document: pdfium.PdfDocument, index: int) -> _PageScan:
-    page = document[index]
-    try:
-        left, bottom, right, top = page.get_mediabox()
-        rotation = page.get_rotation()
-        height = (right - left) if rotation in (90, 270) else (top - bottom)
-        textpage = page.get_textpage()
-        try:
-            chars = _page_chars(textpage, _to_top_left(rotation, (left, bottom, right, top)))
-        finally:
-            textpage.close()
-        graphics = _graphics(page)
-    finally:
-        page.close()
+def _scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> _PageScan:
+    left, bottom, right, top = page.get_mediabox()
+    rotation = page.get_rotation()
+    height = (right - left) if rotation in (90, 270) else (top - bottom)
+    chars = _page_chars(textpage, _to_top_left(rotation, (left, bottom, right, top)))
+    graphics = _graphics(page)
     return _PageScan(
-        number=index + 1,
+        number=number,
         height=height,
         lines=tuple(_group_lines(chars)),
         has_chars=any(not c.text.isspace() for c in chars),
@@ -346,24 +338,61 @@ def _open_error(exc: pdfium.PdfiumError) -> IngestError:
     return CorruptFileError(f"PDF cannot be opened: {exc}")
 
 
-def _scan(data: bytes) -> tuple[dict[str, str], list[_PageScan]]:
-    """Metadata and a text scan of every page."""
-    with _PDFIUM_LOCK:
-        try:
-            document = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            raise _open_error(exc) from exc
-        number: int | None = None  # of the page being scanned
-        try:
-            metadata = _metadata(document.get_metadata_dict(skip_empty=True))
-            pages = []
-            for number in range(1, len(document) + 1):
-                pages.append(_scan_page(document, number - 1))
-        except pdfium.PdfiumError as exc:
-            raise CorruptFileError(f"PDF cannot be read: {exc}", page=number) from exc
-        finally:
-            document.close()
-    return metadata, pages
+class _Pages:
+    """PDFium over the document, one page open at a time: the page and its text are loaded once,
+    scanned, and kept while its tables are read (loading them is most of what PDFium spends). PDFium
+    is called under the lock only; the table finder runs outside it."""
+
+    def __init__(self, data: bytes) -> None:
+        with _PDFIUM_LOCK:
+            try:
+                self._document = pdfium.PdfDocument(data)
+            except pdfium.PdfiumError as exc:
+                raise _open_error(exc) from exc
+            try:
+                self.count = len(self._document)
+                self.metadata = _metadata(self._document.get_metadata_dict(skip_empty=True))
+            except pdfium.PdfiumError as exc:
+                self._document.close()
+                raise CorruptFileError(f"PDF cannot be read: {exc}") from exc
+        self._page: tuple[pdfium.PdfPage, pdfium.PdfTextPage] | None = None
+
+    def __enter__(self) -> _Pages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with _PDFIUM_LOCK:
+            self._release()
+            self._document.close()
+
+    def _release(self) -> None:
+        if self._page is not None:
+            page, textpage = self._page
+            self._page = None
+            textpage.close()
+            page.close()
+
+    def scan(self, number: int) -> _PageScan:
+        """Load page `number` (closing the one before) and scan its text and graphics."""
+        with _PDFIUM_LOCK:
+            self._release()
+            try:
+                page = self._document[number - 1]
+                self._page = (page, page.get_textpage())
+                return _scan_page(*self._page, number)
+            except pdfium.PdfiumError as exc:
+                raise CorruptFileError(f"PDF cannot be read: {exc}", page=number) from exc
+
+    def objects(self, number: int, content: Callable[[], bytes]) -> tuple[PageObjects | str, BBox]:
+        """The objects of the page last scanned as pdfplumber would give them (or why not), and its box."""
+        assert self._page is not None
+        page, textpage = self._page
+        with _PDFIUM_LOCK:
+            try:
+                width, height = page.get_size()
+                return read_page(page, textpage, content), (0.0, 0.0, width, height)
+            except pdfium.PdfiumError as exc:
+                raise CorruptFileError(f"PDF cannot be read: {exc}", page=number) from exc
 
 
 # --- metadata ---------------------------------------------------------------------------------
@@ -899,57 +928,35 @@ def _wants_tables(scan: _PageScan, tables: list[list[_Part]], scans: list[_PageS
     return continuing and scan.rulings >= MIN_CONTINUATION_RULINGS
 
 
-class _Pdfium:
-    """PDFium over the same bytes for the table pages, opened when the first one comes."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._document: pdfium.PdfDocument | None = None
-
-    def __enter__(self) -> _Pdfium:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._document is not None:
-            with _PDFIUM_LOCK:
-                self._document.close()
-
-    def objects(self, number: int, content: Callable[[], bytes]) -> tuple[PageObjects | str, BBox]:
-        """The page's objects as pdfplumber would give them (or why not), and its box."""
-        with _PDFIUM_LOCK:
-            if self._document is None:
-                self._document = pdfium.PdfDocument(self._data)
-            width, height = self._document.get_page_size(number - 1)
-            return read_page(self._document, number - 1, content), (0.0, 0.0, width, height)
-
-
-def _page_parts(engine: str, scan: _PageScan, plumber: _Plumber, pdfium_pages: _Pdfium) -> list[_Part]:
+def _page_parts(engine: str, scan: _PageScan, plumber: _Plumber, pages: _Pages) -> list[_Part]:
     """The table parts of one page: PDFium's objects through pdfplumber's table finder, or pdfplumber
     itself where asked, where PDFium missed text, or where its objects may not be pdfplumber's."""
     if engine == "pdfium" and scan.complete:
-        try:
-            objects, bbox = pdfium_pages.objects(scan.number, lambda: plumber.content(scan.number))
-        except pdfium.PdfiumError as exc:
-            raise CorruptFileError(f"PDF cannot be read: {exc}", page=scan.number) from exc
+        objects, bbox = pages.objects(scan.number, lambda: plumber.content(scan.number))
         if isinstance(objects, PageObjects):
             return _find_parts_in(objects, bbox, scan.number)
     return _find_parts(plumber.page(scan.number), scan.number)
 
 
-def _complete_and_find_tables(data: bytes, scans: list[_PageScan], engine: str) -> list[list[_Part]]:
-    """Re-read the pages PDFium missed text on (in place), and find the tables page by page."""
+def _read_pages(data: bytes, engine: str) -> tuple[dict[str, str], list[_PageScan], list[list[_Part]]]:
+    """Metadata, a scan of every page (pdfplumber re-reads the text of those PDFium did not read
+    completely) and the tables, found page by page as the pages are scanned."""
+    scans: list[_PageScan] = []
     tables: list[list[_Part]] = []
     plumber = _Plumber(data)
-    try:
-        with plumber, _Pdfium(data) as pdfium_pages:
-            for index, scan in enumerate(scans):
-                if not scan.complete:
-                    scan = scans[index] = plumber.rescan(scan)
-                if _wants_tables(scan, tables, scans):
-                    _stitch(tables, _page_parts(engine, scan, plumber, pdfium_pages), scans)
-    except (PdfminerException, MalformedPDFException) as exc:
-        raise _plumber_error(exc, plumber.reading) from exc
-    return tables
+    with _Pages(data) as pages:
+        try:
+            with plumber:
+                for number in range(1, pages.count + 1):
+                    scan = pages.scan(number)
+                    if not scan.complete:
+                        scan = plumber.rescan(scan)
+                    scans.append(scan)
+                    if _wants_tables(scan, tables, scans):
+                        _stitch(tables, _page_parts(engine, scan, plumber, pages), scans)
+        except (PdfminerException, MalformedPDFException) as exc:
+            raise _plumber_error(exc, plumber.reading) from exc
+        return pages.metadata, scans, tables
 
 
 def _blocks(scans: list[_PageScan], tables: list[list[_Part]]) -> list[Block]:
@@ -998,10 +1005,9 @@ class PdfReader:
         return path.suffix.lower() in self.extensions or head.lstrip()[:4] == b"%PDF"
 
     def read(self, path: Path, data: bytes, source: str) -> Document:
-        metadata, scans = _scan(data)
+        metadata, scans, tables = _read_pages(data, self.engine)
         if not scans:
             raise CorruptFileError("PDF has no pages")
-        tables = _complete_and_find_tables(data, scans, self.engine)
         if not any(scan.has_chars for scan in scans):
             raise NeedsOcrError("no page has a text layer (scanned images); OCR is needed")
         return Document(

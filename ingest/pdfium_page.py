@@ -407,10 +407,9 @@ def _text_objects(page: pdfium.PdfPage) -> _Order | None:
     return order
 
 
-def read_page(document: pdfium.PdfDocument, index: int, content: Callable[[], bytes]) -> PageObjects | str:
+def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, content: Callable[[], bytes]) -> PageObjects | str:
     """The page's objects as pdfplumber gives them, or why PDFium cannot tell what they would be.
     `content` gives the page's content stream, wanted for some rectangles (see _Rectangles)."""
-    page = document[index]
     try:
         decimal = _Decimals()
         left, bottom, right, top = (decimal(v) for v in page.get_mediabox())
@@ -420,14 +419,8 @@ def read_page(document: pdfium.PdfDocument, index: int, content: Callable[[], by
         if order is None:
             return "form XObjects"
         height = top - bottom
-        textpage = page.get_textpage()
-        try:
-            chars = _chars(textpage, height, order, decimal)
-        finally:
-            textpage.close()
+        chars = _chars(textpage, height, order, decimal)
         lines, rects, curves = _paths(page, height, decimal, _Rectangles(content))
     except _Declined as reason:
         return str(reason)
-    finally:
-        page.close()
     return PageObjects(chars=chars, lines=lines, rects=rects, curves=curves)
