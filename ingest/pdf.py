@@ -18,6 +18,7 @@ import io
 import re
 import threading
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -31,10 +32,10 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.pdf import PDF
-from pdfplumber.table import Table, TableFinder
+from pdfplumber.table import Row, Table, TableFinder
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
-from pdfplumber.utils.text import dedupe_chars
+from pdfplumber.utils.text import dedupe_chars, extract_text
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
 from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
@@ -483,11 +484,16 @@ def _nearest(bounds: tuple[float, ...], value: float) -> int:
     return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
 
 
-def _part(table: Table, page: int) -> _Part | None:
+Texts = list[list[str | None]]  # a table's cell texts, row by row (None: no cell there)
+Extract = Callable[[Table, list[Row]], Texts]
+
+
+def _part(table: Table, page: int, extract: Extract) -> _Part | None:
     """One table part, or None when the ruling only frames narrative (one column or one cell)."""
+    rows = table.rows
     real = [
         (bbox, text)
-        for row, texts in zip(table.rows, table.extract())
+        for row, texts in zip(rows, extract(table, rows))
         for bbox, text in zip(row.cells, texts)
         if bbox is not None
     ]
@@ -561,12 +567,47 @@ def _deduped(page: PlumberPage) -> PlumberPage:
 
 def _find_parts(page: PlumberPage, number: int) -> list[_Part]:
     prepared = _deduped(page.filter(is_visible))
-    return _parts(prepared.find_tables(TABLE_SETTINGS), number)
+    return _parts(prepared.find_tables(TABLE_SETTINGS), number, lambda table, rows: table.extract())
 
 
-def _parts(tables: list[Table], number: int) -> list[_Part]:
-    parts = (_part(table, number) for table in sorted(tables, key=lambda t: t.bbox[1]))
+def _parts(tables: list[Table], number: int, extract: Extract) -> list[_Part]:
+    parts = (_part(table, number, extract) for table in sorted(tables, key=lambda t: t.bbox[1]))
     return [part for part in parts if part is not None]
+
+
+class _CharsByHeight:
+    """A page's characters sorted by the middle of their height, so that a row takes its own with
+    two bisections. `extract` gives what pdfplumber's Table.extract does (which tests every char of
+    the page against every row, and every char of the row against every cell): a char belongs to
+    a box when its middle is inside, right and bottom edges excluded; cells keep the page order."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        self._chars = chars
+        self._across = [(c["x0"] + c["x1"]) / 2 for c in chars]
+        self._down = [(c["top"] + c["bottom"]) / 2 for c in chars]
+        self._order = sorted(range(len(chars)), key=self._down.__getitem__)
+        self._sorted = [self._down[i] for i in self._order]
+
+    def _inside(self, indices: list[int], box: BBox) -> list[int]:
+        x0, top, x1, bottom = box
+        across, down = self._across, self._down
+        return [i for i in indices if x0 <= across[i] < x1 and top <= down[i] < bottom]
+
+    def extract(self, table: Table, rows: list[Row]) -> Texts:
+        texts: Texts = []
+        for row in rows:
+            top, bottom = row.bbox[1], row.bbox[3]
+            band = sorted(self._order[bisect_left(self._sorted, top) : bisect_left(self._sorted, bottom)])
+            own = self._inside(band, row.bbox)
+            line: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    line.append(None)
+                    continue
+                inside = self._inside(own, cell)
+                line.append(extract_text([self._chars[i] for i in inside]) if inside else "")
+            texts.append(line)
+        return texts
 
 
 class _Surface:
@@ -585,7 +626,7 @@ def _find_parts_in(objects: PageObjects, bbox: BBox, number: int) -> list[_Part]
     edges += [edge for rect in objects.rects if is_visible(rect) for edge in rect_to_edges(rect)]
     edges += [edge for curve in objects.curves if is_visible(curve) for edge in curve_to_edges(curve)]
     surface = cast(PlumberPage, _Surface(chars, edges, bbox))  # duck-typed: see _Surface
-    return _parts(TableFinder(surface, TABLE_SETTINGS).tables, number)
+    return _parts(TableFinder(surface, TABLE_SETTINGS).tables, number, _CharsByHeight(chars).extract)
 
 
 # --- stitching parts into tables --------------------------------------------------------------
