@@ -7,8 +7,9 @@ boxes from the advance width, the font's descent and size; paths split into subp
 into lines, rectangles and curves by pdfminer's rules). Where PDFium cannot tell what pdfminer
 would have made of a page, `read_page` says why instead, and the caller reads that page with
 pdfplumber: a rotated or shifted page, text or paths inside form XObjects, characters that are not
-upright, glyphs without Unicode, text PDFium leaves out, and colours too close to the white that
-decides whether a path is visible.
+upright, vertical writing with other than the default advance and pen position, glyphs without
+Unicode, text PDFium leaves out, and colours too close to the white that decides whether a path is
+visible.
 """
 
 from __future__ import annotations
@@ -108,12 +109,11 @@ class _Font:
 
 def _advance(font: _Font, code: int) -> float:
     """The glyph's advance per unit of font size, from the font's widths (what pdfminer's box spans;
-    PDFium's own boxes follow the glyph outlines, of a substitute font when it is not embedded)."""
+    PDFium's own boxes follow the glyph outlines, of a substitute font when it is not embedded).
+    Negative in a vertical font: the advance is downward."""
     width = ctypes.c_float()
     if not pdfium_c.FPDFFont_GetGlyphWidth(font.handle, code, ctypes.c_float(1000.0), ctypes.byref(width)):
         raise _Declined("a glyph without a width")
-    if width.value < 0:
-        raise _Declined("vertical writing")  # the width is the downward advance of a vertical font
     return width.value / 1000
 
 
@@ -171,9 +171,13 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
         if advance is None:
             advance = advances[key, code] = _advance(run.font, code)
         pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
-        size, width = run.size, advance * run.scale
-        # pdfminer's box spans the advance width, and the font size up from the font's descent.
-        top = height - (y.value + run.font.descent * size + size)
+        if advance < 0:
+            size = width = _vertical_size(raw, index, run, advance, x.value)
+            top = height - (y.value + size)
+        else:
+            size, width = run.size, advance * run.scale
+            # pdfminer's box spans the advance width, and the font size up from the font's descent.
+            top = height - (y.value + run.font.descent * size + size)
         char = {
             "object_type": "char",
             "text": chr(code),
@@ -194,6 +198,24 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
         if rank not in given and pdfium_c.FPDFTextObj_GetText(obj, raw, None, 0) > 2:  # more than a NUL
             raise _Declined("text PDFium leaves out")
     return [char for _, _, char in sorted(placed, key=lambda item: item[:2])]
+
+
+def _vertical_size(raw: Any, index: int, run: _Run, advance: float, x: float) -> float:
+    """The size of a character in vertical writing, whose box pdfminer makes a square of the font
+    size, the pen position at the middle of its top edge (without a W2 entry) and the vertical
+    origin (DW2, W2) that far above. PDFium's origin is the pen position less the vertical origin:
+    the square's lower-left corner, when the advance is the font size down (DW2's default) and the
+    pen is at the middle (PDFium puts it at half the glyph's width when W2 does not say)."""
+    matrix = pdfium_c.FS_MATRIX()
+    if advance != -1 or run.size != run.scale or not pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+        raise _Declined("vertical writing with an advance other than the font size")
+    if abs(matrix.e - x - run.scale / 2) > _PEN_TOLERANCE:
+        raise _Declined("vertical writing with the pen off the middle")
+    return run.scale
+
+
+# Points between PDFium's vertical pen position and the middle of the glyph (single-precision noise).
+_PEN_TOLERANCE = 0.01
 
 
 # --- paths ------------------------------------------------------------------------------------

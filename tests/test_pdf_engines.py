@@ -108,10 +108,29 @@ def _near_white_rule(page: canvas.Canvas) -> None:
     page.line(100.35, 640, 340.05, 640)
 
 
+def _vertical_label(page: canvas.Canvas) -> None:
+    """A second table whose tall first cell is written top to bottom (Identity-V style CMap)."""
+    vertical = UnicodeCIDFont(FONT, isVertical=True)
+    vertical.name = vertical.fontName = f"{FONT}-V"  # ReportLab knows fonts by name: not the horizontal one
+    pdfmetrics.registerFont(vertical)
+    xs, ys = (100.35, 140.5, 340.05), (600.25, 550.5, 500.75)
+    for x in xs:
+        page.line(x, ys[0], x, ys[-1])
+    for y in (ys[0], ys[-1]):
+        page.line(xs[0], y, xs[-1], y)
+    page.line(xs[1], ys[1], xs[-1], ys[1])
+    page.setFont(vertical.fontName, 10)
+    page.drawString(xs[0] + 15, ys[0] - 10, "申请人情况")
+    page.setFont(FONT, 10)
+    page.drawString(xs[1] + 4, ys[0] - 30, "自然人 3")
+    page.drawString(xs[1] + 4, ys[1] - 30, "法人 4")
+
+
 CASES: list[tuple[str, bytes, str]] = [
     ("shaded cell drawn with re", _ruled_table(_shaded_by_re), "objects"),
     ("shaded cell drawn as a path", _ruled_table(_shaded_by_path), "objects"),
     ("rule in a grey near white", _ruled_table(_near_white_rule), "a path coloured near white"),
+    ("vertical text in a cell", _ruled_table(_vertical_label), "objects"),
 ]
 
 
