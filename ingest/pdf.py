@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -32,7 +32,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.pdf import PDF
-from pdfplumber.table import Row, Table, TableFinder
+from pdfplumber.table import CellGroup, Table, TableFinder
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 from pdfplumber.utils.text import dedupe_chars, extract_text
@@ -139,8 +139,7 @@ def _is_numeric(text: str) -> bool:
 # --- PDFium pass: text lines and page hints ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Char:
+class _Char(NamedTuple):  # a tuple: thousands are made per page
     text: str
     x0: float
     top: float
@@ -481,11 +480,17 @@ def _boundaries(values: list[float]) -> tuple[float, ...]:
 
 
 def _nearest(bounds: tuple[float, ...], value: float) -> int:
-    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
+    """The index of the bound nearest `value` (the first of two as near); `bounds` ascend."""
+    after = bisect_left(bounds, value)
+    if after == 0:
+        return 0
+    if after == len(bounds) or abs(bounds[after - 1] - value) <= abs(bounds[after] - value):
+        return after - 1
+    return after
 
 
 Texts = list[list[str | None]]  # a table's cell texts, row by row (None: no cell there)
-Extract = Callable[[Table, list[Row]], Texts]
+Extract = Callable[[Table, list[CellGroup]], Texts]
 
 
 def _part(table: Table, page: int, extract: Extract) -> _Part | None:
@@ -550,14 +555,17 @@ def _room_after(chars: list[dict[str, Any]], box: BBox) -> float | None:
 
 
 def _overprinted(chars: list[dict[str, Any]]) -> bool:
-    """Whether some glyph is painted twice within a point of itself (fake bold)."""
-    seen: set[tuple[str, int, int]] = set()
-    for char in chars:
-        text, x, y = char["text"], round(char["x0"]), round(char["top"])
-        if any((text, x + dx, y + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
-            return True
-        seen.add((text, x, y))
-    return False
+    """Whether some glyph is painted twice within a point of itself (fake bold): two chars of one
+    text whose rounded corners are at most 1 apart each way. Being near is symmetric, so each
+    place looks only at the four neighbours after it (right or below), after the same place."""
+    places = [(char["text"], round(char["x0"]), round(char["top"])) for char in chars]
+    seen = set(places)
+    if len(seen) < len(places):
+        return True
+    return any(
+        (text, x + 1, y - 1) in seen or (text, x + 1, y) in seen or (text, x + 1, y + 1) in seen or (text, x, y + 1) in seen
+        for text, x, y in seen
+    )
 
 
 def _deduped(page: PlumberPage) -> PlumberPage:
@@ -593,7 +601,7 @@ class _CharsByHeight:
         across, down = self._across, self._down
         return [i for i in indices if x0 <= across[i] < x1 and top <= down[i] < bottom]
 
-    def extract(self, table: Table, rows: list[Row]) -> Texts:
+    def extract(self, table: Table, rows: list[CellGroup]) -> Texts:
         texts: Texts = []
         for row in rows:
             top, bottom = row.bbox[1], row.bbox[3]

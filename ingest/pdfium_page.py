@@ -19,7 +19,7 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -90,6 +90,17 @@ def _address(handle: Any) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
+def _returning_address(function: Any) -> Callable[..., int | None]:
+    """The PDFium function, returning the address of the handle it gives (an int as _address
+    gives it, None for none) instead of a ctypes pointer, saving a cast per call."""
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)
+    return cast(Callable[..., int | None], prototype(_address(function)))
+
+
+# The text object of the textpage's character at an index, once per character of every table page.
+_TEXT_OBJECT_ADDRESS = _returning_address(pdfium_c.FPDFText_GetTextObject)
+
+
 # --- characters -------------------------------------------------------------------------------
 
 
@@ -154,23 +165,27 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
     advances: dict[tuple[int, int], float] = {}
     placed: list[tuple[int, int, PdfObject]] = []
     x, y = ctypes.c_double(), ctypes.c_double()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    # Called for every character: bound once (module attribute lookups cost as much as the calls).
+    is_generated, unicode_of, map_error = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError
+    origin_of, object_of = pdfium_c.FPDFText_GetCharOrigin, _TEXT_OBJECT_ADDRESS
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
-        if pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
+        if is_generated(raw, index) != 0:
             continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, index)
-        if code in (0, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
+        code = unicode_of(raw, index)
+        if code in (0, 0xFFFE, 0xFFFF) or map_error(raw, index) == 1:
             raise _Declined("a glyph without Unicode")  # pdfminer writes (cid:N)
-        obj = pdfium_c.FPDFText_GetTextObject(raw, index)
-        key = _address(obj)
+        key = object_of(raw, index) or 0  # no object: 0, in no order
         run = runs.get(key)
         if run is None:
             if key not in order:
                 raise _Declined("text outside the page's objects")
-            run = runs[key] = _run(raw, index, obj, order[key][0], fonts, decimal)
-        advance = advances.get((key, code))
+            rank, obj = order[key]
+            run = runs[key] = _run(raw, index, obj, rank, fonts, decimal)
+        advance = advances.get((id(run.font), code))
         if advance is None:
-            advance = advances[key, code] = _advance(run.font, code)
-        pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
+            advance = advances[id(run.font), code] = _advance(run.font, code)
+        origin_of(raw, index, x_ref, y_ref)
         if advance < 0:
             size = width = _vertical_size(raw, index, run, advance, x.value)
             top = height - (y.value + size)

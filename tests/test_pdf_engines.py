@@ -143,3 +143,35 @@ def test_pdfium_serves_or_declines_and_the_result_is_the_reference(
     assert any(isinstance(block, Grid) for block in reference.blocks), name
     _assert_same(reference, fast)
     assert served == [answer]
+
+
+# --- the shortcuts the engines share ------------------------------------------------------------
+
+
+def _glyph(text: str, x: float, top: float) -> dict[str, Any]:
+    return {"text": text, "x0": x, "top": top}
+
+
+@pytest.mark.parametrize(
+    ("chars", "overprinted"),
+    [
+        ([_glyph("总", 10, 20), _glyph("计", 22, 20)], False),
+        ([_glyph("总", 10, 20), _glyph("总", 10, 20)], True),  # the same place
+        *[([_glyph("总", 10, 20), _glyph("总", 10 + dx, 20 + dy)], True) for dx in (-1, 0, 1) for dy in (-1, 0, 1)],
+        ([_glyph("总", 10, 20), _glyph("总", 12, 20)], False),  # two points apart
+        ([_glyph("总", 10, 20), _glyph("总", 10, 18)], False),
+        ([_glyph("总", 10.4, 20), _glyph("总", 11.6, 20)], False),  # rounded: 10 and 12
+        ([_glyph("总", 10, 20), _glyph("计", 10, 20)], False),  # other text
+        ([_glyph("总", 10, 20), _glyph("计", 30, 20), _glyph("总", 11, 19)], True),
+    ],
+)
+def test_overprinted_finds_a_glyph_painted_again_within_a_point(chars: list[dict[str, Any]], overprinted: bool) -> None:
+    assert pdf_reader._overprinted(chars) is overprinted
+    assert pdf_reader._overprinted(chars[::-1]) is overprinted
+
+
+@pytest.mark.parametrize("value", [-5.0, 0.0, 10.0, 14.9, 15.0, 15.1, 20.0, 20.5, 33.0, 99.0])
+def test_nearest_bound_is_the_first_of_the_nearest(value: float) -> None:
+    bounds = (0.0, 10.0, 20.0, 30.0)
+    expected = min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))  # by definition
+    assert pdf_reader._nearest(bounds, value) == expected
