@@ -32,9 +32,9 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.pdf import PDF
-from pdfplumber.table import CellGroup, Table, TableFinder
+from pdfplumber.table import CellGroup, Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
+from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, obj_to_bbox, rect_to_edges
 from pdfplumber.utils.text import dedupe_chars, extract_text
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
@@ -634,7 +634,67 @@ def _find_parts_in(objects: PageObjects, bbox: BBox, number: int) -> list[_Part]
     edges += [edge for rect in objects.rects if is_visible(rect) for edge in rect_to_edges(rect)]
     edges += [edge for curve in objects.curves if is_visible(curve) for edge in curve_to_edges(curve)]
     surface = cast(PlumberPage, _Surface(chars, edges, bbox))  # duck-typed: see _Surface
-    return _parts(TableFinder(surface, TABLE_SETTINGS).tables, number, _CharsByHeight(chars).extract)
+    return _parts(_TableFinder(surface, TABLE_SETTINGS).tables, number, _CharsByHeight(chars).extract)
+
+
+Point = tuple[float, float]
+
+
+class _TableFinder(TableFinder):
+    """pdfplumber's TableFinder (its steps as its __init__ takes them), finding the cells with
+    _cells instead of intersections_to_cells."""
+
+    def __init__(self, page: PlumberPage, settings: dict[str, Any]) -> None:
+        self.page = page
+        self.settings = TableSettings.resolve(settings)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges, self.settings.intersection_x_tolerance, self.settings.intersection_y_tolerance
+        )
+        self.cells = _cells(self.intersections)
+        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[BBox]:
+    """The cells pdfplumber's intersections_to_cells finds, in its order: for each point (sorted),
+    the first point below it and then the first to its right that an edge joins to it, whose
+    corner (right's x, below's y) is a point joined to both. pdfplumber makes sets of the edges
+    of both points for every pair it tests, and scans all later points for those below and to the
+    right; here each point's edge sets are made once, and its column and row are looked up."""
+    vertical = {point: {obj_to_bbox(edge) for edge in found["v"]} for point, found in intersections.items()}
+    horizontal = {point: {obj_to_bbox(edge) for edge in found["h"]} for point, found in intersections.items()}
+
+    def joined(a: Point, b: Point) -> bool:
+        return (a[0] == b[0] and not vertical[a].isdisjoint(vertical[b])) or (
+            a[1] == b[1] and not horizontal[a].isdisjoint(horizontal[b])
+        )
+
+    points = sorted(intersections)
+    columns: dict[float, list[Point]] = {}  # by x, each from the top down (points sort by x, then y)
+    rows: dict[float, list[Point]] = {}  # by y, each from left to right
+    for point in points:
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+    cells: list[BBox] = []
+    for point in points:
+        column, row = columns[point[0]], rows[point[1]]
+        below = column[column.index(point) + 1 :]
+        right = [corner for corner in row[row.index(point) + 1 :] if joined(point, corner)]
+        cells.extend(_smallest_cell(point, below, right, intersections, joined))
+    return cells
+
+
+def _smallest_cell(
+    point: Point, below: list[Point], right: list[Point], corners: dict[Point, Any], joined: Callable[[Point, Point], bool]
+) -> list[BBox]:
+    for lower in below:
+        if not joined(point, lower):
+            continue
+        for beside in right:
+            corner = (beside[0], lower[1])
+            if corner in corners and joined(corner, beside) and joined(corner, lower):
+                return [(point[0], point[1], corner[0], corner[1])]
+    return []
 
 
 # --- stitching parts into tables --------------------------------------------------------------

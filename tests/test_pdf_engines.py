@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
+from pdfplumber.table import TableFinder
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -16,6 +18,7 @@ from reportlab.pdfgen import canvas
 from xxgk.ingest import pdf as pdf_reader
 from xxgk.ingest.document import Document, Grid
 from xxgk.ingest.pdf import PdfReader
+from xxgk.ingest.pdfium_page import is_visible
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FIXTURE_PDFS = sorted(FIXTURES.glob("**/*.pdf"))
@@ -175,3 +178,11 @@ def test_nearest_bound_is_the_first_of_the_nearest(value: float) -> None:
     bounds = (0.0, 10.0, 20.0, 30.0)
     expected = min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))  # by definition
     assert pdf_reader._nearest(bounds, value) == expected
+
+
+@pytest.mark.parametrize("path", FIXTURE_PDFS[:3], ids=lambda p: p.parent.name)
+def test_cells_are_the_ones_pdfplumber_finds(path: Path) -> None:
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            finder = TableFinder(page.filter(is_visible), pdf_reader.TABLE_SETTINGS)
+            assert pdf_reader._cells(finder.intersections) == finder.cells
