@@ -197,12 +197,12 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform) -> list[_Cha
     box = pdfium_c.FS_RECTF()
     chars: list[_Char] = []
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
-        # Generated characters are PDFium's own guesses at spaces and line breaks; lines are
-        # rebuilt from positions instead.
-        if pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
-            continue
         code = pdfium_c.FPDFText_GetUnicode(raw, index)
         if code < 32 or code in (0xFFFE, 0xFFFF):
+            continue
+        # Generated characters are PDFium's own guesses at spaces and line breaks (so only a space
+        # may be one here); lines are rebuilt from positions instead.
+        if code == 32 and pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
             continue
         # Loose boxes span the font's ascent and descent, so every glyph of a line shares them.
         if not pdfium_c.FPDFText_GetLooseCharBox(raw, index, box):

@@ -170,9 +170,9 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
     is_generated, unicode_of, map_error = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError
     origin_of, object_of = pdfium_c.FPDFText_GetCharOrigin, _TEXT_OBJECT_ADDRESS
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
-        if is_generated(raw, index) != 0:
-            continue
         code = unicode_of(raw, index)
+        if code <= 32 and is_generated(raw, index) != 0:
+            continue  # PDFium's own spaces and line breaks (the only characters it generates)
         if code in (0, 0xFFFE, 0xFFFF) or map_error(raw, index) == 1:
             raise _Declined("a glyph without Unicode")  # pdfminer writes (cid:N)
         key = object_of(raw, index) or 0  # no object: 0, in no order
