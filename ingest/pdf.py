@@ -18,11 +18,12 @@ import io
 import re
 import threading
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -31,10 +32,10 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.pdf import PDF
-from pdfplumber.table import Table, TableFinder
+from pdfplumber.table import CellGroup, Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
-from pdfplumber.utils.text import dedupe_chars
+from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, obj_to_bbox, rect_to_edges
+from pdfplumber.utils.text import dedupe_chars, extract_text
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
 from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
@@ -138,8 +139,7 @@ def _is_numeric(text: str) -> bool:
 # --- PDFium pass: text lines and page hints ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Char:
+class _Char(NamedTuple):  # a tuple: thousands are made per page
     text: str
     x0: float
     top: float
@@ -197,12 +197,12 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform) -> list[_Cha
     box = pdfium_c.FS_RECTF()
     chars: list[_Char] = []
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
-        # Generated characters are PDFium's own guesses at spaces and line breaks; lines are
-        # rebuilt from positions instead.
-        if pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
-            continue
         code = pdfium_c.FPDFText_GetUnicode(raw, index)
         if code < 32 or code in (0xFFFE, 0xFFFF):
+            continue
+        # Generated characters are PDFium's own guesses at spaces and line breaks (so only a space
+        # may be one here); lines are rebuilt from positions instead.
+        if code == 32 and pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
             continue
         # Loose boxes span the font's ascent and descent, so every glyph of a line shares them.
         if not pdfium_c.FPDFText_GetLooseCharBox(raw, index, box):
@@ -312,22 +312,14 @@ def _graphics(page: pdfium.PdfPage) -> _Graphics:
     return found
 
 
-def _scan_page(document: pdfium.PdfDocument, index: int) -> _PageScan:
-    page = document[index]
-    try:
-        left, bottom, right, top = page.get_mediabox()
-        rotation = page.get_rotation()
-        height = (right - left) if rotation in (90, 270) else (top - bottom)
-        textpage = page.get_textpage()
-        try:
-            chars = _page_chars(textpage, _to_top_left(rotation, (left, bottom, right, top)))
-        finally:
-            textpage.close()
-        graphics = _graphics(page)
-    finally:
-        page.close()
+def _scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> _PageScan:
+    left, bottom, right, top = page.get_mediabox()
+    rotation = page.get_rotation()
+    height = (right - left) if rotation in (90, 270) else (top - bottom)
+    chars = _page_chars(textpage, _to_top_left(rotation, (left, bottom, right, top)))
+    graphics = _graphics(page)
     return _PageScan(
-        number=index + 1,
+        number=number,
         height=height,
         lines=tuple(_group_lines(chars)),
         has_chars=any(not c.text.isspace() for c in chars),
@@ -346,24 +338,61 @@ def _open_error(exc: pdfium.PdfiumError) -> IngestError:
     return CorruptFileError(f"PDF cannot be opened: {exc}")
 
 
-def _scan(data: bytes) -> tuple[dict[str, str], list[_PageScan]]:
-    """Metadata and a text scan of every page."""
-    with _PDFIUM_LOCK:
-        try:
-            document = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            raise _open_error(exc) from exc
-        number: int | None = None  # of the page being scanned
-        try:
-            metadata = _metadata(document.get_metadata_dict(skip_empty=True))
-            pages = []
-            for number in range(1, len(document) + 1):
-                pages.append(_scan_page(document, number - 1))
-        except pdfium.PdfiumError as exc:
-            raise CorruptFileError(f"PDF cannot be read: {exc}", page=number) from exc
-        finally:
-            document.close()
-    return metadata, pages
+class _Pages:
+    """PDFium over the document, one page open at a time: the page and its text are loaded once,
+    scanned, and kept while its tables are read (loading them is most of what PDFium spends). PDFium
+    is called under the lock only; the table finder runs outside it."""
+
+    def __init__(self, data: bytes) -> None:
+        with _PDFIUM_LOCK:
+            try:
+                self._document = pdfium.PdfDocument(data)
+            except pdfium.PdfiumError as exc:
+                raise _open_error(exc) from exc
+            try:
+                self.count = len(self._document)
+                self.metadata = _metadata(self._document.get_metadata_dict(skip_empty=True))
+            except pdfium.PdfiumError as exc:
+                self._document.close()
+                raise CorruptFileError(f"PDF cannot be read: {exc}") from exc
+        self._page: tuple[pdfium.PdfPage, pdfium.PdfTextPage] | None = None
+
+    def __enter__(self) -> _Pages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with _PDFIUM_LOCK:
+            self._release()
+            self._document.close()
+
+    def _release(self) -> None:
+        if self._page is not None:
+            page, textpage = self._page
+            self._page = None
+            textpage.close()
+            page.close()
+
+    def scan(self, number: int) -> _PageScan:
+        """Load page `number` (closing the one before) and scan its text and graphics."""
+        with _PDFIUM_LOCK:
+            self._release()
+            try:
+                page = self._document[number - 1]
+                self._page = (page, page.get_textpage())
+                return _scan_page(*self._page, number)
+            except pdfium.PdfiumError as exc:
+                raise CorruptFileError(f"PDF cannot be read: {exc}", page=number) from exc
+
+    def objects(self, number: int, content: Callable[[], bytes]) -> tuple[PageObjects | str, BBox]:
+        """The objects of the page last scanned as pdfplumber would give them (or why not), and its box."""
+        assert self._page is not None
+        page, textpage = self._page
+        with _PDFIUM_LOCK:
+            try:
+                width, height = page.get_size()
+                return read_page(page, textpage, content), (0.0, 0.0, width, height)
+            except pdfium.PdfiumError as exc:
+                raise CorruptFileError(f"PDF cannot be read: {exc}", page=number) from exc
 
 
 # --- metadata ---------------------------------------------------------------------------------
@@ -451,14 +480,25 @@ def _boundaries(values: list[float]) -> tuple[float, ...]:
 
 
 def _nearest(bounds: tuple[float, ...], value: float) -> int:
-    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
+    """The index of the bound nearest `value` (the first of two as near); `bounds` ascend."""
+    after = bisect_left(bounds, value)
+    if after == 0:
+        return 0
+    if after == len(bounds) or abs(bounds[after - 1] - value) <= abs(bounds[after] - value):
+        return after - 1
+    return after
 
 
-def _part(table: Table, page: int) -> _Part | None:
+Texts = list[list[str | None]]  # a table's cell texts, row by row (None: no cell there)
+Extract = Callable[[Table, list[CellGroup]], Texts]
+
+
+def _part(table: Table, page: int, extract: Extract) -> _Part | None:
     """One table part, or None when the ruling only frames narrative (one column or one cell)."""
+    rows = table.rows
     real = [
         (bbox, text)
-        for row, texts in zip(table.rows, table.extract())
+        for row, texts in zip(rows, extract(table, rows))
         for bbox, text in zip(row.cells, texts)
         if bbox is not None
     ]
@@ -515,14 +555,17 @@ def _room_after(chars: list[dict[str, Any]], box: BBox) -> float | None:
 
 
 def _overprinted(chars: list[dict[str, Any]]) -> bool:
-    """Whether some glyph is painted twice within a point of itself (fake bold)."""
-    seen: set[tuple[str, int, int]] = set()
-    for char in chars:
-        text, x, y = char["text"], round(char["x0"]), round(char["top"])
-        if any((text, x + dx, y + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
-            return True
-        seen.add((text, x, y))
-    return False
+    """Whether some glyph is painted twice within a point of itself (fake bold): two chars of one
+    text whose rounded corners are at most 1 apart each way. Being near is symmetric, so each
+    place looks only at the four neighbours after it (right or below), after the same place."""
+    places = [(char["text"], round(char["x0"]), round(char["top"])) for char in chars]
+    seen = set(places)
+    if len(seen) < len(places):
+        return True
+    return any(
+        (text, x + 1, y - 1) in seen or (text, x + 1, y) in seen or (text, x + 1, y + 1) in seen or (text, x, y + 1) in seen
+        for text, x, y in seen
+    )
 
 
 def _deduped(page: PlumberPage) -> PlumberPage:
@@ -532,12 +575,47 @@ def _deduped(page: PlumberPage) -> PlumberPage:
 
 def _find_parts(page: PlumberPage, number: int) -> list[_Part]:
     prepared = _deduped(page.filter(is_visible))
-    return _parts(prepared.find_tables(TABLE_SETTINGS), number)
+    return _parts(prepared.find_tables(TABLE_SETTINGS), number, lambda table, rows: table.extract())
 
 
-def _parts(tables: list[Table], number: int) -> list[_Part]:
-    parts = (_part(table, number) for table in sorted(tables, key=lambda t: t.bbox[1]))
+def _parts(tables: list[Table], number: int, extract: Extract) -> list[_Part]:
+    parts = (_part(table, number, extract) for table in sorted(tables, key=lambda t: t.bbox[1]))
     return [part for part in parts if part is not None]
+
+
+class _CharsByHeight:
+    """A page's characters sorted by the middle of their height, so that a row takes its own with
+    two bisections. `extract` gives what pdfplumber's Table.extract does (which tests every char of
+    the page against every row, and every char of the row against every cell): a char belongs to
+    a box when its middle is inside, right and bottom edges excluded; cells keep the page order."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        self._chars = chars
+        self._across = [(c["x0"] + c["x1"]) / 2 for c in chars]
+        self._down = [(c["top"] + c["bottom"]) / 2 for c in chars]
+        self._order = sorted(range(len(chars)), key=self._down.__getitem__)
+        self._sorted = [self._down[i] for i in self._order]
+
+    def _inside(self, indices: list[int], box: BBox) -> list[int]:
+        x0, top, x1, bottom = box
+        across, down = self._across, self._down
+        return [i for i in indices if x0 <= across[i] < x1 and top <= down[i] < bottom]
+
+    def extract(self, table: Table, rows: list[CellGroup]) -> Texts:
+        texts: Texts = []
+        for row in rows:
+            top, bottom = row.bbox[1], row.bbox[3]
+            band = sorted(self._order[bisect_left(self._sorted, top) : bisect_left(self._sorted, bottom)])
+            own = self._inside(band, row.bbox)
+            line: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    line.append(None)
+                    continue
+                inside = self._inside(own, cell)
+                line.append(extract_text([self._chars[i] for i in inside]) if inside else "")
+            texts.append(line)
+        return texts
 
 
 class _Surface:
@@ -556,7 +634,67 @@ def _find_parts_in(objects: PageObjects, bbox: BBox, number: int) -> list[_Part]
     edges += [edge for rect in objects.rects if is_visible(rect) for edge in rect_to_edges(rect)]
     edges += [edge for curve in objects.curves if is_visible(curve) for edge in curve_to_edges(curve)]
     surface = cast(PlumberPage, _Surface(chars, edges, bbox))  # duck-typed: see _Surface
-    return _parts(TableFinder(surface, TABLE_SETTINGS).tables, number)
+    return _parts(_TableFinder(surface, TABLE_SETTINGS).tables, number, _CharsByHeight(chars).extract)
+
+
+Point = tuple[float, float]
+
+
+class _TableFinder(TableFinder):
+    """pdfplumber's TableFinder (its steps as its __init__ takes them), finding the cells with
+    _cells instead of intersections_to_cells."""
+
+    def __init__(self, page: PlumberPage, settings: dict[str, Any]) -> None:
+        self.page = page
+        self.settings = TableSettings.resolve(settings)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges, self.settings.intersection_x_tolerance, self.settings.intersection_y_tolerance
+        )
+        self.cells = _cells(self.intersections)
+        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[BBox]:
+    """The cells pdfplumber's intersections_to_cells finds, in its order: for each point (sorted),
+    the first point below it and then the first to its right that an edge joins to it, whose
+    corner (right's x, below's y) is a point joined to both. pdfplumber makes sets of the edges
+    of both points for every pair it tests, and scans all later points for those below and to the
+    right; here each point's edge sets are made once, and its column and row are looked up."""
+    vertical = {point: {obj_to_bbox(edge) for edge in found["v"]} for point, found in intersections.items()}
+    horizontal = {point: {obj_to_bbox(edge) for edge in found["h"]} for point, found in intersections.items()}
+
+    def joined(a: Point, b: Point) -> bool:
+        return (a[0] == b[0] and not vertical[a].isdisjoint(vertical[b])) or (
+            a[1] == b[1] and not horizontal[a].isdisjoint(horizontal[b])
+        )
+
+    points = sorted(intersections)
+    columns: dict[float, list[Point]] = {}  # by x, each from the top down (points sort by x, then y)
+    rows: dict[float, list[Point]] = {}  # by y, each from left to right
+    for point in points:
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+    cells: list[BBox] = []
+    for point in points:
+        column, row = columns[point[0]], rows[point[1]]
+        below = column[column.index(point) + 1 :]
+        right = [corner for corner in row[row.index(point) + 1 :] if joined(point, corner)]
+        cells.extend(_smallest_cell(point, below, right, intersections, joined))
+    return cells
+
+
+def _smallest_cell(
+    point: Point, below: list[Point], right: list[Point], corners: dict[Point, Any], joined: Callable[[Point, Point], bool]
+) -> list[BBox]:
+    for lower in below:
+        if not joined(point, lower):
+            continue
+        for beside in right:
+            corner = (beside[0], lower[1])
+            if corner in corners and joined(corner, beside) and joined(corner, lower):
+                return [(point[0], point[1], corner[0], corner[1])]
+    return []
 
 
 # --- stitching parts into tables --------------------------------------------------------------
@@ -899,57 +1037,35 @@ def _wants_tables(scan: _PageScan, tables: list[list[_Part]], scans: list[_PageS
     return continuing and scan.rulings >= MIN_CONTINUATION_RULINGS
 
 
-class _Pdfium:
-    """PDFium over the same bytes for the table pages, opened when the first one comes."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._document: pdfium.PdfDocument | None = None
-
-    def __enter__(self) -> _Pdfium:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._document is not None:
-            with _PDFIUM_LOCK:
-                self._document.close()
-
-    def objects(self, number: int, content: Callable[[], bytes]) -> tuple[PageObjects | str, BBox]:
-        """The page's objects as pdfplumber would give them (or why not), and its box."""
-        with _PDFIUM_LOCK:
-            if self._document is None:
-                self._document = pdfium.PdfDocument(self._data)
-            width, height = self._document.get_page_size(number - 1)
-            return read_page(self._document, number - 1, content), (0.0, 0.0, width, height)
-
-
-def _page_parts(engine: str, scan: _PageScan, plumber: _Plumber, pdfium_pages: _Pdfium) -> list[_Part]:
+def _page_parts(engine: str, scan: _PageScan, plumber: _Plumber, pages: _Pages) -> list[_Part]:
     """The table parts of one page: PDFium's objects through pdfplumber's table finder, or pdfplumber
     itself where asked, where PDFium missed text, or where its objects may not be pdfplumber's."""
     if engine == "pdfium" and scan.complete:
-        try:
-            objects, bbox = pdfium_pages.objects(scan.number, lambda: plumber.content(scan.number))
-        except pdfium.PdfiumError as exc:
-            raise CorruptFileError(f"PDF cannot be read: {exc}", page=scan.number) from exc
+        objects, bbox = pages.objects(scan.number, lambda: plumber.content(scan.number))
         if isinstance(objects, PageObjects):
             return _find_parts_in(objects, bbox, scan.number)
     return _find_parts(plumber.page(scan.number), scan.number)
 
 
-def _complete_and_find_tables(data: bytes, scans: list[_PageScan], engine: str) -> list[list[_Part]]:
-    """Re-read the pages PDFium missed text on (in place), and find the tables page by page."""
+def _read_pages(data: bytes, engine: str) -> tuple[dict[str, str], list[_PageScan], list[list[_Part]]]:
+    """Metadata, a scan of every page (pdfplumber re-reads the text of those PDFium did not read
+    completely) and the tables, found page by page as the pages are scanned."""
+    scans: list[_PageScan] = []
     tables: list[list[_Part]] = []
     plumber = _Plumber(data)
-    try:
-        with plumber, _Pdfium(data) as pdfium_pages:
-            for index, scan in enumerate(scans):
-                if not scan.complete:
-                    scan = scans[index] = plumber.rescan(scan)
-                if _wants_tables(scan, tables, scans):
-                    _stitch(tables, _page_parts(engine, scan, plumber, pdfium_pages), scans)
-    except (PdfminerException, MalformedPDFException) as exc:
-        raise _plumber_error(exc, plumber.reading) from exc
-    return tables
+    with _Pages(data) as pages:
+        try:
+            with plumber:
+                for number in range(1, pages.count + 1):
+                    scan = pages.scan(number)
+                    if not scan.complete:
+                        scan = plumber.rescan(scan)
+                    scans.append(scan)
+                    if _wants_tables(scan, tables, scans):
+                        _stitch(tables, _page_parts(engine, scan, plumber, pages), scans)
+        except (PdfminerException, MalformedPDFException) as exc:
+            raise _plumber_error(exc, plumber.reading) from exc
+        return pages.metadata, scans, tables
 
 
 def _blocks(scans: list[_PageScan], tables: list[list[_Part]]) -> list[Block]:
@@ -998,10 +1114,9 @@ class PdfReader:
         return path.suffix.lower() in self.extensions or head.lstrip()[:4] == b"%PDF"
 
     def read(self, path: Path, data: bytes, source: str) -> Document:
-        metadata, scans = _scan(data)
+        metadata, scans, tables = _read_pages(data, self.engine)
         if not scans:
             raise CorruptFileError("PDF has no pages")
-        tables = _complete_and_find_tables(data, scans, self.engine)
         if not any(scan.has_chars for scan in scans):
             raise NeedsOcrError("no page has a text layer (scanned images); OCR is needed")
         return Document(

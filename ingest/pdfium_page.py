@@ -7,8 +7,9 @@ boxes from the advance width, the font's descent and size; paths split into subp
 into lines, rectangles and curves by pdfminer's rules). Where PDFium cannot tell what pdfminer
 would have made of a page, `read_page` says why instead, and the caller reads that page with
 pdfplumber: a rotated or shifted page, text or paths inside form XObjects, characters that are not
-upright, glyphs without Unicode, text PDFium leaves out, and colours too close to the white that
-decides whether a path is visible.
+upright, vertical writing with other than the default advance and pen position, glyphs without
+Unicode, text PDFium leaves out, and colours too close to the white that decides whether a path is
+visible.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -89,6 +90,17 @@ def _address(handle: Any) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
+def _returning_address(function: Any) -> Callable[..., int | None]:
+    """The PDFium function, returning the address of the handle it gives (an int as _address
+    gives it, None for none) instead of a ctypes pointer, saving a cast per call."""
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)
+    return cast(Callable[..., int | None], prototype(_address(function)))
+
+
+# The text object of the textpage's character at an index, once per character of every table page.
+_TEXT_OBJECT_ADDRESS = _returning_address(pdfium_c.FPDFText_GetTextObject)
+
+
 # --- characters -------------------------------------------------------------------------------
 
 
@@ -108,12 +120,11 @@ class _Font:
 
 def _advance(font: _Font, code: int) -> float:
     """The glyph's advance per unit of font size, from the font's widths (what pdfminer's box spans;
-    PDFium's own boxes follow the glyph outlines, of a substitute font when it is not embedded)."""
+    PDFium's own boxes follow the glyph outlines, of a substitute font when it is not embedded).
+    Negative in a vertical font: the advance is downward."""
     width = ctypes.c_float()
     if not pdfium_c.FPDFFont_GetGlyphWidth(font.handle, code, ctypes.c_float(1000.0), ctypes.byref(width)):
         raise _Declined("a glyph without a width")
-    if width.value < 0:
-        raise _Declined("vertical writing")  # the width is the downward advance of a vertical font
     return width.value / 1000
 
 
@@ -154,26 +165,34 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
     advances: dict[tuple[int, int], float] = {}
     placed: list[tuple[int, int, PdfObject]] = []
     x, y = ctypes.c_double(), ctypes.c_double()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    # Called for every character: bound once (module attribute lookups cost as much as the calls).
+    is_generated, unicode_of, map_error = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError
+    origin_of, object_of = pdfium_c.FPDFText_GetCharOrigin, _TEXT_OBJECT_ADDRESS
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
-        if pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
-            continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, index)
-        if code in (0, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
+        code = unicode_of(raw, index)
+        if code <= 32 and is_generated(raw, index) != 0:
+            continue  # PDFium's own spaces and line breaks (the only characters it generates)
+        if code in (0, 0xFFFE, 0xFFFF) or map_error(raw, index) == 1:
             raise _Declined("a glyph without Unicode")  # pdfminer writes (cid:N)
-        obj = pdfium_c.FPDFText_GetTextObject(raw, index)
-        key = _address(obj)
+        key = object_of(raw, index) or 0  # no object: 0, in no order
         run = runs.get(key)
         if run is None:
             if key not in order:
                 raise _Declined("text outside the page's objects")
-            run = runs[key] = _run(raw, index, obj, order[key][0], fonts, decimal)
-        advance = advances.get((key, code))
+            rank, obj = order[key]
+            run = runs[key] = _run(raw, index, obj, rank, fonts, decimal)
+        advance = advances.get((id(run.font), code))
         if advance is None:
-            advance = advances[key, code] = _advance(run.font, code)
-        pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
-        size, width = run.size, advance * run.scale
-        # pdfminer's box spans the advance width, and the font size up from the font's descent.
-        top = height - (y.value + run.font.descent * size + size)
+            advance = advances[id(run.font), code] = _advance(run.font, code)
+        origin_of(raw, index, x_ref, y_ref)
+        if advance < 0:
+            size = width = _vertical_size(raw, index, run, advance, x.value)
+            top = height - (y.value + size)
+        else:
+            size, width = run.size, advance * run.scale
+            # pdfminer's box spans the advance width, and the font size up from the font's descent.
+            top = height - (y.value + run.font.descent * size + size)
         char = {
             "object_type": "char",
             "text": chr(code),
@@ -194,6 +213,24 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
         if rank not in given and pdfium_c.FPDFTextObj_GetText(obj, raw, None, 0) > 2:  # more than a NUL
             raise _Declined("text PDFium leaves out")
     return [char for _, _, char in sorted(placed, key=lambda item: item[:2])]
+
+
+def _vertical_size(raw: Any, index: int, run: _Run, advance: float, x: float) -> float:
+    """The size of a character in vertical writing, whose box pdfminer makes a square of the font
+    size, the pen position at the middle of its top edge (without a W2 entry) and the vertical
+    origin (DW2, W2) that far above. PDFium's origin is the pen position less the vertical origin:
+    the square's lower-left corner, when the advance is the font size down (DW2's default) and the
+    pen is at the middle (PDFium puts it at half the glyph's width when W2 does not say)."""
+    matrix = pdfium_c.FS_MATRIX()
+    if advance != -1 or run.size != run.scale or not pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+        raise _Declined("vertical writing with an advance other than the font size")
+    if abs(matrix.e - x - run.scale / 2) > _PEN_TOLERANCE:
+        raise _Declined("vertical writing with the pen off the middle")
+    return run.scale
+
+
+# Points between PDFium's vertical pen position and the middle of the glyph (single-precision noise).
+_PEN_TOLERANCE = 0.01
 
 
 # --- paths ------------------------------------------------------------------------------------
@@ -407,10 +444,9 @@ def _text_objects(page: pdfium.PdfPage) -> _Order | None:
     return order
 
 
-def read_page(document: pdfium.PdfDocument, index: int, content: Callable[[], bytes]) -> PageObjects | str:
+def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, content: Callable[[], bytes]) -> PageObjects | str:
     """The page's objects as pdfplumber gives them, or why PDFium cannot tell what they would be.
     `content` gives the page's content stream, wanted for some rectangles (see _Rectangles)."""
-    page = document[index]
     try:
         decimal = _Decimals()
         left, bottom, right, top = (decimal(v) for v in page.get_mediabox())
@@ -420,14 +456,8 @@ def read_page(document: pdfium.PdfDocument, index: int, content: Callable[[], by
         if order is None:
             return "form XObjects"
         height = top - bottom
-        textpage = page.get_textpage()
-        try:
-            chars = _chars(textpage, height, order, decimal)
-        finally:
-            textpage.close()
+        chars = _chars(textpage, height, order, decimal)
         lines, rects, curves = _paths(page, height, decimal, _Rectangles(content))
     except _Declined as reason:
         return str(reason)
-    finally:
-        page.close()
     return PageObjects(chars=chars, lines=lines, rects=rects, curves=curves)

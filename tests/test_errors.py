@@ -172,10 +172,10 @@ def test_failures_of_the_input_or_the_run_carry_no_traceback(
 def test_the_pdf_reader_says_which_page_it_failed_on(monkeypatch: pytest.MonkeyPatch) -> None:
     scan_page = pdf_reader._scan_page
 
-    def pdfium_fails_on_page_2(document: pdfium.PdfDocument, index: int) -> Any:
-        if index == 1:
+    def pdfium_fails_on_page_2(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> Any:
+        if number == 2:
             raise pdfium.PdfiumError("Failed to load page.")
-        return scan_page(document, index)
+        return scan_page(page, textpage, number)
 
     tried: list[int] = []
 
@@ -195,14 +195,21 @@ def test_the_pdf_reader_says_which_page_it_failed_on(monkeypatch: pytest.MonkeyP
         ErrorCode.CORRUPT, tried[0], "PDF cannot be read: Unexpected EOF"
     ), error
 
-    def pdfium_fails_on_tables(document: pdfium.PdfDocument, index: int, content: object) -> Any:
-        tried.append(index + 1)
+    def pdfium_fails_on_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, content: object) -> Any:
         raise pdfium.PdfiumError("Failed to load page.")
+
+    scanned: list[int] = []
+    scan = pdf_reader._Pages.scan
+
+    def recorded_scan(pages: pdf_reader._Pages, number: int) -> Any:
+        scanned.append(number)
+        return scan(pages, number)
 
     with monkeypatch.context() as patch:
         patch.setattr(pdf_reader, "read_page", pdfium_fails_on_tables)
+        patch.setattr(pdf_reader._Pages, "scan", recorded_scan)
         error = xxgk.parse_file(PDF).error
-    assert error is not None and (error.code, error.page) == (ErrorCode.CORRUPT, tried[-1]), error
+    assert error is not None and (error.code, error.page) == (ErrorCode.CORRUPT, scanned[-1]), error
 
 
 def test_the_failure_path_cannot_raise(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:

@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
+from pdfplumber.table import TableFinder
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -16,6 +18,7 @@ from reportlab.pdfgen import canvas
 from xxgk.ingest import pdf as pdf_reader
 from xxgk.ingest.document import Document, Grid
 from xxgk.ingest.pdf import PdfReader
+from xxgk.ingest.pdfium_page import is_visible
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FIXTURE_PDFS = sorted(FIXTURES.glob("**/*.pdf"))
@@ -108,10 +111,29 @@ def _near_white_rule(page: canvas.Canvas) -> None:
     page.line(100.35, 640, 340.05, 640)
 
 
+def _vertical_label(page: canvas.Canvas) -> None:
+    """A second table whose tall first cell is written top to bottom (Identity-V style CMap)."""
+    vertical = UnicodeCIDFont(FONT, isVertical=True)
+    vertical.name = vertical.fontName = f"{FONT}-V"  # ReportLab knows fonts by name: not the horizontal one
+    pdfmetrics.registerFont(vertical)
+    xs, ys = (100.35, 140.5, 340.05), (600.25, 550.5, 500.75)
+    for x in xs:
+        page.line(x, ys[0], x, ys[-1])
+    for y in (ys[0], ys[-1]):
+        page.line(xs[0], y, xs[-1], y)
+    page.line(xs[1], ys[1], xs[-1], ys[1])
+    page.setFont(vertical.fontName, 10)
+    page.drawString(xs[0] + 15, ys[0] - 10, "申请人情况")
+    page.setFont(FONT, 10)
+    page.drawString(xs[1] + 4, ys[0] - 30, "自然人 3")
+    page.drawString(xs[1] + 4, ys[1] - 30, "法人 4")
+
+
 CASES: list[tuple[str, bytes, str]] = [
     ("shaded cell drawn with re", _ruled_table(_shaded_by_re), "objects"),
     ("shaded cell drawn as a path", _ruled_table(_shaded_by_path), "objects"),
     ("rule in a grey near white", _ruled_table(_near_white_rule), "a path coloured near white"),
+    ("vertical text in a cell", _ruled_table(_vertical_label), "objects"),
 ]
 
 
@@ -124,3 +146,43 @@ def test_pdfium_serves_or_declines_and_the_result_is_the_reference(
     assert any(isinstance(block, Grid) for block in reference.blocks), name
     _assert_same(reference, fast)
     assert served == [answer]
+
+
+# --- the shortcuts the engines share ------------------------------------------------------------
+
+
+def _glyph(text: str, x: float, top: float) -> dict[str, Any]:
+    return {"text": text, "x0": x, "top": top}
+
+
+@pytest.mark.parametrize(
+    ("chars", "overprinted"),
+    [
+        ([_glyph("总", 10, 20), _glyph("计", 22, 20)], False),
+        ([_glyph("总", 10, 20), _glyph("总", 10, 20)], True),  # the same place
+        *[([_glyph("总", 10, 20), _glyph("总", 10 + dx, 20 + dy)], True) for dx in (-1, 0, 1) for dy in (-1, 0, 1)],
+        ([_glyph("总", 10, 20), _glyph("总", 12, 20)], False),  # two points apart
+        ([_glyph("总", 10, 20), _glyph("总", 10, 18)], False),
+        ([_glyph("总", 10.4, 20), _glyph("总", 11.6, 20)], False),  # rounded: 10 and 12
+        ([_glyph("总", 10, 20), _glyph("计", 10, 20)], False),  # other text
+        ([_glyph("总", 10, 20), _glyph("计", 30, 20), _glyph("总", 11, 19)], True),
+    ],
+)
+def test_overprinted_finds_a_glyph_painted_again_within_a_point(chars: list[dict[str, Any]], overprinted: bool) -> None:
+    assert pdf_reader._overprinted(chars) is overprinted
+    assert pdf_reader._overprinted(chars[::-1]) is overprinted
+
+
+@pytest.mark.parametrize("value", [-5.0, 0.0, 10.0, 14.9, 15.0, 15.1, 20.0, 20.5, 33.0, 99.0])
+def test_nearest_bound_is_the_first_of_the_nearest(value: float) -> None:
+    bounds = (0.0, 10.0, 20.0, 30.0)
+    expected = min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))  # by definition
+    assert pdf_reader._nearest(bounds, value) == expected
+
+
+@pytest.mark.parametrize("path", FIXTURE_PDFS[:3], ids=lambda p: p.parent.name)
+def test_cells_are_the_ones_pdfplumber_finds(path: Path) -> None:
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            finder = TableFinder(page.filter(is_visible), pdf_reader.TABLE_SETTINGS)
+            assert pdf_reader._cells(finder.intersections) == finder.cells
