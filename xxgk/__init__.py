@@ -13,9 +13,10 @@ from xxgk.version import PARSER_VERSION as __version__
 
 if TYPE_CHECKING:
     from xxgk.api import parse_file, parse_many
+    from xxgk.loader import load
     from xxgk.normalize.schema import Report
 
-__all__ = ["Report", "__version__", "parse_file", "parse_many"]
+__all__ = ["Report", "__version__", "load", "parse_file", "parse_many"]
 
 # The library only logs; a program (the command line: xxgk.logs) adds handlers if it wants the records.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -28,6 +29,10 @@ def __getattr__(name: str) -> Any:
         from xxgk.normalize.schema import Report
 
         return Report
+    if name == "load":
+        from xxgk.loader import load
+
+        return load
     if name in ("parse_file", "parse_many"):
         import xxgk.api
 

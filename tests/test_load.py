@@ -1,0 +1,104 @@
+"""xxgk.load(OUT): typed frames a researcher can join and a body × year panel across templates."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import xxgk
+from xxgk.batch import run_parse
+from xxgk.errors import UsageError
+from xxgk.executors import InProcessExecutor
+from xxgk.template import OTHER_ROWS
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    src = tmp_path_factory.mktemp("in")
+    for name in ("t01_tabs_2021", "t09_template_2019", "m05_blank_and_slash"):
+        folder = src / name
+        folder.mkdir()
+        shutil.copy(next((FIXTURES / name).glob("source.*")), folder)
+    shutil.copy(src / "t01_tabs_2021" / "source.txt", src / "copy.txt")  # one content, two files
+    out = tmp_path_factory.mktemp("out")
+    run_parse([src], out, executor=InProcessExecutor())
+    return src, out
+
+
+def _truth(name: str) -> dict:
+    return json.loads((FIXTURES / name / "truth.json").read_text(encoding="utf-8"))
+
+
+def test_columns_come_typed(batch: tuple[Path, Path]) -> None:
+    _, out = batch
+    loaded = xxgk.load(out)
+    reports = loaded.reports
+    assert reports["year"].dtype == "Int64" and reports["cells"].dtype == "Int64"
+    assert reports["is_government"].dtype == "boolean" and str(reports["published"].dtype).startswith("datetime64")
+    assert reports["report_id"].dtype == "string"
+    cells = loaded.cells
+    assert cells["value"].dtype == "Float64"  # decimals exist in 表二 (万元)
+    assert cells["page"].dtype == "Int64" and cells["line"].dtype == "Int64"
+    # A blank stays <NA>, never 0: m05 prints '/' and blanks where the model had 0.
+    m05 = cells[cells["source"].str.contains("m05") & (cells["row_key"] == "denied_state_secret")
+                & (cells["col_key"] == "natural_person")]
+    assert m05["value"].isna().all() and (m05["raw"] == "/").all()
+
+
+def test_identical_files_are_marked_and_counted_once(batch: tuple[Path, Path]) -> None:
+    src, out = batch
+    reports = xxgk.load(out).reports
+    pair = reports[reports["report_id"] == reports.loc[reports["source"] == str(src / "copy.txt"), "report_id"].iloc[0]]
+    assert set(pair["source"]) == {str(src / "copy.txt"), str(src / "t01_tabs_2021" / "source.txt")}
+    # The first in the batch's order is the original; the other names it.
+    first, second = pair["source"].tolist()
+    assert pair["duplicate_of"].isna().tolist() == [True, False] and pair["duplicate_of"].iloc[1] == first
+    assert xxgk.load(out).panel("table3")["report_id"].tolist().count(pair["report_id"].iloc[0]) == 1
+
+
+def test_the_panel_harmonises_2019_and_2021(batch: tuple[Path, Path]) -> None:
+    _, out = batch
+    panel = xxgk.load(out).panel("table3")
+    assert panel.index.names == ["body_id", "year"] and panel.index.is_unique
+    assert not [c for c in panel.columns if re.match(r"t3_other_(?!handling)", c)]
+    by_template = panel.reset_index().set_index("template")
+    for name, template in (("t01_tabs_2021", "2021"), ("t09_template_2019", "2019")):
+        truth = _truth(name)["cells"]
+        row = by_template.loc[template]
+        assert row["t3_new_requests__total"] == truth["table3.new_requests.total"]
+        if template == "2021":
+            parts = [truth[f"table3.{r}.total"] for r in OTHER_ROWS
+                     if f"table3.{r}.total" in truth]
+            expected = sum(parts) if len(parts) == 3 and None not in parts else None
+        else:
+            expected = truth["table3.other_handling.total"]
+        assert row["t3_other_handling__total"] == expected
+    raw = xxgk.load(out).panel("table3", harmonised=False)
+    assert any(c.startswith("t3_other_fee") for c in raw.columns)
+
+
+def test_readme_builds_a_panel_in_ten_lines(batch: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, out = batch
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"<!-- panel example -->\n```python\n(.*?)```", readme, re.S)
+    assert code, "README: the panel example is missing"
+    lines = code[1].strip().split("\n")
+    assert len(lines) <= 10
+    monkeypatch.chdir(out.parent)
+    (out.parent / "out").exists() or (out.parent / "out").symlink_to(out)
+    scope: dict = {}
+    exec(compile(code[1], "README.md", "exec"), scope)  # noqa: S102 — the README's own example
+    assert isinstance(scope["panel"], pd.DataFrame) and len(scope["panel"]) >= 2
+
+
+def test_not_an_output_folder(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        xxgk.load(tmp_path)
