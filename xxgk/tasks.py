@@ -12,7 +12,7 @@ from xxgk.api import parse_file
 from xxgk.executors import Parsed
 from xxgk.ingest.reader import content_id, path_id, registry
 from xxgk.normalize.build import failed_report
-from xxgk.normalize.narrative import terms_version, tokenizer
+from xxgk.normalize.narrative import keyword_tokenizer, terms_version
 from xxgk.output.narrative import terms_json
 from xxgk.types import ErrorCode
 
@@ -36,6 +36,6 @@ def failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
 
 def warm_up() -> None:
     """The heavy state, once per worker: every reader (pdfplumber, lxml, python-docx) imported and
-    jieba's dictionary loaded, before the worker reports ready (its files' clocks start after)."""
+    the keyword segmenter's dictionary loaded, before the worker reports ready (its files' clocks start after)."""
     registry()
-    tokenizer()
+    keyword_tokenizer()
