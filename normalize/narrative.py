@@ -259,7 +259,7 @@ def section_terms(sections: Iterable[Section]) -> list[tuple[str, Counter[str]]]
 def terms_version() -> str:
     """Changes whenever the words :func:`terms` finds could: this code, its dictionary, its stop words,
     the segmenter and its version."""
-    engine = "rjieba" if fast_tokenizer() is not None else "jieba"
+    engine = segmenter.keyword_engine()
     digest = hashlib.sha256(Path(__file__).read_bytes() + Path(segmenter.__file__).read_bytes())
     digest.update(f"{engine} {version(engine)}".encode())
     for name in ("xxgk_dict.txt", "stopwords.txt"):

@@ -8,6 +8,7 @@ audit the report's terms), so each asks for a fresh one.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import marshal
 import re
@@ -69,6 +70,11 @@ class FastTokenizer:
 
     def cut(self, text: str) -> list[str]:
         return self._jieba.cut(_NOT_CUT.sub(" ", text))
+
+
+def keyword_engine() -> str:
+    """The package keywords are cut with, found without loading it (an export only names it)."""
+    return "rjieba" if importlib.util.find_spec("rjieba") is not None else "jieba"
 
 
 def fast_tokenizer() -> FastTokenizer | None:

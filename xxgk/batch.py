@@ -31,7 +31,7 @@ from xxgk.executors import (
     worker_context,
 )
 from xxgk.ingest.files import discover
-from xxgk.ingest.reader import content_id
+from xxgk.ingest.reader import content_id, reader_modules
 from xxgk.options import ParseOptions
 from xxgk.output.options import code_fingerprint
 from xxgk.output.store import STORE_NAME, Export, FileState, Store
@@ -71,13 +71,14 @@ def run_parse(
     progress = progress or Silent()
     out = Path(out)
     jobs = options.jobs or available_cpus()
+    files = list(discover(inputs))
     if executor is None:
+        readers = reader_modules({path.suffix for path, _ in files})
         executor = (
             DaskExecutor(options.scheduler, timeout=options.timeout)
             if options.scheduler
-            else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb)
+            else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb, preload=readers)
         )
-    files = list(discover(inputs))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -1,7 +1,8 @@
-"""Imported by the forkserver before it forks any worker: the parser, every reader and jieba's
-dictionary are loaded once there, and each worker (and export process) forked from it starts with
-them and shares their memory, instead of loading its own copy (two workers loading at once took the
-first second of a run on two cores, and each then kept its own copy of jieba's dictionary).
+"""Imported by the forkserver before it forks any worker, after the readers the batch needs: the
+parser and the keyword segmenter's dictionary are loaded once there, and each worker (and export
+process) forked from it starts with them and shares their memory, instead of loading its own copy
+(two workers loading at once took the first second of a run on two cores, and each then kept its
+own copy of jieba's dictionary).
 
 The loaded objects are frozen out of the garbage collector: a worker's collections then never walk
 them (nor touch, and so copy, the pages it shares with the forkserver).
