@@ -39,7 +39,7 @@ def sources(given: list[str]) -> list[Path]:
     if given:
         return [Path(p) for p in given]
     found = sorted(ROOT.glob("fixtures/**/source.txt")) + sorted(ROOT.glob("fixtures/**/source.md"))
-    corpus = ROOT.parent / "shared" / "corpus"
+    corpus = Path(os.environ.get("XXGK_CORPUS") or ROOT.parent / "shared" / "corpus")
     found += sorted(corpus.glob("*/source.txt"))
     return found
 
