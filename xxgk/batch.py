@@ -36,7 +36,7 @@ from xxgk.ingest.files import discover
 from xxgk.ingest.reader import content_id, reader_modules
 from xxgk.options import ParseOptions
 from xxgk.output.options import code_fingerprint
-from xxgk.output.store import STORE_NAME, Export, FileState, Store
+from xxgk.output.store import STORE_NAME, Export, FileState, Head, Store
 from xxgk.output.terminal import BatchSummary
 from xxgk.progress import ProgressSink, Silent
 from xxgk.version import PARSER_VERSION
@@ -168,8 +168,9 @@ class _Parse:
     def _store(self, results: Iterable[Result]) -> None:
         for index, parsed in results:
             source = self.files[index][1]
-            self.parsed.add(self.store.put(self.run_id, index, source, self.states.pop(index), *parsed))
-            _log_error(source, parsed.report)
+            head = self.store.put(self.run_id, index, source, self.states.pop(index), *parsed)
+            self.parsed.add(head.report_id)
+            _log_error(source, head)
             self.advance()
 
 
@@ -180,12 +181,9 @@ def _import_export_code() -> None:
     threading.Thread(target=importlib.import_module, args=("xxgk.output.export",), name="xxgk-import", daemon=True).start()
 
 
-def _log_error(source: str, text: str) -> None:
+def _log_error(source: str, head: Head) -> None:
     """Log a report's error here, in the parent, where the log is written: a worker's failure comes
     inside its report (an internal error with its traceback)."""
-    from xxgk.output.store import report_head
-
-    head = report_head(text)
     error = head.error
     if not error:
         return
