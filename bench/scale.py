@@ -48,7 +48,8 @@ from pathlib import Path
 from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+# The real reports: ../shared/corpus beside the checkout, or wherever XXGK_CORPUS points (as for the tests).
+CORPUS = Path(os.environ.get("XXGK_CORPUS") or ROOT.parent / "shared" / "corpus")
 _NUMBER = re.compile(r"(?<![\d.])\d{1,5}(?![\d.])")
 
 

@@ -1,20 +1,27 @@
 #!/usr/bin/env python3
-"""Text-report throughput on one core, and peak memory against the number of reports.
+"""Text-report throughput, peak memory against the number of reports, and the start of one file.
 
-    python bench/throughput.py [--copies 1000] [SOURCE ...]
+    python bench/throughput.py [--copies 1500] [SOURCE ...]
 
-Copies the text sources (default: every .txt/.md report under fixtures/ and ../shared/corpus)
-N times into a temporary folder, each copy made unique so every report is really parsed, then
-runs the whole `xxgk parse` pipeline (reading, parsing, checks, writing every output file) in a
-fresh process on one core, twice: with N/5 and with N copies. It prints reports per second and
-the peak resident memory of each run; memory that does not grow with N shows that reports stream.
-The parse-only rate (no output files) is measured in this process as a second figure.
+Copies the text sources (default: every .txt/.md report under fixtures/ and the corpus,
+../shared/corpus or $XXGK_CORPUS) N times into a temporary folder, each copy made unique so every
+report is really parsed, then runs the whole `xxgk parse` pipeline (reading, parsing, checks, the
+store, writing every output file) in a fresh process on one core, twice: with N/5 and with N copies.
+It prints reports per second and the peak resident memory of each run; memory that does not grow
+with N shows that reports stream. Then the figures issue 15 asks for, in the same run:
+
+- `xxgk parse --jobs 1` on the N copies as a user runs it (one worker; the parent beside it);
+- `xxgk parse one-report.txt -o out`, wall time, median of five;
+- `import xxgk`, as -X importtime counts it, median of five;
+- the parse-only rate (no output files), in this process.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +46,7 @@ def sources(given: list[str]) -> list[Path]:
     if given:
         return [Path(p) for p in given]
     found = sorted(ROOT.glob("fixtures/**/source.txt")) + sorted(ROOT.glob("fixtures/**/source.md"))
-    corpus = ROOT.parent / "shared" / "corpus"
+    corpus = Path(os.environ.get("XXGK_CORPUS") or ROOT.parent / "shared" / "corpus")
     found += sorted(corpus.glob("*/source.txt"))
     return found
 
@@ -61,10 +68,40 @@ def run(folder: Path, out: Path) -> tuple[float, int]:
     return float(elapsed), int(rss_kb)
 
 
+def cli_jobs1(folder: Path, out: Path) -> float:
+    """Seconds of `xxgk parse FOLDER -o OUT --jobs 1` in a fresh process, as a user runs it."""
+    command = [sys.executable, "-c", "from xxgk.cli import main; main()", "parse", str(folder), "-o", str(out), "-q", "--jobs", "1"]
+    start = time.perf_counter()
+    subprocess.run(command, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def one_file(source: Path, tmp: Path, runs: int = 5) -> float:
+    """Median wall seconds of `xxgk parse SOURCE -o OUT` into a fresh OUT (nothing resumed)."""
+    times = []
+    for n in range(runs + 1):
+        command = [sys.executable, "-c", "from xxgk.cli import main; main()", "parse", str(source), "-o", str(tmp / f"one{n}"), "-q"]
+        start = time.perf_counter()
+        subprocess.run(command, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:])  # the first warms the disk cache
+
+
+def import_seconds(runs: int = 5) -> float:
+    """Median seconds `import xxgk` takes, as python -X importtime counts it (cumulative, microseconds)."""
+    found = []
+    for _ in range(runs):
+        result = subprocess.run([sys.executable, "-X", "importtime", "-c", "import xxgk"], capture_output=True, text=True,
+                                check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+        line = next(line for line in result.stderr.splitlines() if re.search(r"\|\s*xxgk$", line))
+        found.append(int(line.split("|")[1]) / 1e6)
+    return statistics.median(found)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sources", nargs="*")
-    parser.add_argument("--copies", type=int, default=1000)
+    parser.add_argument("--copies", type=int, default=1500)
     args = parser.parse_args()
     paths = sources(args.sources)
     if not paths:
@@ -90,11 +127,17 @@ def main() -> int:
 
         small_time, small_rss = run(tmp_path / "small", tmp_path / "out-small")
         large_time, large_rss = run(tmp_path / "large", tmp_path / "out-large")
+        jobs1_time = cli_jobs1(tmp_path / "large", tmp_path / "out-jobs1")
+        one_time = one_file([p for p in paths if p.suffix == ".txt"][-1], tmp_path)  # a real report, when there are
+    import_time = import_seconds()
 
     print(f"parse only (no output), this process:  {parse_rate:8.1f} reports/s")
     print(f"xxgk parse, one core, {small:>6} reports: {small / small_time:8.1f} reports/s, peak RSS {small_rss / 1024:7.1f} MB")
     print(f"xxgk parse, one core, {large:>6} reports: {large / large_time:8.1f} reports/s, peak RSS {large_rss / 1024:7.1f} MB")
     print(f"peak memory ratio {large}/{small} reports: {large_rss / small_rss:.2f} (1.0 = flat)")
+    print(f"xxgk parse --jobs 1, {large:>6} reports:  {large / jobs1_time:8.1f} reports/s")
+    print(f"xxgk parse one-report.txt -o out:      {one_time:8.2f} s wall (median of 5)")
+    print(f"import xxgk (-X importtime):           {import_time:8.3f} s (median of 5)")
     return 0
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import stat
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from xxgk.errors import (
     EmptyFileError,
@@ -64,34 +67,47 @@ def content_id(path: Path) -> str | None:
         os.close(fd)
 
 
-def _readers() -> list[Reader]:
-    # Imported here so that a missing optional dependency of one format cannot break the others.
-    from xxgk.ingest import text
-
-    readers: list[Reader] = [text.TextReader()]
-    for name in ("html", "embedded", "docx", "pdf", "legacy"):
-        try:
-            module = __import__(f"xxgk.ingest.{name}", fromlist=["READER"])
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("xxgk.ingest."):
-                continue  # that reader is not built yet
-            raise
-        readers.append(module.READER)
-    return readers
+# Every reader, in the order they are asked, with the extensions it takes and whether it also takes a
+# file of another extension by its first bytes (HTML saved as .doc, a PDF under any name). A reader's
+# module (and its library: lxml, python-docx, pdfplumber) is imported only when a file could be its.
+READERS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("text", (".txt", ".md", ".markdown", ".text"), False),
+    ("html", (".html", ".htm", ".shtml", ".xhtml"), True),
+    ("embedded", (".json", ".js"), False),
+    ("docx", (".docx",), False),
+    ("pdf", (".pdf",), True),
+    ("legacy", (".doc", ".wps"), False),
+)
+_KNOWN = frozenset(ext for _, extensions, _ in READERS for ext in extensions)
 
 
-_REGISTRY: list[Reader] | None = None
+def known_extensions() -> frozenset[str]:
+    return _KNOWN
 
 
-def registry() -> list[Reader]:
-    global _REGISTRY
-    if _REGISTRY is None:
-        _REGISTRY = _readers()
-    return _REGISTRY
+@cache
+def candidates(suffix: str) -> tuple[str, ...]:
+    """The readers asked, in order, whether they take a file of this (lower-case) extension: those that
+    look at any file's first bytes, up to the one the extension belongs to (which takes it)."""
+    found: list[str] = []
+    for name, extensions, sniffs in READERS:
+        if suffix in extensions:
+            return (*found, name)
+        if sniffs:
+            found.append(name)
+    return tuple(found)
 
 
-def known_extensions() -> set[str]:
-    return {ext for reader in registry() for ext in reader.extensions}
+def reader_modules(suffixes: Iterable[str]) -> list[str]:
+    """The modules of the readers files of these extensions may be read with (what a worker should load first)."""
+    names = {name for suffix in {s.lower() for s in suffixes} for name in candidates(suffix)}
+    return [f"xxgk.ingest.{name}" for name, _, _ in READERS if name in names]
+
+
+@cache
+def reader(name: str) -> Reader:
+    """The reader of module ``xxgk.ingest.<name>``, imported on first use."""
+    return cast(Reader, importlib.import_module(f"xxgk.ingest.{name}").READER)
 
 
 def read_document(path: Path, source: str | None = None) -> Document:
@@ -107,7 +123,8 @@ def read_document(path: Path, source: str | None = None) -> Document:
     if not data.strip():
         raise EmptyFileError("file is empty" if not data else "file holds only whitespace")
     head = data[:4096]
-    for reader in registry():
-        if reader.accepts(path, head):
-            return reader.read(path, data, source)
+    for name in candidates(path.suffix.lower()):
+        candidate = reader(name)
+        if candidate.accepts(path, head):
+            return candidate.read(path, data, source)
     raise UnsupportedFormatError(f"no reader for {path.suffix or 'files without extension'}")

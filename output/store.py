@@ -288,9 +288,9 @@ class Store:
     def put(
         self, run_id: int, index: int, source: str, state: FileState | None, text: str,
         terms: str | None = None, terms_version: str | None = None,
-    ) -> str:
+    ) -> Head:
         """Store one parsed report (with its word counts, when made) as input ``index`` of the run;
-        returns its report_id. Its rows are committed together, with those of the moment's other reports."""
+        returns its identity and status. Its rows are committed together, with those of the moment's other reports."""
         head = report_head(text)
         self._db.execute(
             "INSERT OR REPLACE INTO reports (report_id, parser_version, status, error_code, source, json)"
@@ -312,7 +312,7 @@ class Store:
             (run_id, index, source, head.report_id),
         )
         self._wrote()
-        return head.report_id
+        return head
 
     def link(self, run_id: int, index: int, source: str, state: FileState | None, report_id: str, parser_version: str) -> None:
         """Record a stored report as input ``index`` of the run."""

@@ -56,13 +56,13 @@ def address_limit(path: str, source: str) -> str:
 
 
 def inherited(path: str, source: str) -> str:
-    """Whether this worker's jieba was loaded before it was forked: objects made before the fork were
-    frozen out of the collector there, so the worker's own collector does not list them."""
+    """Whether this worker's keyword segmenter was loaded before it was forked: objects made before the
+    fork were frozen out of the collector there, so the worker's own collector does not list them."""
     import gc
 
-    from xxgk.normalize.narrative import tokenizer
+    from xxgk.normalize.narrative import keyword_tokenizer
 
-    loaded = tokenizer()
+    loaded = keyword_tokenizer()
     time.sleep(0.1)  # long enough for the other worker to be given files too
     return f"{os.getpid()} {not any(o is loaded for o in gc.get_objects())}"
 
@@ -168,7 +168,7 @@ def test_workers_have_a_memory_cap() -> None:
         assert list(executor.results([(0, "x", "x")])) == [(0, "MemoryError")]
 
 
-def test_workers_start_with_jieba_loaded_once_where_they_were_forked_from() -> None:
+def test_workers_start_with_the_segmenter_loaded_once_where_they_were_forked_from() -> None:
     with ProcessExecutor(2, task=inherited) as executor:
         answers = [answer for _, answer in executor.results([(n, "x", "x") for n in range(6)])]
     pids = {answer.split()[0] for answer in answers}

@@ -10,10 +10,12 @@ the same inputs with the same reports.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import logging
 import os
 import shutil
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -31,10 +33,10 @@ from xxgk.executors import (
     worker_context,
 )
 from xxgk.ingest.files import discover
-from xxgk.ingest.reader import content_id
+from xxgk.ingest.reader import content_id, reader_modules
 from xxgk.options import ParseOptions
 from xxgk.output.options import code_fingerprint
-from xxgk.output.store import STORE_NAME, Export, FileState, Store
+from xxgk.output.store import STORE_NAME, Export, FileState, Head, Store
 from xxgk.output.terminal import BatchSummary
 from xxgk.progress import ProgressSink, Silent
 from xxgk.version import PARSER_VERSION
@@ -71,13 +73,14 @@ def run_parse(
     progress = progress or Silent()
     out = Path(out)
     jobs = options.jobs or available_cpus()
+    files = list(discover(inputs, options.exclude))
     if executor is None:
+        readers = reader_modules({path.suffix for path, _ in files})
         executor = (
             DaskExecutor(options.scheduler, timeout=options.timeout)
             if options.scheduler
-            else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb)
+            else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb, preload=readers)
         )
-    files = list(discover(inputs, options.exclude))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -125,6 +128,7 @@ class _Parse:
         self.sent: set[str] = set()  # content ids sent to the executor in this run
         self.parsed: set[str] = set()  # report ids stored in this run
         self.copies: list[int] = []  # inputs whose content was in flight when they came up
+        self.importing = False
 
     def run(self, executor: Executor) -> None:
         with executor:
@@ -149,6 +153,9 @@ class _Parse:
                     continue
                 self.sent.add(known)
             self.states[index] = state
+            if not self.importing:
+                self.importing = True
+                _import_export_code()
             yield index, str(path), source
 
     def _report_id(self, path: Path, source: str, state: FileState | None) -> str | None:
@@ -161,17 +168,22 @@ class _Parse:
     def _store(self, results: Iterable[Result]) -> None:
         for index, parsed in results:
             source = self.files[index][1]
-            self.parsed.add(self.store.put(self.run_id, index, source, self.states.pop(index), *parsed))
-            _log_error(source, parsed.report)
+            head = self.store.put(self.run_id, index, source, self.states.pop(index), *parsed)
+            self.parsed.add(head.report_id)
+            _log_error(source, head)
             self.advance()
 
 
-def _log_error(source: str, text: str) -> None:
+def _import_export_code() -> None:
+    """Load the export's code (the schema and the writers: a third of a second) in a thread while the
+    workers start and parse, rather than after the last report: meanwhile this process only waits
+    for them. A run that parses nothing never needs it."""
+    threading.Thread(target=importlib.import_module, args=("xxgk.output.export",), name="xxgk-import", daemon=True).start()
+
+
+def _log_error(source: str, head: Head) -> None:
     """Log a report's error here, in the parent, where the log is written: a worker's failure comes
     inside its report (an internal error with its traceback)."""
-    from xxgk.output.store import report_head
-
-    head = report_head(text)
     error = head.error
     if not error:
         return

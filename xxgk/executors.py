@@ -14,7 +14,7 @@ import resource
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
@@ -64,13 +64,16 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def worker_context() -> BaseContext:
-    """forkserver where available: workers fork from a process that has already loaded the parser
-    and jieba (:mod:`xxgk.preload`), so starting or replacing one costs milliseconds, and nothing of
-    the parent (open database, threads) is inherited. Elsewhere spawn."""
+def worker_context(preload: Sequence[str] = ()) -> BaseContext:
+    """forkserver where available: workers fork from a process that has already loaded the parser,
+    the keyword segmenter (:mod:`xxgk.preload`) and the ``preload`` modules (the readers a batch
+    needs: :func:`xxgk.ingest.reader.reader_modules`), so starting or replacing one costs
+    milliseconds, and nothing of the parent (open database, threads) is inherited. Elsewhere spawn.
+
+    The forkserver is started once per process, with the modules asked for by then."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["xxgk.preload"])
+        context.set_forkserver_preload([*preload, "xxgk.preload"])  # xxgk.preload freezes what is loaded before it
         return context
     return multiprocessing.get_context("spawn")
 
@@ -177,12 +180,13 @@ class ProcessExecutor:
         timeout: float = 120.0,
         max_memory_mb: int | None = 2048,
         task: TaskFunction | None = None,  # None: xxgk.tasks.parse_task
+        preload: Sequence[str] = (),  # modules the workers start with (worker_context)
     ) -> None:
         self.jobs = jobs or available_cpus()
         self.timeout = timeout
         self.max_memory_mb = max_memory_mb
         self.task = task
-        self._context = worker_context()
+        self._context = worker_context(preload)
         self._workers: list[_Worker] = []
         self._backlog: deque[Task] = deque()  # taken back from lost workers, or pulled from the source
 

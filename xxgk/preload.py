@@ -1,7 +1,9 @@
-"""Imported by the forkserver before it forks any worker: the parser, every reader and jieba's
-dictionary are loaded once there, and each worker (and export process) forked from it starts with
-them and shares their memory, instead of loading its own copy (two workers loading at once took the
-first second of a run on two cores, and each then kept its own copy of jieba's dictionary).
+"""Imported by the forkserver before it forks any worker, after the readers the batch needs: the
+parser and the keyword segmenter's dictionary are loaded once there, and each worker (and export
+process) forked from it starts with them and shares their memory, instead of loading its own copy
+(two workers loading at once took the first second of a run on two cores, and each then kept its
+own copy of jieba's dictionary). The export's own code is not loaded here: the few export processes
+load it themselves, and a run of one file waits for this preload before it parses.
 
 The loaded objects are frozen out of the garbage collector: a worker's collections then never walk
 them (nor touch, and so copy, the pages it shares with the forkserver).
@@ -9,7 +11,6 @@ them (nor touch, and so copy, the pages it shares with the forkserver).
 
 import gc
 
-import xxgk.output.export  # noqa: F401  (the export processes' code)
 from xxgk import tasks
 
 try:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from xxgk.api import parse_file
 from xxgk.executors import Parsed
-from xxgk.ingest.reader import content_id, path_id, registry
+from xxgk.ingest.reader import content_id, path_id
 from xxgk.normalize.build import failed_report
-from xxgk.normalize.narrative import terms_version, tokenizer
+from xxgk.normalize.narrative import keyword_tokenizer, terms_version
 from xxgk.output.narrative import terms_json
 from xxgk.types import ErrorCode
 
@@ -35,7 +35,7 @@ def failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
 
 
 def warm_up() -> None:
-    """The heavy state, once per worker: every reader (pdfplumber, lxml, python-docx) imported and
-    jieba's dictionary loaded, before the worker reports ready (its files' clocks start after)."""
-    registry()
-    tokenizer()
+    """The heavy state, once per worker: the keyword segmenter's dictionary loaded, before the worker
+    reports ready (its files' clocks start after). The readers a batch needs are imported beside it
+    (:func:`xxgk.executors.worker_context`); any other is imported by the first file that needs it."""
+    keyword_tokenizer()
