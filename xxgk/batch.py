@@ -24,6 +24,7 @@ from xxgk.errors import BatchError, SummaryError
 from xxgk.executors import (
     DaskExecutor,
     Executor,
+    ParseTask,
     ProcessExecutor,
     Result,
     Task,
@@ -72,11 +73,14 @@ def run_parse(
     out = Path(out)
     jobs = options.jobs or available_cpus()
     if executor is None:
-        executor = (
+        chosen = (
             DaskExecutor(options.scheduler, timeout=options.timeout)
             if options.scheduler
             else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb)
         )
+        if options.ocr != "auto":  # the default options leave the workers their default task
+            chosen.task = ParseTask(options.ocr)
+        executor = chosen
     files = list(discover(inputs))
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,93 @@
+"""The recogniser and detector: RapidOCR's PP-OCR models, loaded once per process from its wheel.
+
+RapidOCR downloads a model only when the one it is asked for is not on disk; we name the files its
+wheel ships, so it never does (tests/test_ocr.py runs it with the network shut).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xxgk.errors import NeedsOcrError
+from xxgk.ingest.ocr import INSTALL_HINT
+
+# Crops recognised per onnxruntime call; they are padded to the widest of the batch.
+REC_BATCH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class TextBox:
+    """A line of text the detector found: its box in image pixels, text and confidence (0-1)."""
+
+    box: tuple[float, float, float, float]  # x0, top, x1, bottom
+    text: str
+    confidence: float
+
+
+class Engine:
+    def __init__(self) -> None:
+        try:
+            import rapidocr
+            from rapidocr import RapidOCR
+        except ImportError as exc:
+            raise NeedsOcrError(f"OCR is needed but not installed: {INSTALL_HINT}") from exc
+        models = Path(rapidocr.__file__).parent / "models"
+        found = {task: sorted(models.glob(f"*_{task}_*.onnx")) for task in ("det", "rec", "cls")}
+        if not all(found.values()):
+            raise NeedsOcrError(f"the installed rapidocr ships no models in {models}; reinstall: {INSTALL_HINT}")
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+        self._ocr: Any = RapidOCR(params={
+            "Global.log_level": "error",
+            "Global.use_cls": False,  # pages are upright after deskewing; the classifier only costs time
+            "Det.model_path": str(found["det"][-1]),
+            "Rec.model_path": str(found["rec"][-1]),
+            "Cls.model_path": str(found["cls"][-1]),
+            "Rec.rec_batch_num": REC_BATCH,
+            # A batch is padded to its widest crop but never narrower than this: the default (320
+            # pixels) made every one-digit cell cost as much as a line of text, eight times its own.
+            "Rec.rec_img_shape": [3, 48, 48],
+            # One thread a worker: a batch runs one worker per CPU, and more threads only contend.
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        })
+
+    def recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Text and confidence of each crop (greyscale, one line of text each), in order."""
+        if not crops:
+            return []
+        result = self._ocr.recognize_txt([_bgr(crop) for crop in crops])
+        return [(str(text), float(score)) for text, score in zip(result.txts, result.scores)]
+
+    def detect_and_read(self, image: np.ndarray) -> list[TextBox]:
+        """Every line of text on a greyscale image: detection, then recognition of each line."""
+        result = self._ocr(_bgr(image), use_cls=False)
+        if result.boxes is None or result.txts is None:
+            return []
+        boxes = []
+        for quad, text, score in zip(result.boxes, result.txts, result.scores):
+            xs, ys = quad[:, 0], quad[:, 1]
+            boxes.append(TextBox((float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())), str(text), float(score)))
+        return boxes
+
+
+def _bgr(image: np.ndarray) -> np.ndarray:
+    return np.repeat(image[:, :, None], 3, axis=2) if image.ndim == 2 else image
+
+
+_ENGINE: Engine | None = None
+_LOCK = threading.Lock()
+
+
+def engine() -> Engine:
+    """The process's engine, loaded on first use (about a second; a worker keeps it)."""
+    global _ENGINE
+    with _LOCK:
+        if _ENGINE is None:
+            _ENGINE = Engine()
+        return _ENGINE
