@@ -23,9 +23,8 @@ LINE_GAP_SHARE = 0.35
 # White margin around a line crop: the recogniser was trained on lines with some paper around them.
 PAD = 6
 DASH = "—"
-# Stacked characters: a character is at most this many times as high as the column is wide.
-CHAR_SLACK = 1.15
-MIN_CELL_TEXT = 8
+# Runs of ink joined into one line are at most this many times the tallest run high.
+LINE_SLACK = 1.3
 
 
 @dataclass(frozen=True)
@@ -54,16 +53,25 @@ def lines_of(image: np.ndarray, binary: np.ndarray, box: Box, inset: int) -> lis
     if not keep:
         return []
     parts = sorted((int(stats[k][1]), int(stats[k][1] + stats[k][3]), k) for k in keep)
-    tallest = max(bottom - top for top, bottom, _ in parts)
-    # Components whose rows overlap or nearly touch form one line.
-    groups: list[list[tuple[int, int, int]]] = []
+    # Runs of rows with ink: a line of text, or a stroke of a character with gaps (三, 二, 、).
+    runs: list[list[tuple[int, int, int]]] = []
     for part in parts:
-        if groups and part[0] <= max(p[1] for p in groups[-1]) + max(2, int(tallest * LINE_GAP_SHARE)):
-            groups[-1].append(part)
+        if runs and part[0] < max(p[1] for p in runs[-1]):
+            runs[-1].append(part)
         else:
-            groups.append([part])
+            runs.append([part])
+    tallest = max(_height(run) for run in runs)
+    # Runs close together make one line while it stays about one character high: two lines of a
+    # wrapped label, or the characters of a column printed one under the other, stay apart.
+    groups: list[list[tuple[int, int, int]]] = []
+    for run in runs:
+        near = bool(groups) and run[0][0] - _bottom(groups[-1]) <= max(2, tallest * LINE_GAP_SHARE)
+        if near and _height(groups[-1] + run) <= LINE_SLACK * tallest:
+            groups[-1].extend(run)
+        else:
+            groups.append(list(run))
     lines = []
-    for group in (piece for line in groups for piece in _stacked(line, stats)):
+    for group in groups:
         labels_in = [k for _, _, k in group]
         left = min(int(stats[k][0]) for k in labels_in)
         right = max(int(stats[k][0] + stats[k][2]) for k in labels_in)
@@ -77,20 +85,12 @@ def lines_of(image: np.ndarray, binary: np.ndarray, box: Box, inset: int) -> lis
     return lines
 
 
-def _stacked(group: list[tuple[int, int, int]], stats: np.ndarray) -> list[list[tuple[int, int, int]]]:
-    """A column of characters printed one under the other (a narrow merged cell) as one group per
-    character: the recogniser reads lines, not columns. Characters are about as high as they are wide."""
-    width = max(int(stats[k][0] + stats[k][2]) for _, _, k in group) - min(int(stats[k][0]) for _, _, k in group)
-    height = max(p[1] for p in group) - min(p[0] for p in group)
-    if height < 1.8 * width or width < MIN_CELL_TEXT:
-        return [group]
-    chars: list[list[tuple[int, int, int]]] = []
-    for part in group:  # sorted by top
-        if chars and max(p[1] for p in chars[-1] + [part]) - chars[-1][0][0] <= CHAR_SLACK * width:
-            chars[-1].append(part)
-        else:
-            chars.append([part])
-    return chars
+def _bottom(parts: list[tuple[int, int, int]]) -> int:
+    return max(p[1] for p in parts)
+
+
+def _height(parts: list[tuple[int, int, int]]) -> int:
+    return _bottom(parts) - min(p[0] for p in parts)
 
 
 def _touches_edge(stat: np.ndarray, shape: tuple[int, ...]) -> bool:
