@@ -40,7 +40,6 @@ class OcrPages:
 
     pages: tuple[int, ...]
     blocks: dict[int, list[tuple[float, Block]]] = field(default_factory=dict)
-    confidences: list[float] = field(default_factory=list)
 
     def merge(self, blocks: list[Block]) -> list[Block]:
         """The reader's blocks with these pages' blocks in page order (a page read by OCR keeps only these)."""
@@ -59,10 +58,7 @@ class OcrPages:
         return any(self.blocks.values())
 
     def metadata(self) -> dict[str, str]:
-        found = {"ocr_pages": _ranges(self.pages)}
-        if self.confidences:
-            found["ocr_min_confidence"] = f"{min(self.confidences):.3f}"
-        return found
+        return {"ocr_pages": _ranges(self.pages)}
 
 
 def read_pages(
@@ -84,7 +80,6 @@ def read_pages(
         first = parts[0]
         built = _grid(parts, first_table + index)
         result.blocks.setdefault(first.page, []).append((first.image.to_points(first.table.box)[1], built))
-        result.confidences.extend(c for part in parts for r in part.readings if (c := r.confidence) is not None)
     return result
 
 
@@ -113,7 +108,6 @@ def _read_page(data: bytes, number: int, ocr: Engine, lock: threading.Lock | Non
         bbox = upright.to_points(box)
         prov = Provenance(page=number, bbox=bbox, ocr=True, confidence=confidence)
         placed.append((bbox[1], Paragraph(text=text, prov=prov)))
-        result.confidences.append(confidence)
     return tables
 
 
