@@ -10,20 +10,16 @@ import json
 import socket
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-for _name in ("rapidocr", "onnxruntime", "cv2"):
-    pytest.importorskip(_name, reason="the OCR extra is not installed: pip install 'xxgk[ocr]'")
+from xxgk import parse_file
+from xxgk.ingest.ocr import available
+from xxgk.normalize.schema import Report
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-
-from xxgk import parse_file  # noqa: E402
-from xxgk.ingest.ocr import cells, engine  # noqa: E402
-from xxgk.normalize.schema import Report  # noqa: E402
-
-pytestmark = pytest.mark.ocr
+# The image libraries come with the extra: imported inside the tests, which skip without it.
+pytestmark = [pytest.mark.ocr, pytest.mark.skipif(not available(), reason="the OCR extra is not installed: pip install 'xxgk[ocr]'")]
 
 ROOT = Path(__file__).resolve().parent.parent
 OCR_FIXTURES = sorted(p.parent for p in (ROOT / "fixtures" / "ocr").glob("*/truth.json"))
@@ -81,6 +77,11 @@ def test_scanned_corpus_report_reads_to_its_truth(name: str, corpus: Path, tmp_p
 
 def test_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
     """The models come from the wheel: loading and reading work with every connection refused."""
+    import cv2
+    import numpy as np
+
+    from xxgk.ingest.ocr import engine
+
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("network used")
 
@@ -92,7 +93,12 @@ def test_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
     assert text == "2024" and confidence > 0.9
 
 
-def _cell(draw) -> cells.Reading:  # a ruled cell 200 x 60 at 200 dpi, its contents drawn by `draw`
+def _cell(draw: Any) -> Any:  # a ruled cell 200 x 60 at 200 dpi, its contents drawn by `draw`; its Reading
+    import cv2
+    import numpy as np
+
+    from xxgk.ingest.ocr import cells, engine
+
     image = np.full((80, 220), 255, dtype=np.uint8)
     cv2.rectangle(image, (10, 10), (210, 70), 0, 2)
     draw(image)
@@ -101,16 +107,24 @@ def _cell(draw) -> cells.Reading:  # a ruled cell 200 x 60 at 200 dpi, its conte
     return reading
 
 
+def _dash(image: Any) -> None:
+    import cv2
+
+    cv2.line(image, (90, 40), (130, 40), 0, 2)
+
+
+def _number(image: Any) -> None:
+    import cv2
+
+    cv2.putText(image, "137", (70, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+
+
 @pytest.mark.parametrize(
     "draw, text",
-    [
-        (lambda image: None, ""),  # no ink: blank, never a zero
-        (lambda image: cv2.line(image, (90, 40), (130, 40), 0, 2), "—"),  # one flat stroke: a dash
-        (lambda image: cv2.putText(image, "137", (70, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2), "137"),
-    ],
+    [(lambda image: None, ""), (_dash, "—"), (_number, "137")],  # no ink is blank, never a zero; one flat stroke a dash
     ids=["blank", "dash", "number"],
 )
-def test_a_cell_reads_as_what_it_holds(draw, text: str) -> None:
+def test_a_cell_reads_as_what_it_holds(draw: Any, text: str) -> None:
     reading = _cell(draw)
     assert reading.text == text
     assert (reading.confidence is None) == (text == "")
