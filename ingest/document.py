@@ -6,9 +6,9 @@ Readers never know what a 政府信息公开年度报告 is: they only turn a fi
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class Provenance(BaseModel):
@@ -16,7 +16,9 @@ class Provenance(BaseModel):
 
     Text: 1-based ``line`` (and ``line_end`` when it spans lines). PDF: ``page`` (1-based) and
     ``bbox`` (x0, top, x1, bottom in PDF points). DOCX/HTML/PDF tables: ``table`` (0-based index
-    in document order) and the grid ``row``/``col`` after merges are expanded.
+    in document order) and the grid ``row``/``col`` after merges are expanded. Text read by OCR
+    (a scanned page, a table image): ``ocr`` and the recogniser's ``confidence`` (0-1; None for a
+    cell without ink, which is blank).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -28,6 +30,17 @@ class Provenance(BaseModel):
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    ocr: bool = False
+    confidence: float | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_ocr_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Text not read by OCR serialises as before these fields existed (reports.jsonl, the store).
+        data: dict[str, Any] = handler(self)
+        if not self.ocr:
+            data.pop("ocr", None)
+            data.pop("confidence", None)
+        return data
 
 
 class GridCell(BaseModel):

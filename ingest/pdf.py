@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -41,6 +41,9 @@ from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrE
 from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
 from xxgk.ingest.pdfium_page import PageObjects, is_visible, read_page
 from xxgk.ingest.reader import report_id
+
+if TYPE_CHECKING:  # imported when a page needs OCR: the extra is optional
+    from xxgk.ingest.ocr.pdfpages import OcrPages
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 Note = tuple[str, str]  # (code, message) for Document.warnings
@@ -1089,7 +1092,7 @@ def _blocks(scans: list[_PageScan], tables: list[list[_Part]]) -> list[Block]:
 
 def _ocr_warnings(scans: list[_PageScan]) -> list[Note]:
     return [
-        ("NEEDS_OCR", f"page {scan.number} has no text layer (scanned image); OCR is needed")
+        ("NEEDS_OCR", f"page {scan.number} has no text layer (scanned image); OCR is needed{_ocr_hint()}")
         for scan in scans
         if not scan.has_chars and scan.has_pictures
     ]
@@ -1117,16 +1120,42 @@ class PdfReader:
         metadata, scans, tables = _read_pages(data, self.engine)
         if not scans:
             raise CorruptFileError("PDF has no pages")
+        ocr = _ocr(data, scans, len(tables))
         if not any(scan.has_chars for scan in scans):
-            raise NeedsOcrError("no page has a text layer (scanned images); OCR is needed")
+            if ocr is None:
+                raise NeedsOcrError(f"no page has a text layer (scanned images); OCR is needed{_ocr_hint()}")
+            if not ocr.read_any():
+                raise NeedsOcrError("no page has a text layer, and OCR read no text on its images")
+        blocks = _blocks(scans, tables)
         return Document(
             source=source,
             report_id=report_id(data),
             format="pdf",
-            metadata={"filename": path.name, "pages": str(len(scans)), **metadata},
-            blocks=tuple(_blocks(scans, tables)),
-            warnings=tuple(_ocr_warnings(scans)),
+            metadata={"filename": path.name, "pages": str(len(scans)), **metadata, **(ocr.metadata() if ocr else {})},
+            blocks=tuple(ocr.merge(blocks) if ocr else blocks),
+            warnings=() if ocr else tuple(_ocr_warnings(scans)),
         )
+
+
+def _ocr(data: bytes, scans: list[_PageScan], first_table: int) -> OcrPages | None:
+    """Pages without a text layer read by OCR (xxgk.ingest.ocr), when installed and not turned off."""
+    from xxgk.ingest import ocr
+
+    unreadable = [scan.number for scan in scans if not scan.has_chars and scan.has_pictures]
+    numbers = ocr.pages_to_read(ocr.MODE.get(), unreadable, [scan.number for scan in scans])
+    if not numbers:
+        return None
+    from xxgk.ingest.ocr import pdfpages
+
+    return pdfpages.read_pages(data, numbers, first_table, _PDFIUM_LOCK)
+
+
+def _ocr_hint() -> str:
+    from xxgk.ingest import ocr
+
+    if ocr.MODE.get() == "never":
+        return " (--ocr never)"
+    return "" if ocr.available() else f"; {ocr.INSTALL_HINT}"
 
 
 READER = PdfReader()

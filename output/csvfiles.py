@@ -17,7 +17,7 @@ from xxgk.normalize.schema import Report
 REPORT_COLUMNS = (
     "report_id", "source", "status", "template", "bureau", "year", "error",
     "error_code", "format", "encoding", "title", "missing", "cells", "errors", "warnings",
-    "parser_version", "schema_version",
+    "parser_version", "schema_version", "ocr_pages", "ocr_min_confidence",
 )
 CELL_COLUMNS = (
     "report_id", "source", "table", "row_key", "col_key", "value", "raw", "kind",
@@ -42,6 +42,12 @@ def safe(value: Any) -> str:
 
 def _bbox(bbox: tuple[float, float, float, float] | None) -> str:
     return "" if bbox is None else " ".join(f"{v:.1f}" for v in bbox)
+
+
+def _lowest_confidence(report: Report) -> str:
+    """The lowest confidence of a table cell read by OCR ("" when OCR read none)."""
+    read = [c.provenance.confidence for c in report.cells if c.provenance.confidence is not None]
+    return f"{min(read):.3f}" if read else ""
 
 
 class ContractWriter:
@@ -82,6 +88,7 @@ class ContractWriter:
             safe(error.message) if error else "", error.code if error else "",
             report.format, report.encoding, safe(report.title), safe("; ".join(report.missing)), len(report.cells),
             errors, warnings, report.parser_version, report.schema_version,
+            report.metadata.get("ocr_pages", ""), _lowest_confidence(report),
         ))
         self.cells.writerows(
             (

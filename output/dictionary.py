@@ -71,6 +71,8 @@ _CONTRACT: dict[str, dict[str, tuple[str, str, str]]] = {
         "warnings": ("integer", "警告数", "findings of severity warning"),
         "parser_version": ("text", "解析器版本", "xxgk version that wrote the row"),
         "schema_version": ("text", "模式版本", "version of the report schema"),
+        "ocr_pages": ("text", "OCR页", "pages read by OCR (scans), e.g. 1-3,5; empty when none"),
+        "ocr_min_confidence": ("number", "OCR最低置信度", "lowest OCR confidence (0-1) of a table cell; empty when OCR read none"),
     },
     "cells.csv": {
         "table": ("text", "表", "table2 · table3 · table4 · pre2019"),

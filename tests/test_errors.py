@@ -40,7 +40,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 TEXT = FIXTURES / "t01_tabs_2021" / "source.txt"
 PDF = FIXTURES / "f01_pdf_ruled" / "source.pdf"
 CONTRACT = ["report_id", "source", "status", "template", "bureau", "year", "error", "error_code", "format", "encoding",
-            "title", "missing", "cells", "errors", "warnings", "parser_version", "schema_version"]
+            "title", "missing", "cells", "errors", "warnings", "parser_version", "schema_version", "ocr_pages",
+            "ocr_min_confidence"]
 
 
 # Stand-ins for bugs of ours. Module level: a worker process imports them by name.

@@ -20,7 +20,9 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, Table
 from reportlab.platypus import Paragraph as Para
 
 from xxgk.errors import CorruptFileError, EncryptedError
+from xxgk.ingest import ocr
 from xxgk.ingest.document import Document, Grid, Paragraph
+from xxgk.ingest.ocr import OcrMode
 from xxgk.ingest.pdf import READER, NeedsOcrError, clean_cell, pdf_date
 
 FONT = "STSong-Light"
@@ -423,15 +425,34 @@ def test_garbage_after_the_header_is_corrupt() -> None:
         _read(b"%PDF-1.7\n" + b"\x00garbage" * 100)
 
 
-def test_scanned_pdf_needs_ocr() -> None:
-    with pytest.raises(NeedsOcrError) as caught:
-        _read(_canvas_pdf(_image_page))
+@pytest.mark.parametrize(
+    "mode, installed, says",
+    [
+        ("never", True, "OCR is needed (--ocr never)"),
+        ("auto", False, "OCR is needed; install the OCR extra: pip install 'xxgk[ocr]'"),
+        ("auto", True, "OCR read no text on its images"),  # a plain grey picture
+    ],
+)
+def test_scanned_pdf_needs_ocr(mode: OcrMode, installed: bool, says: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if installed and mode != "never" and not ocr.available():
+        pytest.skip("the OCR extra is not installed")
+    monkeypatch.setattr(ocr, "available", lambda: installed)
+    token = ocr.MODE.set(mode)
+    try:
+        with pytest.raises(NeedsOcrError, match=re.escape(says)) as caught:
+            _read(_canvas_pdf(_image_page))
+    finally:
+        ocr.MODE.reset(token)
     assert caught.value.code == "NEEDS_OCR"
 
 
-def test_scanned_page_among_text_pages_is_a_warning() -> None:
-    document = _read(_canvas_pdf(lambda pdf: (_text_page(pdf), _image_page(pdf))))
-    assert document.warnings == (("NEEDS_OCR", "page 2 has no text layer (scanned image); OCR is needed"),)
+def test_scanned_page_among_text_pages_is_a_warning_without_ocr() -> None:
+    token = ocr.MODE.set("never")
+    try:
+        document = _read(_canvas_pdf(lambda pdf: (_text_page(pdf), _image_page(pdf))))
+    finally:
+        ocr.MODE.reset(token)
+    assert document.warnings == (("NEEDS_OCR", "page 2 has no text layer (scanned image); OCR is needed (--ocr never)"),)
     assert [p.text for p in _paragraphs(document)] == ["政府信息公开工作年度报告"]
 
 

@@ -109,6 +109,7 @@ SLOW = {
     "tests/test_hostile.py::test_hostile_inputs_each_end_as_a_row",
     "tests/test_bad_documents.py::test_every_bad_document_gets_one_clear_row",
     "tests/test_package.py::test_the_wheel_installs_only_under_xxgk",
+    "tests/test_ocr.py::test_scanned_corpus_report_reads_to_its_truth",
 }
 
 

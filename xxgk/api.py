@@ -11,7 +11,10 @@ from pathlib import Path
 
 from xxgk.errors import IngestError
 from xxgk.ingest import embedded
+from xxgk.ingest.document import Document
 from xxgk.ingest.files import discover
+from xxgk.ingest.ocr import MODE as OCR_MODE
+from xxgk.ingest.ocr import OcrMode
 from xxgk.ingest.reader import known_extensions, path_id, read_document
 from xxgk.normalize.build import build_report, failed_report
 from xxgk.normalize.schema import Report
@@ -21,8 +24,10 @@ from xxgk.types import ErrorCode
 log = logging.getLogger(__name__)
 
 
-def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Report:
-    """Parse one file into a Report. Never raises for bad input: the Report says what went wrong."""
+def parse_file(path: str | os.PathLike[str], source: str | None = None, ocr: OcrMode = "auto") -> Report:
+    """Parse one file into a Report. Never raises for bad input: the Report says what went wrong.
+
+    ``ocr``: which pages OCR reads (``xxgk parse --ocr``; xxgk.ingest.ocr)."""
     path = Path(path)
     source = source if source is not None else str(path)
     try:
@@ -48,7 +53,7 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Repor
             status="skipped",
         )
     try:
-        doc = read_document(path, source)
+        doc = _read(path, source, ocr)
     except IngestError as exc:
         if path.suffix.lower() in embedded.EXTENSIONS:
             # a .json/.js file is read only for the HTML report it carries; without one it is skipped, as before
@@ -80,6 +85,14 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Repor
             source, doc.report_id, ErrorCode.PARSE_ERROR, f"internal parser error {type(exc).__name__}: {exc}",
             doc.format,
         )
+
+
+def _read(path: Path, source: str, ocr: OcrMode) -> Document:
+    token = OCR_MODE.set(ocr)
+    try:
+        return read_document(path, source)
+    finally:
+        OCR_MODE.reset(token)
 
 
 def _internal(source: str, report_id: str, code: ErrorCode, message: str, fmt: str = "") -> Report:

@@ -26,6 +26,7 @@ from xxgk.errors import BatchError, SummaryError
 from xxgk.executors import (
     DaskExecutor,
     Executor,
+    ParseTask,
     ProcessExecutor,
     Result,
     Task,
@@ -76,11 +77,14 @@ def run_parse(
     files = list(discover(inputs, options.exclude))
     if executor is None:
         readers = reader_modules({path.suffix for path, _ in files})
-        executor = (
+        chosen = (
             DaskExecutor(options.scheduler, timeout=options.timeout)
             if options.scheduler
             else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb, preload=readers)
         )
+        if options.ocr != "auto":  # the default options leave the workers their default task
+            chosen.task = ParseTask(options.ocr)
+        executor = chosen
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from xxgk.errors import UsageError, XxgkError
+from xxgk.ingest.ocr import OcrMode
 from xxgk.version import PARSER_VERSION
 
 if TYPE_CHECKING:
@@ -85,6 +86,8 @@ def _log_options(command: click.decorators.FC) -> click.decorators.FC:
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
 @click.option("--resume/--no-resume", default=True, show_default=True,
               help="Skip files whose reports OUT/xxgk.sqlite already holds; --no-resume parses everything again.")
+@click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
+              help="OCR pages without a text layer (auto, needs xxgk[ocr]), no page, or every page.")
 @click.option("--meta", type=click.Path(exists=True, dir_okay=False),
               help="CSV of metadata corrections: source or report_id, then any of bureau, bureau_key, level, "
               "is_government, region_code, year, template.")
@@ -92,7 +95,7 @@ def _log_options(command: click.decorators.FC) -> click.decorators.FC:
 @click.option("--xlsx", is_flag=True, help="Also write the wide tables as wide.xlsx (needs xxgk[xlsx]).")
 @_log_options
 def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: int | None, timeout: float,
-          max_memory_mb: int, executor: str, scheduler: str | None, resume: bool, meta: str | None,
+          max_memory_mb: int, executor: str, scheduler: str | None, resume: bool, ocr: OcrMode, meta: str | None,
           parquet: bool, xlsx: bool) -> None:
     """Parse reports (files or folders, walked recursively) into OUT.
 
@@ -109,7 +112,7 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
     research = ResearchOptions(parquet=parquet, xlsx=xlsx, meta=meta)
     options = ParseOptions(encoding=encoding, jobs=jobs, timeout=timeout, max_memory_mb=max_memory_mb,
-                           scheduler=scheduler, resume=resume, research=research)
+                           scheduler=scheduler, resume=resume, ocr=ocr, research=research)
     console = Console(stderr=True)
     with _errors():
         research.check()

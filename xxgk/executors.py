@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
 from xxgk.errors import ExecutorError
+from xxgk.ingest.ocr import OcrMode
 from xxgk.types import ErrorCode
 
 
@@ -48,6 +49,19 @@ def _parse_task() -> TaskFunction:
     from xxgk.tasks import parse_task
 
     return parse_task
+
+
+@dataclass(frozen=True)
+class ParseTask:
+    """:func:`xxgk.tasks.parse_task` with the batch's reading options; sent to every worker, it imports
+    the parser only there."""
+
+    ocr: OcrMode = "auto"
+
+    def __call__(self, path: str, source: str) -> Parsed:
+        from xxgk.tasks import parse_task
+
+        return parse_task(path, source, self.ocr)
 
 
 def _failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:

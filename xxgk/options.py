@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from xxgk.ingest.ocr import OcrMode
 from xxgk.output.options import ResearchOptions
 
 
@@ -19,6 +20,9 @@ class ParseOptions:
     max_memory_mb: int | None = 2048  # each worker's memory cap (OUT_OF_MEMORY)
     scheduler: str | None = None  # a Dask scheduler's address: parse on that cluster instead
     resume: bool = True  # files OUT's store already holds are not parsed again
+    # Pages without a usable text layer are read by OCR when the extra is installed (auto); never;
+    # or every page, whatever its text layer (always).
+    ocr: OcrMode = "auto"
     research: ResearchOptions = field(default_factory=ResearchOptions)
     exclude: tuple[str, ...] = ()  # folders never read as input (an audit's own OUT)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xxgk.api import parse_file
 from xxgk.executors import Parsed
+from xxgk.ingest.ocr import OcrMode
 from xxgk.ingest.reader import content_id, path_id
 from xxgk.normalize.build import failed_report
 from xxgk.normalize.narrative import keyword_tokenizer, terms_version
@@ -17,10 +18,10 @@ from xxgk.output.narrative import terms_json
 from xxgk.types import ErrorCode
 
 
-def parse_task(path: str, source: str) -> Parsed:
+def parse_task(path: str, source: str, ocr: OcrMode = "auto") -> Parsed:
     """The file's Report as JSON and, for a report, its sections' word counts. Never raises for bad input."""
     try:
-        report = parse_file(path, source)
+        report = parse_file(path, source, ocr)
         if report.status == "skipped":
             return Parsed(report.model_dump_json())
         return Parsed(report.model_dump_json(), terms_json(report), terms_version())

@@ -1,0 +1,41 @@
+"""Offline OCR of scanned pages and table images (the optional ``xxgk[ocr]`` extra).
+
+RapidOCR's PP-OCR models (ONNX files inside the ``rapidocr`` wheel) run on onnxruntime; OpenCV does
+the image work. Nothing is downloaded at run time. The modules: ``engine`` (the models), ``page``
+(rendering, binarising, deskewing), ``grid`` (ruled tables found by their lines), ``cells`` (reading
+cells and text lines, with confidence) and ``pdfpages`` (a PDF page to blocks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextvars import ContextVar
+from importlib.util import find_spec
+from typing import Literal
+
+from xxgk.errors import NeedsOcrError
+
+OcrMode = Literal["auto", "never", "always"]
+INSTALL_HINT = "install the OCR extra: pip install 'xxgk[ocr]'"
+# A cell or line read below this confidence is re-read once at a higher resolution; still below, its
+# row gets P-OCR-LOW.
+LOW_CONFIDENCE = 0.9
+# When the readers run OCR (``xxgk parse --ocr``), set around one file's reading by xxgk.api.parse_file:
+# the readers' interface stays (path, data, source) for every format.
+MODE: ContextVar[OcrMode] = ContextVar("xxgk_ocr_mode", default="auto")
+
+
+def available() -> bool:
+    """The extra is installed (its imports are found; nothing is loaded)."""
+    return all(find_spec(name) is not None for name in ("rapidocr", "onnxruntime", "cv2", "numpy"))
+
+
+def pages_to_read(mode: OcrMode, unreadable: Sequence[int], every: Sequence[int]) -> list[int]:
+    """The pages OCR reads: none (``never``), those without a usable text layer (``auto``), or all."""
+    if mode == "never" or (mode == "auto" and not unreadable):
+        return []
+    if not available():
+        if mode == "always":
+            raise NeedsOcrError(f"--ocr always but OCR is not installed: {INSTALL_HINT}")
+        return []
+    return list(every if mode == "always" else unreadable)

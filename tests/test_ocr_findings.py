@@ -1,0 +1,37 @@
+"""P-OCR-LOW and P-OCR-CHECK: cells read by OCR say how sure the reading is (no OCR extra needed)."""
+
+from __future__ import annotations
+
+from xxgk.ingest.document import Provenance
+from xxgk.normalize.ocr import ocr_findings
+from xxgk.normalize.schema import Cell, Finding
+from xxgk.types import Severity
+
+
+def _cell(row: str, col: str, value: int, confidence: float | None, ocr: bool = True) -> Cell:
+    prov = Provenance(page=3, bbox=(1, 2, 3, 4), ocr=ocr, confidence=confidence)
+    return Cell(table="table3", row_key=row, col_key=col, raw=str(value), kind="number", value=value, provenance=prov)
+
+
+def test_a_row_read_without_confidence_gets_p_ocr_low_once() -> None:
+    cells = [
+        _cell("granted", "natural_person", 8, 0.62), _cell("granted", "total", 8, 0.71),
+        _cell("granted", "other_org", 0, 0.99), _cell("new_requests", "total", 9, 0.95),
+    ]
+    (low,) = ocr_findings(cells, [])
+    assert (low.code, low.severity, low.table, low.row_key, low.col_key) == ("P-OCR-LOW", "warning", "table3", "granted", "")
+    assert low.evidence == {"confidence": {"natural_person": 0.62, "total": 0.71}}
+    assert "0.62" in low.message and "自然人" in low.message
+
+
+def test_text_cells_and_confident_cells_raise_nothing() -> None:
+    assert ocr_findings([_cell("granted", "total", 8, None, ocr=False), _cell("granted", "other_org", 0, 0.97)], []) == []
+
+
+def test_a_failing_identity_on_ocr_cells_is_suspected_as_a_misreading() -> None:
+    cells = [_cell("new_requests", "total", 9, 0.93), _cell("carried_over", "total", 1, 0.999)]
+    failing = Finding(code="T3-BAL", severity=Severity.ERROR, table="table3", col_key="total", message="总计列不平")
+    (check,) = ocr_findings(cells, [failing])
+    assert (check.code, check.table, check.col_key) == ("P-OCR-CHECK", "table3", "total")
+    assert check.evidence["check"] == "T3-BAL" and check.evidence["confidence"]["new_requests.total"] == 0.93
+    assert check.provenance is not None and check.provenance.page == 3
