@@ -1,11 +1,13 @@
 """PDF reports (.pdf): text lines as paragraphs, ruled tables as grids stitched across pages.
 
-Two engines, each where it is cheap. PDFium (pypdfium2, which pdfplumber already depends on) reads
-the text of every page several times faster than pdfminer, so it supplies the paragraphs, the
-metadata and the hints that decide where tables can be. pdfplumber (pdfminer) parses only the pages
-that show table signals or continue a table from the page before, and runs its ruled-table finder
-there; it also re-reads the text of a page PDFium did not read completely. Both engines measure in
-PDF points from the top-left corner of the page as displayed, so lines inside a table are known.
+PDFium (pypdfium2, which pdfplumber already depends on) reads every page once: the paragraphs, the
+metadata and the hints that decide where tables can be. On the pages that show table signals or
+continue a table from the page before, its characters and path objects (ingest/pdfium_page.py) go
+through pdfplumber's own ruled-table finder. pdfplumber itself (pdfminer) reads a page PDFium cannot
+vouch for (rotated pages, forms, colours near white…) and is the reference engine
+(``PdfReader("pdfplumber")``): tests/test_pdf_engines.py holds both to identical output. Pages without
+a text layer go to OCR when the extra is installed (xxgk.ingest.ocr). Both engines measure in PDF
+points from the top-left corner of the page as displayed, so lines inside a table are known.
 
 Readers never know what a report is; the signal words below are only a cheap hint of where ruled
 tables may be, never a condition on what a table holds.
