@@ -57,6 +57,11 @@ class AuditFindingsWriter:
             "", "", finding.code, finding.severity, None, "", "", finding.message, None, None,
             name, "", key, year, info.defect, info.area, None, "",
         )])
+        if self._json is not None:
+            record = {"report_id": "", "source": "", "bureau": name, "bureau_key": "", "body_id": key, "year": year,
+                      "defect": info.defect, "area": info.area, **finding.model_dump(mode="json", exclude={"provenance"}),
+                      "page": None, "line": None, "places": []}
+            self._json.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def write(self, report: Report, body: Body, findings: list[Finding]) -> None:
         for f in findings:

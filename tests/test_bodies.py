@@ -100,6 +100,8 @@ def test_a_roster_names_aliases_and_the_bodies_that_did_not_report(tmp_path: Pat
                        ("远山县水务局", "2023")]
     assert {b.key for b in summary.overview.bureaus()} == {"320813:政府", "远山县水务局", "320813:统计局"}
     assert summary.fails("warning") and summary.severities["warning"] >= 4
+    lines = (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sum('"X-MISSING"' in line for line in lines) == len(missing)  # the JSON holds them too
 
 
 def test_a_bad_roster_is_a_usage_error(tmp_path: Path) -> None:
