@@ -16,7 +16,8 @@ from xxgk.types import ErrorCategory, ErrorCode, Position, Severity, TableKey
 
 # 1.1: ErrorItem gained category, page and traceback (1.0 reports still load: category follows from code).
 # 1.2: Report.body_id, the key that joins a body's name forms (1.1 reports still load: it is None).
-SCHEMA_VERSION = "1.2"
+# 1.3: Report.duplicate_of, set by a batch's export on an identical copy (1.2 reports still load: it is None).
+SCHEMA_VERSION = "1.3"
 
 Status = Literal["ok", "partial", "failed", "skipped"]
 Template = Literal["2021", "2019", "pre2019", "unknown"]
@@ -133,6 +134,8 @@ class Report(Frozen):
     parser_version: str
     report_id: str
     source: str
+    # In a batch: the source of the first input (discovery order) with the same content, on every later copy.
+    duplicate_of: str | None = None
     format: str = ""
     encoding: str | None = None
     status: Status

@@ -15,7 +15,7 @@ from typing import IO, Any
 from xxgk.normalize.schema import Report
 
 REPORT_COLUMNS = (
-    "report_id", "source", "status", "template", "bureau", "year", "error",
+    "report_id", "source", "duplicate_of", "status", "template", "bureau", "year", "error",
     "error_code", "format", "encoding", "title", "missing", "cells", "errors", "warnings",
     "parser_version", "schema_version", "ocr_pages", "ocr_min_confidence",
 )
@@ -84,7 +84,7 @@ class ContractWriter:
         warnings = sum(1 for f in report.findings if f.severity == "warning")
         error = report.error
         self.reports.writerow((
-            rid, src, report.status, report.template, safe(report.bureau), report.year,
+            rid, src, safe(report.duplicate_of), report.status, report.template, safe(report.bureau), report.year,
             safe(error.message) if error else "", error.code if error else "",
             report.format, report.encoding, safe(report.title), safe("; ".join(report.missing)), len(report.cells),
             errors, warnings, report.parser_version, report.schema_version,

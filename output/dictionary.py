@@ -53,6 +53,7 @@ class Column:
 _ID = {
     "report_id": ("text", "报告ID", "first 16 hex digits of the file's SHA-256 (path-… for unread files); always text"),
     "source": ("text", "文件", "the input path as given"),
+    "duplicate_of": ("text", "重复自", "the source of the batch's first input (in input order: arguments as given, folders walked in sorted order) with the same content (report_id); empty on that first one. A copy is counted once in totals, summary, coverage and panel"),
 }
 _CONTRACT: dict[str, dict[str, tuple[str, str, str]]] = {
     "reports.csv": {
@@ -134,6 +135,7 @@ META_COLUMNS: tuple[Column, ...] = tuple(
     for name, kind, label, text in (
         ("report_id", *_ID["report_id"]),
         ("source", *_ID["source"]),
+        ("duplicate_of", *_ID["duplicate_of"]),
         ("status", "text", "状态", "ok · partial · failed · skipped"),
         ("error_code", "text", "错误代码", "machine-readable reason for failed/skipped"),
         ("error", "text", "错误", "why a failed or skipped file could not be read"),
@@ -174,7 +176,7 @@ META_COLUMNS: tuple[Column, ...] = tuple(
         ("parser_version", "text", "解析器版本", "xxgk version that wrote the row"),
     )
 )
-_TABLE_IDS = ("report_id", "source", "bureau", "bureau_key", "body_id", "region_code", "year", "template")
+_TABLE_IDS = ("report_id", "source", "duplicate_of", "bureau", "bureau_key", "body_id", "region_code", "year", "template")
 
 
 def _t3_templates(row: str) -> str:
@@ -243,7 +245,7 @@ COVERAGE_COLUMNS: tuple[Column, ...] = (
     Column("coverage.csv", "bureau", "text", "机关名称", "the name printed in the body's latest report"),
     Column("coverage.csv", "level", "text", "层级", "tier of the body"),
     Column("coverage.csv", "region_code", "text", "区划代码", "six-digit division code"),
-    Column("coverage.csv", "reports", "integer", "报告数", "reports of this body in the batch (failed ones included)"),
+    Column("coverage.csv", "reports", "integer", "报告数", "reports of this body in the batch (failed ones included; identical copies counted once)"),
     Column("coverage.csv", "<year>", "text", "年度", "one column per year from the earliest to the latest in the batch: present (a report was read) · failed (only unreadable files) · missing"),
     Column("coverage.csv", "year_unknown", "integer", "年度不明", "reports of this body whose year is unknown"),
 )

@@ -58,7 +58,7 @@ def meta_row(report: Report) -> dict[str, Any]:
     severities = Counter(f.severity for f in report.findings)
     region = report.region
     row: dict[str, Any] = {
-        "report_id": report.report_id, "source": report.source, "status": report.status,
+        "report_id": report.report_id, "source": report.source, "duplicate_of": report.duplicate_of, "status": report.status,
         "error_code": report.error.code if report.error else "", "error": report.error.message if report.error else "",
         "format": report.format, "template": report.template, "year": report.year, "bureau": report.bureau,
         "bureau_key": report.bureau_key, "body_id": report.body_id, "level": report.level,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import xxgk
-from xxgk.batch import run_parse
+from xxgk.batch import Batch, run_parse
 from xxgk.errors import UsageError
 from xxgk.executors import InProcessExecutor
 from xxgk.template import OTHER_ROWS
@@ -62,6 +62,19 @@ def test_identical_files_are_marked_and_counted_once(batch: tuple[Path, Path]) -
     first, second = pair["source"].tolist()
     assert pair["duplicate_of"].isna().tolist() == [True, False] and pair["duplicate_of"].iloc[1] == first
     assert xxgk.load(out).panel("table3")["report_id"].tolist().count(pair["report_id"].iloc[0]) == 1
+    # Every file says so, and every total counts the content once.
+    for name in ("reports.csv", "reports_wide.csv", "table3_wide.csv"):
+        written = pd.read_csv(out / name, dtype=str, keep_default_na=False).set_index("source")["duplicate_of"]
+        assert written[second] == first and written[first] == "", name
+    jsonl = [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["duplicate_of"] for r in jsonl if r["report_id"] == pair["report_id"].iloc[0]] == [None, first]
+    view = Batch(out).summary()
+    assert (view.reports, view.copies, view.with_table3) == (3, 1, 3)
+    findings = pd.read_csv(out / "findings.csv", dtype=str)
+    assert view.findings.total() == (findings["source"] != second).sum()
+    coverage = pd.read_csv(out / "coverage.csv", dtype=str)
+    assert coverage["reports"].astype(int).sum() == 3
+    assert run_parse([src], out.parent / "again", executor=InProcessExecutor()).copies == 1
 
 
 def test_the_panel_harmonises_2019_and_2021(batch: tuple[Path, Path]) -> None:

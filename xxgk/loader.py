@@ -9,8 +9,8 @@ decimal/number → ``Float64``, boolean → ``boolean``, date → ``datetime64``
 empty cell is ``<NA>``, never 0. pandas is the ``pandas`` extra, imported only here.
 
 Row keys: a report is (``report_id``, ``source``); ``report_id`` is the content's hash, so identical
-files share it and ``duplicate_of`` names the first source with that content (counted once in
-``panel``). A body is ``body_id`` (its name forms joined).
+files share it and ``duplicate_of`` (written by the export) names the first source with that content
+(counted once in ``panel``). A body is ``body_id`` (its name forms joined).
 """
 
 from __future__ import annotations
@@ -75,11 +75,8 @@ class Batch:
 
     @cached_property
     def reports(self) -> pd.DataFrame:
-        """reports_wide.csv, with ``duplicate_of``: the first source with the same content, else <NA>."""
-        frame = _typed(self.out / "reports_wide.csv", "reports_wide.csv")
-        first = frame.groupby("report_id", sort=False)["source"].transform("first")
-        frame["duplicate_of"] = first.where(first != frame["source"]).astype("string")
-        return frame
+        """reports_wide.csv; ``duplicate_of``: the first source with the same content, else <NA>."""
+        return _typed(self.out / "reports_wide.csv", "reports_wide.csv")
 
     @cached_property
     def cells(self) -> pd.DataFrame:
