@@ -298,6 +298,11 @@ FILES: dict[str, str] = {
 SAME_COLUMNS: dict[str, tuple[str, str]] = {
     **{f.replace(".csv", "_labels.csv"): (f, "the Chinese label of each column (one row under the header)")
        for f in ("table2_wide.csv", "table3_wide.csv", "table4_wide.csv")},
+    **{f.replace(".csv", "_kinds.csv"): (f, "report in which the table was found: each cell's kind in place of its value — "
+                                             "number · blank · dash · word · text (as cells.csv); unplaced (nothing placed, but the row, "
+                                             "or the table, has numbers whose column is unknown) · not_in_template (the report's template "
+                                             "has no such cell) · not_found (the template has it, nothing was printed there)")
+       for f in ("table2_wide.csv", "table3_wide.csv", "table4_wide.csv")},
     **{f.replace(".csv", ".parquet"): (f, "as the CSV file, with --parquet; numbers as float64")
        for f in ("reports_wide.csv", "table2_wide.csv", "table3_wide.csv", "table4_wide.csv")},
 }

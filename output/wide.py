@@ -2,7 +2,8 @@
 
 Written from the long cells as reports stream in (``write(report)``, then ``close()``), with the
 columns of output/dictionary.py. A cell without a number (blank, dash, word, text) stays empty — never
-0 — and numbers whose column cannot be told (position unknown) are not placed. The optional Parquet
+0 — and numbers whose column cannot be told (position unknown) are not placed; each table's kinds
+file (table3_wide_kinds.csv) says which of these an empty cell is. The optional Parquet
 files (``xxgk[parquet]``) and .xlsx workbook (``xxgk[xlsx]``) are converted from the finished CSV
 files row group by row group, so neither holds the batch in memory.
 """
@@ -34,6 +35,10 @@ EXTRAS = {"parquet": ("pyarrow", "pyarrow.parquet"), "xlsx": ("openpyxl",)}
 WIDE_FILES: dict[str, Sequence[Column]] = {
     "reports_wide": META_COLUMNS,
     **{TABLE_FILES[table].removesuffix(".csv"): TABLE_COLUMNS[table] for table in (TableKey.T2, TableKey.T3, TableKey.T4)},
+}
+# table3_wide_kinds.csv …: a wide table's columns, each cell's kind in place of its value.
+KINDS_FILES: dict[str, Sequence[Column]] = {
+    TABLE_FILES[table].replace(".csv", "_kinds"): TABLE_COLUMNS[table] for table in (TableKey.T2, TableKey.T3, TableKey.T4)
 }
 NUMERIC = ("integer", "decimal", "number")
 
@@ -77,40 +82,66 @@ def meta_row(report: Report) -> dict[str, Any]:
     return row
 
 
-def table_row(report: Report, table: str) -> dict[str, Any] | None:
-    """The report's row of a wide table; None when the report has no cell of that table."""
+# What a wide cell holds in table{2,3,4}_wide_kinds.csv beyond cells.csv's kinds (number · blank ·
+# dash · word · text): nothing was placed there, and why.
+UNPLACED = "unplaced"  # the report has numbers of this row (or of no known row) whose column is unknown
+NOT_IN_TEMPLATE = "not_in_template"  # the report's template (2019 or 2021) has no such cell
+NOT_FOUND = "not_found"  # the template has it, the report printed nothing there
+_ROW_OF = {c.name: c.name.split("__")[0][3:] for columns in TABLE_COLUMNS.values() for c in columns if "__" in c.name}
+
+
+def table_rows(report: Report, table: str, meta: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The report's rows of a wide table and of its kinds file; None when the report has no cell of that table."""
     cells = [c for c in report.cells if c.table == table]
     if not cells:
         return None
-    meta = meta_row(report)
-    row: dict[str, Any] = {c.name: meta[c.name] for c in TABLE_COLUMNS[table] if c.name in meta}
-    known = {c.name for c in TABLE_COLUMNS[table]}
+    columns = TABLE_COLUMNS[table]
+    row: dict[str, Any] = {c.name: meta[c.name] for c in columns if c.name in meta}
+    kinds = dict(row)
+    known = {c.name for c in columns}
+    unplaced: set[str] = set()
     for cell in cells:
         name = cell_column(table, cell.row_key, cell.col_key)
         # Unplaced numbers and non-standard rows stay in cells.csv; the first printing of a cell wins.
         if cell.position == Position.EXACT and cell.col_key and name in known and name not in row:
             row[name] = cell.value if cell.kind == "number" else None
-    return row
+            kinds[name] = cell.kind
+        elif cell.position != Position.EXACT or not cell.col_key:
+            unplaced.add(cell.row_key)
+    for column in columns:
+        if column.name in kinds:
+            continue
+        if report.template in ("2019", "2021") and report.template not in column.templates.split():
+            kinds[column.name] = NOT_IN_TEMPLATE
+        elif "" in unplaced or _ROW_OF[column.name] in unplaced:
+            kinds[column.name] = UNPLACED
+        else:
+            kinds[column.name] = NOT_FOUND
+    return row, kinds
 
 
 class WideWriter:
-    """reports_wide.csv and table{2,3,4}_wide.csv, a row per report (a table's file: reports that have it)."""
+    """reports_wide.csv and table{2,3,4}_wide.csv, a row per report (a table's file: reports that have
+    it), each table's file with its kinds file beside it (table3_wide_kinds.csv)."""
 
     def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
         out.mkdir(parents=True, exist_ok=True)
         self.handles: dict[str, IO[str]] = {}
         self.writers: dict[str, Any] = {}
-        for stem, columns in WIDE_FILES.items():
+        for stem, columns in {**WIDE_FILES, **KINDS_FILES}.items():
             self.handles[stem] = open(out / f"{stem}.csv", "w", encoding=encoding, newline="")
             self.writers[stem] = csv.writer(self.handles[stem])
             self.writers[stem].writerow([c.name for c in columns])
 
     def write(self, report: Report) -> None:
-        rows = {"reports_wide": meta_row(report),
-                **{TABLE_FILES[t].removesuffix(".csv"): table_row(report, t) for t in TABLE_COLUMNS}}
-        for stem, row in rows.items():
-            if row is not None:
-                self.writers[stem].writerow([safe(row.get(c.name)) for c in WIDE_FILES[stem]])
+        meta = meta_row(report)
+        self.writers["reports_wide"].writerow([safe(meta.get(c.name)) for c in META_COLUMNS])
+        for table, file in TABLE_FILES.items():
+            rows = table_rows(report, table, meta)
+            if rows is not None:
+                stem = file.removesuffix(".csv")
+                for name, row in zip((stem, f"{stem}_kinds"), rows, strict=True):
+                    self.writers[name].writerow([safe(row.get(c.name)) for c in TABLE_COLUMNS[table]])
 
     def close(self) -> None:
         for handle in self.handles.values():

@@ -164,3 +164,40 @@ def test_a_correction_that_matches_nothing_is_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["parse", str(FIXTURES / "m01_bal"), "-o", str(tmp_path / "o"), "-q", "--meta", str(meta)])
     assert result.exit_code == 0
     assert "meta.csv line 2 matches no report" in result.stderr
+
+
+def test_wide_and_kinds_files_keep_every_kind_of_the_long_file(batch: Path) -> None:
+    cells = _csv(batch / "cells.csv")
+    reports = _csv(batch / "reports_wide.csv").set_index("report_id")
+    for table in ("table2", "table3", "table4"):
+        wide = _csv(batch / f"{table}_wide.csv").set_index("report_id")
+        kinds = _csv(batch / f"{table}_wide_kinds.csv").set_index("report_id")
+        assert list(kinds.columns) == list(wide.columns) and list(kinds.index) == list(wide.index)
+        values = [c.name for c in TABLE_COLUMNS[table] if c.name.startswith(f"t{table[-1]}_")]
+        long = cells[cells["table"] == table]
+        placed = long[(long["position"] == "exact") & long["col_key"].notna()].drop_duplicates(["report_id", "row_key", "col_key"])
+        expected: dict[tuple[str, str], str] = {}
+        for cell in placed.itertuples():
+            name = cell_column(table, cell.row_key, cell.col_key)
+            if name in values:
+                expected[(cell.report_id, name)] = cell.kind
+        unplaced = long[(long["position"] != "exact") | long["col_key"].isna()]
+        for report_id, row in kinds[values].iterrows():
+            template = reports.at[report_id, "template"]
+            rows_unplaced = set(unplaced.loc[unplaced["report_id"] == report_id, "row_key"].fillna(""))
+            for name, kind in row.items():
+                # A value in the wide table exactly where the long file has a number.
+                assert pd.notna(wide.at[report_id, name]) == (kind == "number"), (report_id, name)
+                if (report_id, name) in expected:
+                    assert kind == expected[(report_id, name)], (report_id, name)
+                elif kind == "not_in_template":
+                    assert template not in next(c for c in TABLE_COLUMNS[table] if c.name == name).templates.split()
+                elif kind == "unplaced":
+                    assert "" in rows_unplaced or name.split("__")[0][3:] in rows_unplaced
+                else:
+                    assert kind == "not_found", (report_id, name, kind)
+        # every kind the long file holds for this table is in the kinds file, blanks and dashes included
+        assert set(placed["kind"]) <= set(kinds[values].stack())
+    m05 = _csv(batch / "table3_wide_kinds.csv").set_index("source")
+    row = m05.loc[next(s for s in m05.index if s.endswith("m05_blank_and_slash.txt"))]
+    assert row[cell_column("table3", "denied_state_secret", "natural_person")] == "dash"
