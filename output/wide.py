@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import importlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -40,7 +42,7 @@ WIDE_FILES: dict[str, Sequence[Column]] = {
 KINDS_FILES: dict[str, Sequence[Column]] = {
     TABLE_FILES[table].replace(".csv", "_kinds"): TABLE_COLUMNS[table] for table in (TableKey.T2, TableKey.T3, TableKey.T4)
 }
-NUMERIC = ("integer", "decimal", "number")
+XLSX_LABELS = "labels"  # the workbook's sheet of Chinese labels
 
 
 def require(extra: str) -> list[ModuleType]:
@@ -165,15 +167,40 @@ def _unescape(text: str) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] and text[1] in "=+-@\t\r" else text
 
 
-def _rows(path: Path, columns: Sequence[Column], batch: int) -> Iterator[list[list[Any]]]:
-    """The CSV's data rows, typed by the dictionary (numbers as float, empty as None), in batches."""
-    numeric = [c.type in NUMERIC for c in columns]
+def _storage(path: Path, columns: Sequence[Column]) -> list[str]:
+    """How each column is stored in Parquet and .xlsx: int · float · bool · date · text. A count is an
+    int unless some report printed a fraction in it (finding T3-INT/T4-INT): then the whole column is
+    float, so that the printed value is kept, not rounded. Found by reading the CSV once beforehand."""
+    storage = {"integer": "int", "decimal": "float", "number": "float", "boolean": "bool", "date": "date"}
+    kinds = [storage.get(c.type, "text") for c in columns]
+    counts = [i for i, kind in enumerate(kinds) if kind == "int"]
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for record in reader:
+            for i in counts:
+                value = record[i]
+                if value and not value.lstrip("+-").isdigit() and Decimal(value) % 1:
+                    kinds[i] = "float"
+            counts = [i for i in counts if kinds[i] == "int"]
+    return kinds
+
+
+_CONVERT: dict[str, Callable[[str], Any]] = {
+    "int": lambda v: int(Decimal(v)), "float": float, "bool": lambda v: v == "true", "date": date.fromisoformat,
+    "text": str,
+}
+
+
+def _rows(path: Path, kinds: Sequence[str], batch: int) -> Iterator[list[list[Any]]]:
+    """The CSV's data rows typed as ``kinds`` says (empty as None), in batches."""
+    convert = [_CONVERT[kind] for kind in kinds]
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         next(reader)
         rows: list[list[Any]] = []
         for record in reader:
-            rows.append([None if v == "" else float(v) if num else v for v, num in zip(record, numeric, strict=True)])
+            rows.append([None if v == "" else f(v) for v, f in zip(record, convert, strict=True)])
             if len(rows) >= batch:
                 yield rows
                 rows = []
@@ -182,26 +209,37 @@ def _rows(path: Path, columns: Sequence[Column], batch: int) -> Iterator[list[li
 
 
 def write_parquet(out: Path, batch: int = 1000) -> None:
-    """A .parquet beside each wide CSV; numbers as float64 (a count published as a decimal must fit)."""
+    """A .parquet beside each wide CSV: counts int64 (float64 where a report printed a fraction), other
+    numbers float64, is_government bool, dates date32, text string; an empty cell is null, never 0."""
     pa, pq = require("parquet")
+    arrow = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32(), "text": pa.string()}
     for stem, columns in WIDE_FILES.items():
-        schema = pa.schema([(c.name, pa.float64() if c.type in NUMERIC else pa.string()) for c in columns])
+        kinds = _storage(out / f"{stem}.csv", columns)
+        schema = pa.schema([(c.name, arrow[kind]) for c, kind in zip(columns, kinds, strict=True)])
         with pq.ParquetWriter(str(out / f"{stem}.parquet"), schema) as writer:
-            for rows in _rows(out / f"{stem}.csv", columns, batch):
-                data = {c.name: [r[i] if c.type in NUMERIC or r[i] is None else _unescape(r[i]) for r in rows]
-                        for i, c in enumerate(columns)}
+            for rows in _rows(out / f"{stem}.csv", kinds, batch):
+                data = {c.name: [r[i] if kind != "text" or r[i] is None else _unescape(r[i]) for r in rows]
+                        for i, (c, kind) in enumerate(zip(columns, kinds, strict=True))}
                 writer.write_table(pa.table(data, schema=schema))
 
 
 def write_xlsx(out: Path, batch: int = 1000) -> None:
-    """wide.xlsx: a sheet per wide file, its header and Chinese label rows first; identifiers stay text."""
+    """wide.xlsx: a sheet per wide file under one header row of column names, so that a spreadsheet or
+    ``pandas.read_excel`` reads numbers as numbers; the sheet ``labels`` gives each column's Chinese
+    label, type and unit. Identifiers stay text."""
     (openpyxl,) = require("xlsx")
     book = openpyxl.Workbook(write_only=True)  # rows stream to temporary files, not memory
     for stem, columns in WIDE_FILES.items():
         sheet = book.create_sheet(stem.removesuffix("_wide"))
         sheet.append([c.name for c in columns])
-        sheet.append([c.label for c in columns])
-        for rows in _rows(out / f"{stem}.csv", columns, batch):
+        for rows in _rows(out / f"{stem}.csv", _storage(out / f"{stem}.csv", columns), batch):
             for row in rows:
-                sheet.append(row)  # report_id, region_code … are str: a spreadsheet keeps them as text
+                # report_id, region_code … are str: a spreadsheet keeps them as text. Text keeps the '
+                # that csvfiles.safe put before a formula sign: a cell of '=…' would be run.
+                sheet.append(row)
+    labels = book.create_sheet(XLSX_LABELS)
+    labels.append(["sheet", "column", "label", "type", "unit"])
+    for stem, columns in WIDE_FILES.items():
+        for column in columns:
+            labels.append([stem.removesuffix("_wide"), column.name, column.label, column.type, column.unit])
     book.save(out / "wide.xlsx")

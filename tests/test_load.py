@@ -14,6 +14,8 @@ import xxgk
 from xxgk.batch import Batch, run_parse
 from xxgk.errors import UsageError
 from xxgk.executors import InProcessExecutor
+from xxgk.loader import typed_frame
+from xxgk.output.dictionary import PANDAS_DTYPES, TABLE_COLUMNS, columns, harmonised_columns, read_csv_options
 from xxgk.template import OTHER_ROWS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +117,66 @@ def test_readme_builds_a_panel_in_ten_lines(batch: tuple[Path, Path], monkeypatc
 def test_not_an_output_folder(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         xxgk.load(tmp_path)
+
+
+@pytest.mark.parametrize(("table", "kept"), [
+    ("table2", ["t2_licensing__decisions", "t2_penalty__decisions", "t2_coercion__decisions"]),
+    ("table4", [c.name for c in TABLE_COLUMNS["table4"] if "__" in c.name]),
+    ("table3", [c.name for c in TABLE_COLUMNS["table3"] if "__" in c.name and not re.match(r"t3_other_(?!handling)", c.name)]),
+])
+def test_the_harmonised_panel_keeps_the_columns_both_templates_fill(batch: tuple[Path, Path], table: str, kept: list[str]) -> None:
+    _, out = batch
+    panel = xxgk.load(out).panel(table)
+    assert [c for c in panel.columns if "__" in c] == kept == harmonised_columns(table)
+    everything = xxgk.load(out).panel(table, harmonised=False)
+    assert [c for c in everything.columns if "__" in c] == [c.name for c in TABLE_COLUMNS[table] if "__" in c.name]
+
+
+def test_a_sum_of_partly_blank_rows_is_marked_not_filled(batch: tuple[Path, Path], tmp_path: Path) -> None:
+    _, out = batch
+    for path in out.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    wide = pd.read_csv(tmp_path / "table3_wide.csv", dtype=str, keep_default_na=False)
+    is_2021 = wide["template"] == "2021"
+    wide.loc[is_2021, "t3_other_misc__total"] = ""  # one of the three parts blank
+    wide.to_csv(tmp_path / "table3_wide.csv", index=False)
+    panel = xxgk.load(tmp_path).panel("table3").reset_index().set_index("template")
+    assert pd.isna(panel.at["2021", "t3_other_handling__total"])
+    assert panel.at["2021", "not_comparable"] == "t3_other_handling__total"
+    assert pd.isna(panel.at["2019", "not_comparable"]) and pd.notna(panel.at["2019", "t3_other_handling__total"])
+
+
+@pytest.mark.parametrize(("written", "dtype", "values"), [
+    (["1", "", "3"], "Int64", [1, None, 3]),
+    (["1", "2.5", ""], "Float64", [1.0, 2.5, None]),  # a count printed with a fraction (T3-INT): kept, not rounded
+    (["12.0", "0"], "Int64", [12, 0]),
+])
+def test_a_count_column_is_int64_unless_a_fraction_was_printed(written: list[str], dtype: str, values: list) -> None:
+    frame = typed_frame(pd.DataFrame({"t3_new_requests__total": written}), "table3_wide.csv")
+    column = frame["t3_new_requests__total"]
+    assert column.dtype == dtype and [None if pd.isna(v) else v for v in column] == values
+
+
+def test_facts_load_when_written(batch: tuple[Path, Path], tmp_path: Path) -> None:
+    _, out = batch
+    for path in out.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    with pytest.raises(UsageError, match="facts.csv"):
+        _ = xxgk.load(tmp_path).facts
+    header = "report_id,source,section,key,value,unit,sentence,line,page,table_key,table_value"
+    (tmp_path / "facts.csv").write_text(
+        f"{header}\n0123abcd,a.txt,overview,applications_received,25,件,共收到申请25件,12,,table3.new_requests.total,25\n", encoding="utf-8-sig")
+    facts = xxgk.load(tmp_path).facts
+    assert facts["report_id"].tolist() == ["0123abcd"] and facts["sentence"].iloc[0] == "共收到申请25件"
+    described = {c.name: c.type for c in columns() if c.file == "facts.csv"}
+    for name in facts.columns:  # typed as the dictionary says once it describes facts.csv; text until then
+        assert str(facts[name].dtype) == PANDAS_DTYPES[described.get(name, "text")], name
+
+
+def test_kinds_come_beside_the_values(batch: tuple[Path, Path]) -> None:
+    _, out = batch
+    loaded = xxgk.load(out)
+    kinds, wide = loaded.kinds("table3"), pd.read_csv(out / "table3_wide.csv", **read_csv_options("table3_wide.csv"))
+    assert kinds["source"].tolist() == wide["source"].tolist()
+    m05 = kinds[kinds["source"].str.contains("m05")].iloc[0]
+    assert m05["t3_denied_state_secret__natural_person"] == "dash"
