@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,9 +13,10 @@ import pytest
 
 import xxgk
 from xxgk.batch import Batch, run_parse
-from xxgk.errors import UsageError
+from xxgk.errors import MissingExtra, UsageError
 from xxgk.executors import InProcessExecutor
 from xxgk.loader import typed_frame
+from xxgk.output.csvfiles import CELL_COLUMNS
 from xxgk.output.dictionary import PANDAS_DTYPES, TABLE_COLUMNS, columns, harmonised_columns, read_csv_options
 from xxgk.template import OTHER_ROWS
 
@@ -180,3 +182,22 @@ def test_kinds_come_beside_the_values(batch: tuple[Path, Path]) -> None:
     assert kinds["source"].tolist() == wide["source"].tolist()
     m05 = kinds[kinds["source"].str.contains("m05")].iloc[0]
     assert m05["t3_denied_state_secret__natural_person"] == "dash"
+
+
+def test_one_report_as_a_frame() -> None:
+    report = xxgk.parse_file(FIXTURES / "m05_blank_and_slash" / "source.txt")
+    frame = report.to_frame()
+    assert list(frame.columns) == list(CELL_COLUMNS) and len(frame) == len(report.cells)
+    assert frame["value"].dtype == "Float64" and frame["line"].dtype == "Int64" and frame["raw"].dtype == "string"
+    truth = _truth("m05_blank_and_slash")["cells"]
+    cells = frame.set_index(["table", "row_key", "col_key"])
+    assert cells.at[("table3", "new_requests", "total"), "value"] == truth["table3.new_requests.total"]
+    dash = cells.loc[("table3", "denied_state_secret", "natural_person")]
+    assert pd.isna(dash["value"]) and dash["kind"] == "dash"  # never 0
+
+
+def test_to_frame_without_pandas_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = xxgk.parse_file(FIXTURES / "m05_blank_and_slash" / "source.txt")
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas raises ImportError
+    with pytest.raises(MissingExtra, match=r"pip install 'xxgk\[pandas\]'"):
+        report.to_frame()

@@ -23,10 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xxgk.errors import MissingExtra, UsageError
+from xxgk.output.csvfiles import CELL_COLUMNS
 from xxgk.output.dictionary import HARMONISED_SUMS, PANDAS_DTYPES, Column, columns, harmonised_columns
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from xxgk.normalize.schema import Report
 
 _TABLES = {"table2": "table2_wide.csv", "table3": "table3_wide.csv", "table4": "table4_wide.csv"}
 
@@ -35,7 +38,7 @@ def _pandas() -> Any:
     try:
         import pandas
     except ImportError as exc:
-        raise MissingExtra("xxgk.load needs pandas, which is not installed: pip install 'xxgk[pandas]'") from exc
+        raise MissingExtra("xxgk.load and Report.to_frame need pandas, which is not installed: pip install 'xxgk[pandas]'") from exc
     return pandas
 
 
@@ -52,6 +55,19 @@ def _typed(path: Path, file: str) -> pd.DataFrame:
     pd = _pandas()
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     return typed_frame(frame, file)
+
+
+def report_frame(report: Report) -> pd.DataFrame:
+    """One parsed report's table cells, typed as :attr:`Batch.cells` (``Report.to_frame``)."""
+    pd = _pandas()
+    rows = [
+        (report.report_id, report.source, c.table, c.row_key, c.col_key, c.value, c.raw, c.kind, c.label, c.position,
+         c.match_score, p.page, p.line, None if p.bbox is None else " ".join(f"{v:.1f}" for v in p.bbox), p.table, p.row, p.col)
+        for c in report.cells
+        for p in (c.provenance,)
+    ]
+    text = [["" if v is None else str(v) for v in row] for row in rows]
+    return typed_frame(pd.DataFrame(text, columns=list(CELL_COLUMNS), dtype=str), "cells.csv")
 
 
 def typed_frame(frame: pd.DataFrame, file: str) -> pd.DataFrame:
