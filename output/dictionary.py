@@ -104,7 +104,7 @@ _CONTRACT: dict[str, dict[str, tuple[str, str, str]]] = {
     "sections.csv": {
         "section": ("text", "部分", "overview · active_disclosure · requests · review_litigation · problems · other · preamble …"),
         "title": ("text", "标题", "the heading as printed"),
-        "text": ("text", "正文", "the section's text"),
+        "text": ("text", "正文", "the section's prose: each statistics table printed in it is one line [表二] · [表三] · [表四] ([表] for a pre-2019 table); reports.jsonl keeps the whole text"),
         "line": ("integer", "起始行", "first text line"),
         "line_end": ("integer", "结束行", "last text line"),
         "page": ("integer", "页", "PDF page"),
