@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from xxgk.normalize import segmenter
 from xxgk.normalize.schema import Section
 from xxgk.normalize.segmenter import FastTokenizer, fresh_tokenizer
+from xxgk.parsers import cellvalue, items
 from xxgk.parsers.cellvalue import is_value
 from xxgk.parsers.items import PAGE_FOOTER
 
@@ -387,9 +388,10 @@ def _without_markers(text: str) -> str:
 @cache
 def terms_version() -> str:
     """Changes whenever the words :func:`terms` finds could: this code, its dictionary, its stop words,
-    the segmenter and its version."""
+    the segmenter and its version, and the parse's cell values and page numbers :func:`prose` reads lines by."""
     engine = segmenter.keyword_engine()
     digest = hashlib.sha256(Path(__file__).read_bytes() + Path(segmenter.__file__).read_bytes())
+    digest.update(Path(cellvalue.__file__).read_bytes() + Path(items.__file__).read_bytes())
     digest.update(f"{engine} {version(engine)}".encode())
     for name in ("xxgk_dict.txt", "stopwords.txt", "template_words.txt"):
         digest.update(files("xxgk.parsers").joinpath(f"data/{name}").read_bytes())
