@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from xxgk.ingest.document import Provenance
 from xxgk.types import ErrorCategory, ErrorCode, Position, Severity, TableKey
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 # 1.1: ErrorItem gained category, page and traceback (1.0 reports still load: category follows from code).
 # 1.2: Report.body_id, the key that joins a body's name forms (1.1 reports still load: it is None).
-SCHEMA_VERSION = "1.2"
+# 1.3: Report.duplicate_of, set by a batch's export on an identical copy (1.2 reports still load: it is None).
+SCHEMA_VERSION = "1.3"
 
 Status = Literal["ok", "partial", "failed", "skipped"]
 Template = Literal["2021", "2019", "pre2019", "unknown"]
@@ -133,6 +137,8 @@ class Report(Frozen):
     parser_version: str
     report_id: str
     source: str
+    # In a batch: the source of the first input (discovery order) with the same content, on every later copy.
+    duplicate_of: str | None = None
     format: str = ""
     encoding: str | None = None
     status: Status
@@ -156,3 +162,11 @@ class Report(Frozen):
     findings: list[Finding] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
     facts: list[NarrativeFact] = Field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The report's table cells as a pandas frame: one row per cell, the columns and types of
+        ``xxgk.load(OUT).cells`` (``value`` Float64, empty for a blank, dash or word — never 0; ``page``
+        Int64 …). Needs pandas: ``pip install 'xxgk[pandas]'``."""
+        from xxgk.loader import report_frame  # pandas and the output's dictionary: only when asked for
+
+        return report_frame(self)

@@ -2,7 +2,8 @@
 
 Read from reports_wide.csv once the batch is written (a few fields per body are kept, never the
 reports). Bodies are told apart by body_id (a body's name forms joined); reports whose body is unknown share one row with an
-empty key, so what could not be placed is still counted. Skipped files (not reports) are left out.
+empty key, so what could not be placed is still counted. Skipped files (not reports) and identical
+copies of an earlier input (duplicate_of) are left out.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ class Coverage:
     bodies: dict[str, _Body] = field(default_factory=dict)
 
     def add(self, row: Mapping[str, str]) -> None:
-        """One reports_wide.csv row (status, body_id, bureau_key, bureau, level, region_code, year)."""
-        if row["status"] == "skipped":
+        """One reports_wide.csv row (status, duplicate_of, body_id, bureau_key, bureau, level, region_code, year)."""
+        if row["status"] == "skipped" or row["duplicate_of"]:  # an identical copy is the same report
             return
         body = self.bodies.setdefault(row["body_id"], _Body())
         body.reports += 1

@@ -18,7 +18,7 @@ from xxgk.normalize.schema import Report
 REPORT_COLUMNS = (
     "report_id", "source", "status", "template", "bureau", "year", "error",
     "error_code", "format", "encoding", "title", "missing", "cells", "errors", "warnings",
-    "parser_version", "schema_version", "ocr_pages", "ocr_min_confidence",
+    "parser_version", "schema_version", "ocr_pages", "ocr_min_confidence", "duplicate_of",
 )
 CELL_COLUMNS = (
     "report_id", "source", "table", "row_key", "col_key", "value", "raw", "kind",
@@ -89,7 +89,7 @@ class ContractWriter:
             safe(error.message) if error else "", error.code if error else "",
             report.format, report.encoding, safe(report.title), safe("; ".join(report.missing)), len(report.cells),
             errors, warnings, report.parser_version, report.schema_version,
-            report.metadata.get("ocr_pages", ""), _lowest_confidence(report),
+            report.metadata.get("ocr_pages", ""), _lowest_confidence(report), safe(report.duplicate_of),
         ))
         self.cells.writerows(
             (

@@ -12,6 +12,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xxgk.output.csvfiles import (
     CELL_COLUMNS,
@@ -21,6 +22,7 @@ from xxgk.output.csvfiles import (
 )
 from xxgk.template import (
     COLUMN_LABELS,
+    OTHER_ROWS,
     T2_DEFAULT_COLUMNS,
     T2_ROWS,
     T3_COLUMNS,
@@ -32,6 +34,12 @@ from xxgk.template import (
 from xxgk.types import TableKey
 
 ALL = "all"
+
+
+# The pandas dtype of each type (README: typed reading). A count some report printed with a fraction
+# (finding T3-INT/T4-INT) does not fit Int64: xxgk.load reads such a column as Float64 instead.
+PANDAS_DTYPES = {"text": "string", "integer": "Int64", "decimal": "Float64", "number": "Float64",
+                 "boolean": "boolean", "date": "datetime64"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,7 @@ class Column:
 _ID = {
     "report_id": ("text", "报告ID", "first 16 hex digits of the file's SHA-256 (path-… for unread files); always text"),
     "source": ("text", "文件", "the input path as given"),
+    "duplicate_of": ("text", "重复自", "the source of the batch's first input (in input order: arguments as given, folders walked in sorted order) with the same content (report_id); empty on that first one. A copy is counted once in totals, summary, coverage and panel"),
 }
 _CONTRACT: dict[str, dict[str, tuple[str, str, str]]] = {
     "reports.csv": {
@@ -134,6 +143,7 @@ META_COLUMNS: tuple[Column, ...] = tuple(
     for name, kind, label, text in (
         ("report_id", *_ID["report_id"]),
         ("source", *_ID["source"]),
+        ("duplicate_of", *_ID["duplicate_of"]),
         ("status", "text", "状态", "ok · partial · failed · skipped"),
         ("error_code", "text", "错误代码", "machine-readable reason for failed/skipped"),
         ("error", "text", "错误", "why a failed or skipped file could not be read"),
@@ -174,7 +184,7 @@ META_COLUMNS: tuple[Column, ...] = tuple(
         ("parser_version", "text", "解析器版本", "xxgk version that wrote the row"),
     )
 )
-_TABLE_IDS = ("report_id", "source", "bureau", "bureau_key", "body_id", "region_code", "year", "template")
+_TABLE_IDS = ("report_id", "source", "duplicate_of", "bureau", "bureau_key", "body_id", "region_code", "year", "template")
 
 
 def _t3_templates(row: str) -> str:
@@ -235,6 +245,43 @@ def cell_column(table: str, row: str, col: str) -> str:
     return f"t{table[-1]}_{row}__{col}"
 
 
+# --- harmonised variables across templates (xxgk.load(OUT).panel(table, harmonised=True)) ---------------
+
+# A 2021 report's three （六）其他处理 rows, summed only where all three are numbers, give the one row 2019
+# reports print (a 2021 report that prints （六） as one row fills it itself).
+HARMONISED_SUMS: dict[str, tuple[str, ...]] = {
+    cell_column(TableKey.T3, "other_handling", col): tuple(cell_column(TableKey.T3, row, col) for row in OTHER_ROWS)
+    for col, _ in T3_COLUMNS
+}
+
+
+def harmonised_columns(table: str) -> list[str]:
+    """The cell columns of ``table`` that the harmonised panel keeps: those both the 2019 and 2021
+    templates fill, and the sums of HARMONISED_SUMS. The others count different things in each template."""
+    return [c.name for c in TABLE_COLUMNS[table] if "__" in c.name
+            and ({"2019", "2021"} <= set(c.templates.split()) or c.name in HARMONISED_SUMS)]
+
+
+# How each template gives the harmonised panel's columns, for the README (generated with the dictionary).
+# 2013–2018 reports print another table (cells.csv, table pre2019): its indicators are named where one
+# resembles a panel column, but never merged — their definitions differ — so those reports are not in the panel.
+HARMONISATION: tuple[tuple[str, str, str, str, str], ...] = (
+    ("`t3_*` but （六）: `new_requests` … `carried_forward`", "the cell", "the cell",
+     "not merged; alike: `applications_received` (收到申请数) ~ `t3_new_requests__total`, `answered_granted` ~ `t3_granted__total`, "
+     "`answered_partially_granted` ~ `t3_partially_granted__total`", "kept"),
+    ("`t3_other_handling__*`", "`other_no_correction` + `other_fee_unpaid` + `other_misc`, only where all three are numbers, else empty "
+     "and the column named in `not_comparable`; the row itself when the report prints （六） as one row", "the row", "—", "kept"),
+    ("`t3_other_no_correction__*`, `t3_other_fee_unpaid__*`, `t3_other_misc__*`", "the rows", "no such rows", "—",
+     "dropped (in `t3_other_handling`)"),
+    ("`t4_*`", "the cell", "the cell",
+     "not merged; alike: `admin_review` ~ `t4_review__total`, `admin_litigation` ~ `t4_litigation_direct__total` + `t4_litigation_after_review__total`",
+     "kept"),
+    ("`t2_licensing__decisions`, `t2_penalty__decisions`, `t2_coercion__decisions`", "处理决定数量", "本年处理决定数量", "—", "kept"),
+    ("the other `t2_*`", "`made`, `repealed`, `in_force`, `amount_wan_yuan`", "`new_made`, `new_published`, `total_published`, "
+     "`prev_items`, `delta`, `projects`, `amount`", "—", "dropped: each template counts other things"),
+)
+
+
 # --- batch analyses ------------------------------------------------------------------------------
 
 COVERAGE_COLUMNS: tuple[Column, ...] = (
@@ -243,7 +290,7 @@ COVERAGE_COLUMNS: tuple[Column, ...] = (
     Column("coverage.csv", "bureau", "text", "机关名称", "the name printed in the body's latest report"),
     Column("coverage.csv", "level", "text", "层级", "tier of the body"),
     Column("coverage.csv", "region_code", "text", "区划代码", "six-digit division code"),
-    Column("coverage.csv", "reports", "integer", "报告数", "reports of this body in the batch (failed ones included)"),
+    Column("coverage.csv", "reports", "integer", "报告数", "reports of this body in the batch (failed ones included; identical copies counted once)"),
     Column("coverage.csv", "<year>", "text", "年度", "one column per year from the earliest to the latest in the batch: present (a report was read) · failed (only unreadable files) · missing"),
     Column("coverage.csv", "year_unknown", "integer", "年度不明", "reports of this body whose year is unknown"),
 )
@@ -283,6 +330,7 @@ DICTIONARY_COLUMNS: tuple[Column, ...] = tuple(
         ("file", "文件", "the export file"),
         ("column", "列", "column name; <year> stands for one column per year"),
         ("type", "类型", "text · integer · decimal · number · date · boolean"),
+        ("dtype", "pandas类型", "the type in pandas: string · Int64 · Float64 · boolean · datetime64 (read_csv_options)"),
         ("unit", "单位", "件 · 项 · 万元 · empty"),
         ("label", "中文标签", "the official Chinese label"),
         ("templates", "模板", "templates whose reports can fill the column, or all"),
@@ -310,7 +358,10 @@ FILES: dict[str, str] = {
 SAME_COLUMNS: dict[str, tuple[str, str]] = {
     **{f.replace(".csv", "_labels.csv"): (f, "the Chinese label of each column (one row under the header)")
        for f in ("table2_wide.csv", "table3_wide.csv", "table4_wide.csv")},
-    **{f.replace(".csv", ".parquet"): (f, "as the CSV file, with --parquet; numbers as float64")
+    **{f.replace(".csv", "_kinds.csv"): (f, "each cell's kind in place of its value: number · blank · dash · word · text (as in cells.csv) · "
+                                             "unplaced · not_in_template · not_found (README: research-ready data)")
+       for f in ("table2_wide.csv", "table3_wide.csv", "table4_wide.csv")},
+    **{f.replace(".csv", ".parquet"): (f, "as the CSV file, with --parquet; typed (README: typed reading)")
        for f in ("reports_wide.csv", "table2_wide.csv", "table3_wide.csv", "table4_wide.csv")},
 }
 
@@ -328,6 +379,24 @@ def describes(file: str, column: str) -> bool:
     return any(c.file == file and c.matches(column) for c in columns())
 
 
+def read_csv_options(file: str) -> dict[str, Any]:
+    """Keyword arguments for ``pandas.read_csv`` that give a CSV file of OUT the dictionary's types:
+    counts ``Int64``, numbers ``Float64``, ``boolean``, dates ``datetime64``, text ``string`` (ids
+    keep their leading zeros); an empty field is ``<NA>``, never 0, and text such as "NA" stays text.
+
+        pd.read_csv("out/reports_wide.csv", **read_csv_options("reports_wide.csv"))
+    """
+    described = [c for c in columns() if c.file == file and c.name != "<year>"]
+    return {
+        "dtype": {c.name: PANDAS_DTYPES[c.type] for c in described if c.type != "date"},
+        "parse_dates": [c.name for c in described if c.type == "date"],
+        "date_format": "%Y-%m-%d",
+        "keep_default_na": False,
+        "na_values": [""],
+        "encoding": "utf-8-sig",
+    }
+
+
 def write_dictionary(out: Path, encoding: str) -> None:
     """OUT/dictionary.csv."""
     with open(out / "dictionary.csv", "w", encoding=encoding, newline="") as handle:
@@ -338,7 +407,7 @@ def write_dictionary(out: Path, encoding: str) -> None:
 
 def rows() -> list[tuple[str, ...]]:
     """dictionary.csv's rows, in DICTIONARY_COLUMNS order."""
-    return [(c.file, c.name, c.type, c.unit, c.label, c.templates, c.description) for c in columns()]
+    return [(c.file, c.name, c.type, PANDAS_DTYPES[c.type], c.unit, c.label, c.templates, c.description) for c in columns()]
 
 
 README_START = "<!-- dictionary: generated by `python -m xxgk.output.dictionary README.md`; tests/test_dictionary.py checks it -->"
@@ -357,6 +426,9 @@ def readme_block() -> str:
         lines.append(f"| `{file}` | {what} | {listing} |")
     for file, (like, what) in SAME_COLUMNS.items():
         lines.append(f"| `{file}` | {what} | the columns of `{like}` |")
+    lines += ["", "Harmonised variables (`xxgk.load(OUT).panel(table, harmonised=True)`), template by template:", "",
+              "| columns | 2021+ | 2019 | 2013–2018 (`pre2019`) | harmonised panel |", "|---|---|---|---|---|"]
+    lines += [f"| {' | '.join(row)} |" for row in HARMONISATION]
     lines += ["", README_END]
     return "\n".join(lines)
 

@@ -27,11 +27,11 @@ def write_range(
     summary = BatchSummary()
     overrides = research.overrides()
     with ContractWriter(folder, encoding=encoding) as writer, ResearchWriter(folder, encoding) as extra:
-        for source, stored, terms in stored_rows(store, run_id, parser_version, start, stop, terms_version()):
+        for source, stored, terms, first in stored_rows(store, run_id, parser_version, start, stop, terms_version()):
             report = Report.model_validate_json(stored)
             text: str | None = stored  # written as stored while the export changes nothing in it
-            if report.source != source:  # the same content was parsed earlier under another path
-                report = report.model_copy(update={"source": source})
+            if report.source != source or first is not None:  # the same content was parsed under another path
+                report = report.model_copy(update={"source": source, "duplicate_of": first})
                 text = None
             if overrides:
                 report = overrides.apply(report)

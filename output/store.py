@@ -354,8 +354,9 @@ class Store:
 
 def stored_rows(
     path: Path, run_id: int, parser_version: str, start: int, stop: int, terms_version: str
-) -> Iterator[tuple[str, str, str | None]]:
-    """(source, report JSON, its word counts if made by code of ``terms_version``) of the run's inputs
+) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """(source, report JSON, its word counts if made by code of ``terms_version``, the source of the
+    run's first input with the same content when that is an earlier one) of the run's inputs
     ``start`` ≤ index < ``stop``, streamed, read-only.
 
     Opens its own connection, so export workers in other processes read while the batch holds the store.
@@ -363,11 +364,16 @@ def stored_rows(
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         yield from db.execute(
-            "SELECT i.source, r.json, t.json FROM run_inputs i"
+            # The first input of each content is looked up over the whole run: a copy's original may
+            # lie in another export chunk.
+            "WITH firsts AS (SELECT report_id, MIN(idx) AS idx FROM run_inputs WHERE run_id = ? GROUP BY report_id)"
+            " SELECT i.source, r.json, t.json, CASE WHEN f.idx < i.idx THEN o.source END FROM run_inputs i"
             " JOIN reports r ON r.report_id = i.report_id AND r.parser_version = ?"
             " LEFT JOIN terms t ON t.report_id = i.report_id AND t.parser_version = r.parser_version AND t.version = ?"
+            " JOIN firsts f ON f.report_id = i.report_id"
+            " JOIN run_inputs o ON o.run_id = i.run_id AND o.idx = f.idx"
             " WHERE i.run_id = ? AND i.idx >= ? AND i.idx < ? ORDER BY i.idx",
-            (parser_version, terms_version, run_id, start, stop),
+            (run_id, parser_version, terms_version, run_id, start, stop),
         )
     finally:
         db.close()

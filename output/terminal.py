@@ -26,8 +26,12 @@ class BatchSummary:
     statuses: Counter[str] = field(default_factory=Counter)
     findings: Counter[tuple[str, str]] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    copies: int = 0  # inputs identical to an earlier one: not counted again in statuses or findings
 
     def add(self, report: Report) -> None:
+        if report.duplicate_of is not None:
+            self.copies += 1
+            return
         self.statuses[report.status] += 1
         for finding in report.findings:
             self.findings[(finding.code, finding.severity)] += 1
@@ -36,11 +40,13 @@ class BatchSummary:
 
     @property
     def total(self) -> int:
+        """Input files of different content (each identical copy counted once)."""
         return sum(self.statuses.values())
 
 
 def print_summary(summary: BatchSummary, console: Console, out: str) -> None:
-    docs = Table(title=f"xxgk: {summary.total} files → {out}", title_justify="left")
+    copies = f" (and {summary.copies} identical copies, counted once)" if summary.copies else ""
+    docs = Table(title=f"xxgk: {summary.total} files{copies} → {out}", title_justify="left")
     for status in ("ok", "partial", "failed", "skipped"):
         docs.add_column(status, justify="right")
     docs.add_row(*(str(summary.statuses.get(s, 0)) for s in ("ok", "partial", "failed", "skipped")))

@@ -2,7 +2,8 @@
 
 Written from the long cells as reports stream in (``write(report)``, then ``close()``), with the
 columns of output/dictionary.py. A cell without a number (blank, dash, word, text) stays empty — never
-0 — and numbers whose column cannot be told (position unknown) are not placed. The optional Parquet
+0 — and numbers whose column cannot be told (position unknown) are not placed; each table's kinds
+file (table3_wide_kinds.csv) says which of these an empty cell is. The optional Parquet
 files (``xxgk[parquet]``) and .xlsx workbook (``xxgk[xlsx]``) are converted from the finished CSV
 files row group by row group, so neither holds the batch in memory.
 """
@@ -12,7 +13,9 @@ from __future__ import annotations
 import csv
 import importlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -35,7 +38,11 @@ WIDE_FILES: dict[str, Sequence[Column]] = {
     "reports_wide": META_COLUMNS,
     **{TABLE_FILES[table].removesuffix(".csv"): TABLE_COLUMNS[table] for table in (TableKey.T2, TableKey.T3, TableKey.T4)},
 }
-NUMERIC = ("integer", "decimal", "number")
+# table3_wide_kinds.csv …: a wide table's columns, each cell's kind in place of its value.
+KINDS_FILES: dict[str, Sequence[Column]] = {
+    TABLE_FILES[table].replace(".csv", "_kinds"): TABLE_COLUMNS[table] for table in (TableKey.T2, TableKey.T3, TableKey.T4)
+}
+XLSX_LABELS = "labels"  # the workbook's sheet of Chinese labels
 
 
 def require(extra: str) -> list[ModuleType]:
@@ -58,7 +65,7 @@ def meta_row(report: Report) -> dict[str, Any]:
     severities = Counter(f.severity for f in report.findings)
     region = report.region
     row: dict[str, Any] = {
-        "report_id": report.report_id, "source": report.source, "status": report.status,
+        "report_id": report.report_id, "source": report.source, "duplicate_of": report.duplicate_of, "status": report.status,
         "error_code": report.error.code if report.error else "", "error": report.error.message if report.error else "",
         "format": report.format, "template": report.template, "year": report.year, "bureau": report.bureau,
         "bureau_key": report.bureau_key, "body_id": report.body_id, "level": report.level,
@@ -77,40 +84,66 @@ def meta_row(report: Report) -> dict[str, Any]:
     return row
 
 
-def table_row(report: Report, table: str) -> dict[str, Any] | None:
-    """The report's row of a wide table; None when the report has no cell of that table."""
+# What a wide cell holds in table{2,3,4}_wide_kinds.csv beyond cells.csv's kinds (number · blank ·
+# dash · word · text): nothing was placed there, and why.
+UNPLACED = "unplaced"  # the report has numbers of this row (or of no known row) whose column is unknown
+NOT_IN_TEMPLATE = "not_in_template"  # the report's template (2019 or 2021) has no such cell
+NOT_FOUND = "not_found"  # the template has it, the report printed nothing there
+_ROW_OF = {c.name: c.name.split("__")[0][3:] for columns in TABLE_COLUMNS.values() for c in columns if "__" in c.name}
+
+
+def table_rows(report: Report, table: str, meta: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The report's rows of a wide table and of its kinds file; None when the report has no cell of that table."""
     cells = [c for c in report.cells if c.table == table]
     if not cells:
         return None
-    meta = meta_row(report)
-    row: dict[str, Any] = {c.name: meta[c.name] for c in TABLE_COLUMNS[table] if c.name in meta}
-    known = {c.name for c in TABLE_COLUMNS[table]}
+    columns = TABLE_COLUMNS[table]
+    row: dict[str, Any] = {c.name: meta[c.name] for c in columns if c.name in meta}
+    kinds = dict(row)
+    known = {c.name for c in columns}
+    unplaced: set[str] = set()
     for cell in cells:
         name = cell_column(table, cell.row_key, cell.col_key)
         # Unplaced numbers and non-standard rows stay in cells.csv; the first printing of a cell wins.
         if cell.position == Position.EXACT and cell.col_key and name in known and name not in row:
             row[name] = cell.value if cell.kind == "number" else None
-    return row
+            kinds[name] = cell.kind
+        elif cell.position != Position.EXACT or not cell.col_key:
+            unplaced.add(cell.row_key)
+    for column in columns:
+        if column.name in kinds:
+            continue
+        if report.template in ("2019", "2021") and report.template not in column.templates.split():
+            kinds[column.name] = NOT_IN_TEMPLATE
+        elif "" in unplaced or _ROW_OF[column.name] in unplaced:
+            kinds[column.name] = UNPLACED
+        else:
+            kinds[column.name] = NOT_FOUND
+    return row, kinds
 
 
 class WideWriter:
-    """reports_wide.csv and table{2,3,4}_wide.csv, a row per report (a table's file: reports that have it)."""
+    """reports_wide.csv and table{2,3,4}_wide.csv, a row per report (a table's file: reports that have
+    it), each table's file with its kinds file beside it (table3_wide_kinds.csv)."""
 
     def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
         out.mkdir(parents=True, exist_ok=True)
         self.handles: dict[str, IO[str]] = {}
         self.writers: dict[str, Any] = {}
-        for stem, columns in WIDE_FILES.items():
+        for stem, columns in {**WIDE_FILES, **KINDS_FILES}.items():
             self.handles[stem] = open(out / f"{stem}.csv", "w", encoding=encoding, newline="")
             self.writers[stem] = csv.writer(self.handles[stem])
             self.writers[stem].writerow([c.name for c in columns])
 
     def write(self, report: Report) -> None:
-        rows = {"reports_wide": meta_row(report),
-                **{TABLE_FILES[t].removesuffix(".csv"): table_row(report, t) for t in TABLE_COLUMNS}}
-        for stem, row in rows.items():
-            if row is not None:
-                self.writers[stem].writerow([safe(row.get(c.name)) for c in WIDE_FILES[stem]])
+        meta = meta_row(report)
+        self.writers["reports_wide"].writerow([safe(meta.get(c.name)) for c in META_COLUMNS])
+        for table, file in TABLE_FILES.items():
+            rows = table_rows(report, table, meta)
+            if rows is not None:
+                stem = file.removesuffix(".csv")
+                for name, row in zip((stem, f"{stem}_kinds"), rows, strict=True):
+                    self.writers[name].writerow([safe(row.get(c.name)) for c in TABLE_COLUMNS[table]])
 
     def close(self) -> None:
         for handle in self.handles.values():
@@ -134,15 +167,40 @@ def _unescape(text: str) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] and text[1] in "=+-@\t\r" else text
 
 
-def _rows(path: Path, columns: Sequence[Column], batch: int) -> Iterator[list[list[Any]]]:
-    """The CSV's data rows, typed by the dictionary (numbers as float, empty as None), in batches."""
-    numeric = [c.type in NUMERIC for c in columns]
+def _storage(path: Path, columns: Sequence[Column]) -> list[str]:
+    """How each column is stored in Parquet and .xlsx: int · float · bool · date · text. A count is an
+    int unless some report printed a fraction in it (finding T3-INT/T4-INT): then the whole column is
+    float, so that the printed value is kept, not rounded. Found by reading the CSV once beforehand."""
+    storage = {"integer": "int", "decimal": "float", "number": "float", "boolean": "bool", "date": "date"}
+    kinds = [storage.get(c.type, "text") for c in columns]
+    counts = [i for i, kind in enumerate(kinds) if kind == "int"]
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for record in reader:
+            for i in counts:
+                value = record[i]
+                if value and not value.lstrip("+-").isdigit() and Decimal(value) % 1:
+                    kinds[i] = "float"
+            counts = [i for i in counts if kinds[i] == "int"]
+    return kinds
+
+
+_CONVERT: dict[str, Callable[[str], Any]] = {
+    "int": lambda v: int(Decimal(v)), "float": float, "bool": lambda v: v == "true", "date": date.fromisoformat,
+    "text": str,
+}
+
+
+def _rows(path: Path, kinds: Sequence[str], batch: int) -> Iterator[list[list[Any]]]:
+    """The CSV's data rows typed as ``kinds`` says (empty as None), in batches."""
+    convert = [_CONVERT[kind] for kind in kinds]
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         next(reader)
         rows: list[list[Any]] = []
         for record in reader:
-            rows.append([None if v == "" else float(v) if num else v for v, num in zip(record, numeric, strict=True)])
+            rows.append([None if v == "" else f(v) for v, f in zip(record, convert, strict=True)])
             if len(rows) >= batch:
                 yield rows
                 rows = []
@@ -151,26 +209,37 @@ def _rows(path: Path, columns: Sequence[Column], batch: int) -> Iterator[list[li
 
 
 def write_parquet(out: Path, batch: int = 1000) -> None:
-    """A .parquet beside each wide CSV; numbers as float64 (a count published as a decimal must fit)."""
+    """A .parquet beside each wide CSV: counts int64 (float64 where a report printed a fraction), other
+    numbers float64, is_government bool, dates date32, text string; an empty cell is null, never 0."""
     pa, pq = require("parquet")
+    arrow = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32(), "text": pa.string()}
     for stem, columns in WIDE_FILES.items():
-        schema = pa.schema([(c.name, pa.float64() if c.type in NUMERIC else pa.string()) for c in columns])
+        kinds = _storage(out / f"{stem}.csv", columns)
+        schema = pa.schema([(c.name, arrow[kind]) for c, kind in zip(columns, kinds, strict=True)])
         with pq.ParquetWriter(str(out / f"{stem}.parquet"), schema) as writer:
-            for rows in _rows(out / f"{stem}.csv", columns, batch):
-                data = {c.name: [r[i] if c.type in NUMERIC or r[i] is None else _unescape(r[i]) for r in rows]
-                        for i, c in enumerate(columns)}
+            for rows in _rows(out / f"{stem}.csv", kinds, batch):
+                data = {c.name: [r[i] if kind != "text" or r[i] is None else _unescape(r[i]) for r in rows]
+                        for i, (c, kind) in enumerate(zip(columns, kinds, strict=True))}
                 writer.write_table(pa.table(data, schema=schema))
 
 
 def write_xlsx(out: Path, batch: int = 1000) -> None:
-    """wide.xlsx: a sheet per wide file, its header and Chinese label rows first; identifiers stay text."""
+    """wide.xlsx: a sheet per wide file under one header row of column names, so that a spreadsheet or
+    ``pandas.read_excel`` reads numbers as numbers; the sheet ``labels`` gives each column's Chinese
+    label, type and unit. Identifiers stay text."""
     (openpyxl,) = require("xlsx")
     book = openpyxl.Workbook(write_only=True)  # rows stream to temporary files, not memory
     for stem, columns in WIDE_FILES.items():
         sheet = book.create_sheet(stem.removesuffix("_wide"))
         sheet.append([c.name for c in columns])
-        sheet.append([c.label for c in columns])
-        for rows in _rows(out / f"{stem}.csv", columns, batch):
+        for rows in _rows(out / f"{stem}.csv", _storage(out / f"{stem}.csv", columns), batch):
             for row in rows:
-                sheet.append(row)  # report_id, region_code … are str: a spreadsheet keeps them as text
+                # report_id, region_code … are str: a spreadsheet keeps them as text. Text keeps the '
+                # that csvfiles.safe put before a formula sign: a cell of '=…' would be run.
+                sheet.append(row)
+    labels = book.create_sheet(XLSX_LABELS)
+    labels.append(["sheet", "column", "label", "type", "unit"])
+    for stem, columns in WIDE_FILES.items():
+        for column in columns:
+            labels.append([stem.removesuffix("_wide"), column.name, column.label, column.type, column.unit])
     book.save(out / "wide.xlsx")

@@ -41,7 +41,7 @@ TEXT = FIXTURES / "t01_tabs_2021" / "source.txt"
 PDF = FIXTURES / "f01_pdf_ruled" / "source.pdf"
 CONTRACT = ["report_id", "source", "status", "template", "bureau", "year", "error", "error_code", "format", "encoding",
             "title", "missing", "cells", "errors", "warnings", "parser_version", "schema_version", "ocr_pages",
-            "ocr_min_confidence"]
+            "ocr_min_confidence", "duplicate_of"]
 
 
 # Stand-ins for bugs of ours. Module level: a worker process imports them by name.

@@ -124,12 +124,15 @@ def test_parallel_export_is_byte_identical_to_sequential(tmp_path: Path, seed: s
     make_reports(tmp_path / "in", seed, 24)
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     (tmp_path / "in" / "notes.json").write_text("{}", encoding="utf-8")
+    # A copy in the last chunk of the first file, which is in the first chunk.
+    (tmp_path / "in" / "z_copy.txt").write_bytes((tmp_path / "in" / "r0000.txt").read_bytes())
     serial = run_parse([tmp_path / "in"], tmp_path / "serial", ParseOptions(jobs=1), executor=InProcessExecutor())
     parallel = run_parse([tmp_path / "in"], tmp_path / "parallel", ParseOptions(jobs=2), executor=ProcessExecutor(2, task=jittery))
     assert exported(tmp_path / "serial") == exported(tmp_path / "parallel")
-    assert serial == parallel and serial.statuses == {"ok": 24, "failed": 1, "skipped": 1}
+    assert serial == parallel and serial.statuses == {"ok": 24, "failed": 1, "skipped": 1} and serial.copies == 1
     sources = [r["source"] for r in rows(tmp_path / "parallel")]
     assert sources == sorted(sources)  # discovery order, whatever order the workers finished in
+    assert [r["duplicate_of"] for r in rows(tmp_path / "parallel")] == [""] * 26 + [str(tmp_path / "in" / "r0000.txt")]
 
 
 @pytest.mark.slow
@@ -274,8 +277,10 @@ def test_identical_files_are_parsed_once_but_each_gets_its_row(tmp_path: Path, s
     assert len({by_name[n]["report_id"] for n in ("a.txt", "b.txt", "c.txt")}) == 1
     assert by_name["e1.txt"]["report_id"] != by_name["e2.txt"]["report_id"]
     assert by_name["c.txt"]["source"] == str(folder / "c.txt")
+    # The first in input order is the original; the copies name it and are counted once.
+    assert [by_name[n]["duplicate_of"] for n in ("a.txt", "b.txt", "c.txt", "e1.txt")] == ["", str(folder / "a.txt"), str(folder / "a.txt"), ""]
     fresh = run_parse([folder], tmp_path / "fresh", ParseOptions(resume=False), executor=InProcessExecutor())
-    assert fresh.statuses == {"ok": 3, "failed": 2}
+    assert fresh.statuses == {"ok": 1, "failed": 2} and fresh.copies == 2
     lines = (tmp_path / "out" / "reports.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["source"] for line in lines] == [str(folder / n) for n in sorted(by_name)]
 

@@ -289,12 +289,14 @@ def _merged(parts: list[BatchSummary]) -> BatchSummary:
         total.statuses.update(part.statuses)
         total.findings.update(part.findings)
         total.failures.extend(part.failures)
+        total.copies += part.copies
     return total
 
 
 def _summary_to_json(summary: BatchSummary) -> str:
     findings = [[code, severity, n] for (code, severity), n in summary.findings.items()]
-    return json.dumps({"statuses": summary.statuses, "findings": findings, "failures": summary.failures}, ensure_ascii=False)
+    return json.dumps({"statuses": summary.statuses, "findings": findings, "failures": summary.failures,
+                       "copies": summary.copies}, ensure_ascii=False)
 
 
 def _summary_from_json(text: str) -> BatchSummary:
@@ -303,4 +305,5 @@ def _summary_from_json(text: str) -> BatchSummary:
         statuses=Counter(data["statuses"]),
         findings=Counter({(code, severity): n for code, severity, n in data["findings"]}),
         failures=[(source, error) for source, error in data["failures"]],
+        copies=data["copies"],  # the code that stored it is this code (code_fingerprint)
     )

@@ -2,7 +2,9 @@
 
 Counts reports by template, tier and year, sums applications received (表三 一、本年新收 总计) and
 granted (（一）予以公开 / （二）部分公开 总计), and lists the most common findings and problem
-categories. Files are read row by row, so a large batch is never held in memory. The chart
+categories. Each content is counted once: an identical copy of an earlier input (duplicate_of) is
+counted apart, in ``copies``. Files are read row by row, so a large batch is never held in memory
+(only each content's first source is kept, to tell its rows from a copy's). The chart
 (``--chart FILE.png``) needs matplotlib (``xxgk[chart]``).
 """
 
@@ -48,6 +50,7 @@ class Overview:
     with_table3: int = 0
     findings: Counter[tuple[str, str]] = field(default_factory=Counter)
     problems: Counter[str] = field(default_factory=Counter)
+    copies: int = 0  # inputs identical to an earlier one, left out of every other count
 
     @property
     def reports(self) -> int:
@@ -62,7 +65,12 @@ def overview(out: str | Path) -> Overview:
     if absent:
         raise SummaryError(f"{out} has no {', '.join(absent)}: write it with `xxgk parse INPUT... -o {out}`")
     result = Overview()
+    first: dict[str, str] = {}  # report_id → the source its rows are counted from
     for row in _rows(out / "reports_wide.csv"):
+        if row["duplicate_of"]:
+            result.copies += 1
+            continue
+        first.setdefault(row["report_id"], row["source"])
         result.statuses[row["status"]] += 1
         if row["status"] != "skipped":
             result.templates[row["template"]] += 1
@@ -70,15 +78,18 @@ def overview(out: str | Path) -> Overview:
             result.years[row["year"] or "unknown"] += 1
     columns = {name: cell_column(TableKey.T3, row, "total") for name, row in
                (("received", "new_requests"), ("granted", "granted"), ("partially_granted", "partially_granted"))}
-    for row in _rows(out / "table3_wide.csv"):
+    def counted(rows: Iterator[dict[str, str]]) -> Iterator[dict[str, str]]:
+        return (row for row in rows if first.get(row["report_id"]) == row["source"])
+
+    for row in counted(_rows(out / "table3_wide.csv")):
         result.with_table3 += 1
         for name, column in columns.items():
             value = _number(row[column])
             if value is not None:
                 setattr(result, name, getattr(result, name) + value)
-    for row in _rows(out / "findings.csv"):
+    for row in counted(_rows(out / "findings.csv")):
         result.findings[(row["code"], row["severity"])] += 1
-    for row in _rows(out / "problems.csv"):
+    for row in counted(_rows(out / "problems.csv")):
         result.problems[row["category"]] += 1
     return result
 
@@ -93,8 +104,9 @@ def _counts(title: str, counts: Counter[str], order: list[str] | None = None) ->
 
 
 def print_overview(view: Overview, console: Console, out: str) -> None:
+    copies = f"; {view.copies} identical copies counted once" if view.copies else ""
     console.print(f"[bold]{out}[/bold]: {view.reports} reports "
-                  f"({', '.join(f'{n} {s}' for s, n in sorted(view.statuses.items()))})", highlight=False)
+                  f"({', '.join(f'{n} {s}' for s, n in sorted(view.statuses.items()))}{copies})", highlight=False)
     console.print(_counts("reports by template", view.templates))
     console.print(_counts("reports by level", view.levels))
     console.print(_counts("reports by year", view.years, sorted(view.years)))
