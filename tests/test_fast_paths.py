@@ -11,10 +11,10 @@ from xxgk.ingest.reader import read_document
 from xxgk.ingest.text import decode, lines_as_paragraphs
 from xxgk.normalize.build import build_report
 from xxgk.parsers import region
+from xxgk.parsers.region import Division
 from xxgk.parsers.report import parse_document
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-from xxgk.parsers.region import Division
 
 
 def _one_away_by_scan(word: str) -> list[Division]:
