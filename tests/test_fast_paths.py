@@ -3,13 +3,19 @@ reference): the same answers on every input tried."""
 
 from __future__ import annotations
 
+import resource
+import time
 from pathlib import Path
 
 import pytest
 
+from xxgk.batch import run_parse
+from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor, in_process_suffices
 from xxgk.ingest.reader import read_document
 from xxgk.ingest.text import decode, lines_as_paragraphs
 from xxgk.normalize.build import build_report
+from xxgk.normalize.schema import Report
+from xxgk.options import ParseOptions
 from xxgk.parsers import region
 from xxgk.parsers.region import Division
 from xxgk.parsers.report import parse_document
@@ -59,3 +65,48 @@ def test_reports_built_without_validation_are_those_built_with_it(path: Path) ->
 def test_pdf_and_corpus_reports_built_without_validation_are_those_built_with_it(corpus: Path) -> None:
     for path in sorted(FIXTURES.glob("**/source.pdf")) + sorted(corpus.glob("*/source.*")):
         _same_built_both_ways(path)
+
+
+def _exported(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith("xxgk.sqlite")}
+
+
+@pytest.mark.parametrize(("files", "readers", "in_process"), [
+    (1, ["xxgk.ingest.text"], True),
+    (1, ["xxgk.ingest.html", "xxgk.ingest.docx"], True),
+    (1, ["xxgk.ingest.html", "xxgk.ingest.pdf"], False),  # PDFium is native code: a worker contains its crash
+    (1, ["xxgk.ingest.legacy"], False),
+    (2, ["xxgk.ingest.text"], False),
+    (0, [], False),
+])
+def test_only_a_single_file_read_by_python_code_is_parsed_in_process(files: int, readers: list[str], in_process: bool) -> None:
+    assert in_process_suffices(files, readers) is in_process
+
+
+def test_a_single_file_parsed_in_process_writes_what_a_worker_writes(tmp_path: Path) -> None:
+    source = next(FIXTURES.glob("**/source.txt"))
+    run_parse([source], tmp_path / "in-process", ParseOptions(jobs=1))
+    run_parse([source], tmp_path / "worker", ParseOptions(jobs=1), executor=ProcessExecutor(1))
+    assert _exported(tmp_path / "in-process") == _exported(tmp_path / "worker")
+
+
+def _hangs(path: str, source: str) -> Parsed:
+    while True:
+        time.sleep(0.05)
+
+
+def _address_limit(path: str, source: str) -> Parsed:
+    return Parsed(str(resource.getrlimit(resource.RLIMIT_AS)[0]))
+
+
+def test_in_process_parses_keep_the_timeout_and_the_memory_cap(tmp_path: Path) -> None:
+    path = tmp_path / "hang.txt"
+    path.write_text("x", encoding="utf-8")
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with InProcessExecutor(_hangs, timeout=0.3) as executor:
+        [(index, parsed)] = executor.results([(0, str(path), str(path))])
+    report = Report.model_validate_json(parsed.report)
+    assert (index, report.status, report.error and report.error.code) == (0, "failed", "TIMEOUT")
+    with InProcessExecutor(_address_limit, max_memory_mb=4096) as executor:
+        assert [parsed.report for _, parsed in executor.results([(0, "x", "x")])] == [str(4096 * 2**20)]
+    assert resource.getrlimit(resource.RLIMIT_AS) == before  # only while the file was parsed

@@ -26,11 +26,13 @@ from xxgk.errors import BatchError, SummaryError
 from xxgk.executors import (
     DaskExecutor,
     Executor,
+    InProcessExecutor,
     ParseTask,
     ProcessExecutor,
     Result,
     Task,
     available_cpus,
+    in_process_suffices,
     worker_context,
 )
 from xxgk.ingest.files import discover
@@ -77,11 +79,13 @@ def run_parse(
     files = list(discover(inputs, options.exclude))
     if executor is None:
         readers = reader_modules({path.suffix for path, _ in files})
-        chosen = (
-            DaskExecutor(options.scheduler, timeout=options.timeout)
-            if options.scheduler
-            else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb, preload=readers)
-        )
+        chosen: DaskExecutor | ProcessExecutor | InProcessExecutor
+        if options.scheduler:
+            chosen = DaskExecutor(options.scheduler, timeout=options.timeout)
+        elif in_process_suffices(len(files), readers):
+            chosen = InProcessExecutor(timeout=options.timeout, max_memory_mb=options.max_memory_mb)
+        else:
+            chosen = ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb, preload=readers)
         if options.ocr != "auto":  # the default options leave the workers their default task
             chosen.task = ParseTask(options.ocr)
         executor = chosen
