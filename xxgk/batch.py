@@ -18,7 +18,6 @@ import shutil
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -238,6 +237,8 @@ def _export(
         write_keywords(staging, encoding, frequencies)
         advance()
     else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed  # export processes, for large batches only
+
         parts = [staging / f"part{n:05d}" for n in range(len(ranges))]
         summaries: list[BatchSummary] = [BatchSummary()] * len(ranges)
         frequencies = Frequencies()

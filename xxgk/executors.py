@@ -134,8 +134,9 @@ class InProcessExecutor:
         pass
 
     def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
-        task = self.task or _parse_task()
+        task = self.task
         for index, path, source in tasks:
+            task = task or _parse_task()  # the parser is loaded by the first file to parse, if any
             yield index, self._run(task, path, source)
 
     def _run(self, task: TaskFunction, path: str, source: str) -> Parsed:
