@@ -19,14 +19,14 @@ from pathlib import Path
 
 from xxgk.normalize.narrative import problems, section_terms, tf_idf
 from xxgk.normalize.schema import Report
-from xxgk.output.csvfiles import safe
+from xxgk.output.csvfiles import open_csv, safe
 from xxgk.output.dictionary import KEYWORD_COLUMNS, PROBLEM_COLUMNS
 
 
 class ProblemsWriter:
     def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
         out.mkdir(parents=True, exist_ok=True)
-        self.handle = open(out / "problems.csv", "w", encoding=encoding, newline="")
+        self.handle = open_csv(out / "problems.csv", encoding)
         self.writer = csv.writer(self.handle)
         self.writer.writerow([c.name for c in PROBLEM_COLUMNS])
 
@@ -90,7 +90,7 @@ def write_keywords(out: Path, encoding: str, frequencies: Frequencies, top: int 
     """``out``/keywords.csv: the ``top`` keywords of every section spooled there by :class:`TermsWriter`,
     weighed against the whole batch's ``frequencies`` (so chunks of a batch can be scored apart)."""
     spool = out / TERMS_SPOOL
-    with open(spool, encoding="utf-8") as lines, open(out / "keywords.csv", "w", encoding=encoding, newline="") as handle:
+    with open(spool, encoding="utf-8") as lines, open_csv(out / "keywords.csv", encoding) as handle:
         writer = csv.writer(handle)
         writer.writerow([c.name for c in KEYWORD_COLUMNS])
         for line in lines:

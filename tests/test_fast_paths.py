@@ -3,6 +3,7 @@ reference): the same answers on every input tried."""
 
 from __future__ import annotations
 
+import csv
 import resource
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from xxgk.ingest.text import decode, lines_as_paragraphs
 from xxgk.normalize.build import build_report
 from xxgk.normalize.schema import Report
 from xxgk.options import ParseOptions
+from xxgk.output.csvfiles import open_csv
 from xxgk.parsers import region
 from xxgk.parsers.region import Division
 from xxgk.parsers.report import parse_document
@@ -110,3 +112,12 @@ def test_in_process_parses_keep_the_timeout_and_the_memory_cap(tmp_path: Path) -
     with InProcessExecutor(_address_limit, max_memory_mb=4096) as executor:
         assert [parsed.report for _, parsed in executor.results([(0, "x", "x")])] == [str(4096 * 2**20)]
     assert resource.getrlimit(resource.RLIMIT_AS) == before  # only while the file was parsed
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8"])
+def test_csv_files_opened_for_speed_hold_the_bytes_of_the_codec(tmp_path: Path, encoding: str) -> None:
+    rows = [["report_id", "text"], ["a", "表三 自然人"], ["b", "=1+1"]]
+    for handle in (open(tmp_path / "codec.csv", "w", encoding=encoding, newline=""), open_csv(tmp_path / "fast.csv", encoding)):
+        with handle:
+            csv.writer(handle).writerows(rows)
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "codec.csv").read_bytes()
