@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from xxgk import template
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor, in_process_suffices
 from xxgk.ingest.reader import read_document
@@ -21,6 +22,8 @@ from xxgk.output.csvfiles import open_csv
 from xxgk.parsers import region
 from xxgk.parsers.region import Division
 from xxgk.parsers.report import parse_document
+from xxgk.template import LABELS, identities
+from xxgk.types import TableKey
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -121,3 +124,11 @@ def test_csv_files_opened_for_speed_hold_the_bytes_of_the_codec(tmp_path: Path, 
         with handle:
             csv.writer(handle).writerows(rows)
     assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "codec.csv").read_bytes()
+
+
+@pytest.mark.parametrize("table", [TableKey.T3, TableKey.T4, TableKey.T2])
+def test_identities_made_once_per_set_of_rows_are_those_made_each_time(table: TableKey) -> None:
+    rows = list(LABELS.get(table, {}))
+    for present in (rows, rows[::2], rows[1:], [], ["other_handling", *rows[:3]]):
+        assert identities(table, present) == list(template._identities.__wrapped__(table, frozenset(present)))
+        assert identities(table, iter(present)) == identities(table, present)
