@@ -6,19 +6,23 @@ from __future__ import annotations
 import csv
 import resource
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from xxgk import template
+from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor, in_process_suffices
 from xxgk.ingest.reader import read_document
 from xxgk.ingest.text import decode, lines_as_paragraphs
 from xxgk.normalize.build import build_report
+from xxgk.normalize.narrative import section_terms, tf_idf
 from xxgk.normalize.schema import Report
 from xxgk.options import ParseOptions
 from xxgk.output.csvfiles import open_csv
+from xxgk.output.narrative import Frequencies, _IdfCache
 from xxgk.parsers import region
 from xxgk.parsers.region import Division
 from xxgk.parsers.report import parse_document
@@ -132,3 +136,17 @@ def test_identities_made_once_per_set_of_rows_are_those_made_each_time(table: Ta
     for present in (rows, rows[::2], rows[1:], [], ["other_handling", *rows[:3]]):
         assert identities(table, present) == list(template._identities.__wrapped__(table, frozenset(present)))
         assert identities(table, iter(present)) == identities(table, present)
+
+
+def test_keyword_weights_from_cached_idf_are_tf_idf_to_the_last_bit(corpus: Path) -> None:
+    reports = [parse_file(path) for path in sorted(corpus.glob("*/source.txt"))[:12]]
+    frequencies = Frequencies()
+    sections = [counts for report in reports for _, counts in section_terms(report.sections)]
+    for counts in sections:
+        frequencies.documents += 1
+        frequencies.df.update(counts.keys())
+    cache = _IdfCache(frequencies)
+    for counts in sections:
+        for top in (3, 10, 1000):
+            assert cache.top(dict(counts), top) == tf_idf(counts, frequencies.df, frequencies.documents, top)
+    assert cache.top({}, 10) == tf_idf(Counter(), frequencies.df, frequencies.documents, 10) == []
