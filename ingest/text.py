@@ -64,7 +64,11 @@ class TextReader:
             found = embedded.find_html(text, path.suffix.lower())
             if found is not None:  # an HTML page saved as text, or carried in a string
                 return embedded.document(found, path, data, source, encoding)
-        blocks = lines_as_paragraphs(text)
+        blocks = tuple(
+            Paragraph(text=line, prov=Provenance(line=number))
+            for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip()
+        )
         return Document(
             source=source,
             report_id=report_id(data),
@@ -73,17 +77,6 @@ class TextReader:
             metadata={"filename": path.name},
             blocks=blocks,
         )
-
-
-def lines_as_paragraphs(text: str, validate: bool = False) -> tuple[Paragraph, ...]:
-    """A paragraph per non-blank line. Built without validation (a line and its number are of their
-    types already), which took most of the reading; ``validate``: through it, the tests' reference."""
-    paragraph, provenance = (Paragraph, Provenance) if validate else (Paragraph.model_construct, Provenance.model_construct)
-    return tuple(
-        paragraph(text=line, prov=provenance(line=number))
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip()
-    )
 
 
 READER = TextReader()

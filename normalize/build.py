@@ -76,21 +76,14 @@ def _span(items: list[Item]) -> Provenance | None:
     return Provenance(page=first.page, table=first.table)
 
 
-def build_report(
-    doc: Document, parsed: ParsedReport, parser_version: str = PARSER_VERSION, *, validate: bool = False
-) -> Report:
-    """The Report of a parsed document. Its cells are built without validation (a third of the
-    time it took to build them), from fields that are already of their types: the parser's own
-    enums and models, :func:`classify`'s kinds and numbers. ``validate`` builds them through
-    validation instead: the reference the tests compare the JSON of both with."""
-    make = Cell if validate else Cell.model_construct
+def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARSER_VERSION) -> Report:
     cells = []
     for pc in parsed.cells:
         kind, value = classify(pc.raw)
         cells.append(
-            make(
+            Cell(
                 table=pc.table, row_key=pc.row_key, col_key=pc.col_key, raw=pc.raw, kind=kind, value=value,
-                label=pc.label, match_score=float(pc.match_score), position=pc.position, provenance=pc.provenance,
+                label=pc.label, match_score=pc.match_score, position=pc.position, provenance=pc.provenance,
             )
         )
     template = str(parsed.template.value)

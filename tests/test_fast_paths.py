@@ -15,9 +15,6 @@ from xxgk import template
 from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor, in_process_suffices
-from xxgk.ingest.reader import read_document
-from xxgk.ingest.text import decode, lines_as_paragraphs
-from xxgk.normalize.build import build_report
 from xxgk.normalize.narrative import section_terms, tf_idf
 from xxgk.normalize.schema import Report
 from xxgk.options import ParseOptions
@@ -25,7 +22,6 @@ from xxgk.output.csvfiles import open_csv
 from xxgk.output.narrative import Frequencies, _IdfCache
 from xxgk.parsers import region
 from xxgk.parsers.region import Division
-from xxgk.parsers.report import parse_document
 from xxgk.template import LABELS, identities
 from xxgk.types import TableKey
 
@@ -48,32 +44,6 @@ def _words() -> list[str]:
 @pytest.mark.parametrize("word", _words())
 def test_one_away_finds_what_comparing_every_name_finds(word: str) -> None:
     assert region.one_away(word) == _one_away_by_scan(word)
-
-
-def _same_built_both_ways(path: Path) -> None:
-    if path.suffix in (".txt", ".md"):
-        text, _ = decode(path.read_bytes())
-        assert lines_as_paragraphs(text) == lines_as_paragraphs(text, validate=True)
-    doc = read_document(path)
-    parsed = parse_document(doc)
-    fast, checked = build_report(doc, parsed), build_report(doc, parsed, validate=True)
-    assert fast.model_dump_json() == checked.model_dump_json()
-    assert fast == checked
-
-
-@pytest.mark.parametrize(
-    "path", [p for p in sorted(FIXTURES.glob("**/source.*")) if p.suffix != ".pdf"], ids=lambda p: f"{p.parent.name}{p.suffix}"
-)
-def test_reports_built_without_validation_are_those_built_with_it(path: Path) -> None:
-    """The text reader's paragraphs and the report's cells (of every format), made by model_construct,
-    give the same JSON (reports.jsonl, the store) and compare equal to the validated ones."""
-    _same_built_both_ways(path)
-
-
-def test_pdf_and_corpus_reports_built_without_validation_are_those_built_with_it(corpus: Path) -> None:
-    pdfs = [p for p in sorted(FIXTURES.glob("**/source.pdf")) if "ocr" not in p.parts]  # scanned: OCR's cells, slow
-    for path in pdfs + sorted(corpus.glob("*/source.*")):
-        _same_built_both_ways(path)
 
 
 def _exported(out: Path) -> dict[str, bytes]:
