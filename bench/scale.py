@@ -19,6 +19,12 @@ cost of starting weighs most) — then runs ``xxgk parse`` on them in a fresh pr
   does not grow with N, and the speed-up once the fixed cost of starting (loading the parser and
   jieba's dictionary, about a second, before any file is parsed) weighs less.
 
+``--text`` makes every report a text one (issue 15's batch); ``--repeat 5`` gives five alternating
+pairs. Two proxies for the speed-up that do not need a quiet machine: the CPU seconds the ``xxgk
+parse`` process itself uses per report (it stores what the workers send and writes the files) as a
+share of what a worker spends on one (measured in one process), and the serial start-up (when the
+first report was stored).
+
 Each run reports wall time, reports per second, when the last report was stored (the rest is writing
 the output files), the machine's busy CPU seconds during the run and the cores they come to (on a
 shared virtual machine the same work can take a quarter more CPU time from one run to the next), and
@@ -114,15 +120,15 @@ def pdfs() -> list[bytes]:
     return [p.read_bytes() for p in paths]
 
 
-def generate(folder: Path, n: int, pdf_percent: float = 0.0) -> dict[str, int]:
+def generate(folder: Path, n: int, pdf_percent: float = 0.0, text_only: bool = False) -> dict[str, int]:
     folder.mkdir(parents=True)
     texts, rng, kinds = seeds(), random.Random(n), {"txt": 0, "html": 0, "docx": 0, "pdf": 0}
     originals = pdfs() if pdf_percent else []
     every = round(100 / pdf_percent) if originals else 0
     for i in range(n):
         text = variant(texts[i % len(texts)], rng, i)
-        kind = ("pdf" if every and i % every == every // 2 else "html" if i % 20 == 7 else "docx" if i % 50 == 13
-                else "txt")
+        kind = ("pdf" if every and i % every == every // 2 else "txt" if text_only else "html" if i % 20 == 7
+                else "docx" if i % 50 == 13 else "txt")
         path = folder / f"{i // 1000:03d}" / f"report_{i:06d}.{kind}"
         path.parent.mkdir(exist_ok=True)
         if kind == "pdf":
@@ -152,6 +158,8 @@ class Sampler(threading.Thread):
         self.peaks: dict[int, int] = {}
         self.pss = 0
         self.stored_at: float | None = None
+        self.first_at: float | None = None  # when the first report was stored: the serial start-up
+        self.parent_parse_cpu: float | None = None  # the parse process's own CPU seconds then
         self.stored_cpu: float | None = None  # the machine's busy CPU seconds then
         self.start_time, self.start_cpu = time.perf_counter(), cpu_seconds()
         self.stop = threading.Event()
@@ -166,8 +174,12 @@ class Sampler(threading.Thread):
             for pid, hwm in tree.items():
                 self.peaks[pid] = max(self.peaks.get(pid, 0), hwm)
             self.pss = max(self.pss, sum(map(proportional_size, tree)))
-            if self.stored_at is None and stored(self.store) >= self.n:
+            count = stored(self.store) if self.stored_at is None else self.n
+            if self.first_at is None and count:
+                self.first_at = time.perf_counter() - self.start_time
+            if self.stored_at is None and count >= self.n:
                 self.stored_at = time.perf_counter() - self.start_time
+                self.parent_parse_cpu = process_cpu(self.pid)
                 self.stored_cpu = cpu_seconds() - self.start_cpu
 
 
@@ -212,6 +224,15 @@ def proportional_size(pid: int) -> int:
     return int(found.group(1)) * 1024 if found else 0
 
 
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user and system) one process has used so far; None when it is gone."""
+    try:
+        fields = Path("/proc", str(pid), "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds() -> float:
     """CPU time the whole machine has spent busy (user, nice, system, irq, softirq), from /proc/stat."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
@@ -241,20 +262,38 @@ class Run:
     hwm: int  # the sum of its processes' own peaks (shared pages counted in each)
     cpu: float  # busy CPU seconds of the machine during the run: the work done, whatever the wall time
     stored_cpu: float | None  # … until the last report was stored
+    first_at: float | None  # when the first report was stored (polled every 250 ms)
+    parent_cpu: float  # CPU seconds of the xxgk parse process itself (not its workers)
+    parent_parse_cpu: float | None  # … until the last report was stored (polled)
 
     def row(self) -> str:
         stored_at = f"{self.stored_at:7.1f}" if self.stored_at is not None else "      -"
         stored_cpu = f"{self.stored_cpu:8.1f}" if self.stored_cpu is not None else "       -"
+        first_at = f"{self.first_at:7.2f}" if self.first_at is not None else "      -"
         return (f"{self.label:<24} {self.n:>6} {self.seconds:8.1f} {self.n / self.seconds:9.1f} "
                 f"{stored_at} {self.cpu:7.1f} {stored_cpu} {self.cpu / self.seconds:6.2f} "
-                + "".join(f"{x / 2**20:9.0f}" if x else "        -" for x in (self.peak, self.hwm)))
+                + "".join(f"{x / 2**20:9.0f}" if x else "        -" for x in (self.peak, self.hwm))
+                + f" {first_at} {self.parent_cpu:9.2f}")
+
+
+# The command line, telling at its exit the CPU seconds its own process used (not its workers').
+CLI = """
+import atexit, os, resource
+def _cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open(os.environ["XXGK_BENCH_CPU"], "w") as handle:
+        handle.write(str(usage.ru_utime + usage.ru_stime))
+atexit.register(_cpu)
+from xxgk.cli import main
+main()
+"""
 
 
 def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
-    command = [sys.executable, "-c", "from xxgk.cli import main; main()", "parse", str(folder), "-o", str(out),
-               "-q", "--jobs", str(jobs)]
+    command = [sys.executable, "-c", CLI, "parse", str(folder), "-o", str(out), "-q", "--jobs", str(jobs)]
+    cpu_file = out.parent / f"{out.name}.cpu"
     start, busy = time.perf_counter(), cpu_seconds()
-    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT), "XXGK_BENCH_CPU": str(cpu_file)})
     sampler = Sampler(process.pid, out / "xxgk.sqlite", n)  # its clocks start a moment after ours
     sampler.start()
     code = process.wait()
@@ -263,7 +302,10 @@ def run(label: str, folder: Path, out: Path, n: int, jobs: int) -> Run:
     sampler.join()
     if code not in (0, 1):
         raise SystemExit(f"{label}: xxgk parse exited with {code}")
-    return Run(label, n, seconds, sampler.stored_at, sampler.pss, sampler.hwm, busy, sampler.stored_cpu)
+    parent_cpu = float(cpu_file.read_text())
+    cpu_file.unlink()
+    return Run(label, n, seconds, sampler.stored_at, sampler.pss, sampler.hwm, busy, sampler.stored_cpu, sampler.first_at,
+               parent_cpu, sampler.parent_parse_cpu)
 
 
 def spin(_: int = 0) -> float:
@@ -289,6 +331,28 @@ def machine_speedup(jobs: int) -> float:
     return jobs * alone / together
 
 
+PROBE = 200
+
+
+def parse_cpu_per_report(folder: Path) -> float:
+    """CPU seconds a worker spends on one report (parse, word counts, JSON), over PROBE of the batch's
+    files in a fresh process after one warm-up file: what the parent's share is compared with."""
+    probe = """
+import sys, time
+from pathlib import Path
+from xxgk.tasks import parse_task
+files = sorted(Path(sys.argv[1]).rglob("*.*"))[: int(sys.argv[2]) + 1]
+parse_task(str(files[0]), str(files[0]))
+start = time.process_time()
+for path in files[1:]:
+    parse_task(str(path), str(path))
+print((time.process_time() - start) / (len(files) - 1))
+"""
+    result = subprocess.run([sys.executable, "-c", probe, str(folder), str(PROBE)], capture_output=True, text=True,
+                            check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return float(result.stdout)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1000, help="reports in the main runs")
@@ -296,6 +360,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="J: the parallel runs' workers")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the three main runs; the median ratio is reported")
     parser.add_argument("--pdf", type=float, default=0.0, metavar="P", help="P %% of the reports are copies of the corpus's PDFs")
+    parser.add_argument("--text", action="store_true", help="text reports only (no HTML or Word renderings)")
     args = parser.parse_args()
     if not seeds():
         print("no text reports to copy (../shared/corpus or fixtures/)", file=sys.stderr)
@@ -304,7 +369,8 @@ def main() -> int:
     machine: list[float] = []
     with tempfile.TemporaryDirectory(prefix="xxgk-scale-") as tmp:
         work = Path(tmp)
-        kinds = generate(work / "in", args.n, args.pdf)
+        kinds = generate(work / "in", args.n, args.pdf, args.text)
+        worker_cpu = parse_cpu_per_report(work / "in")
         print(f"{args.n} reports: " + ", ".join(f"{count} {kind}" for kind, count in kinds.items() if count)
               + f"; {args.jobs} jobs on {os.cpu_count()} CPUs; {args.repeat} rounds")
         # Rounds alternate the runs, so that a slow minute on a shared machine does not fall on one side only.
@@ -316,11 +382,11 @@ def main() -> int:
             machine.append(machine_speedup(args.jobs))
         big = big_one = None
         if args.compare_n:
-            generate(work / "big", args.compare_n, args.pdf)
+            generate(work / "big", args.compare_n, args.pdf, args.text)
             big_one = run("--jobs 1", work / "big", work / "outBig1", args.compare_n, 1)
             big = run(f"--jobs {args.jobs}", work / "big", work / "outBig", args.compare_n, args.jobs)
     print(f"\n{'run':<24} {'files':>6} {'wall s':>8} {'files/s':>9} {'parsed s':>7} {'cpu s':>7} {'parsed cpu':>8} "
-          f"{'cores':>6} {'peak MB':>9} {'hwm MB':>8}")
+          f"{'cores':>6} {'peak MB':>9} {'hwm MB':>8} {'first s':>7} {'parent cpu':>9}")
     for runs in rounds:
         for r in runs:
             print(r.row())
@@ -339,6 +405,16 @@ def main() -> int:
           f"{median(s / m for s, m in zip(speedups, machine)):.2f}")
     if big and big_one:
         print(f"  on {big.n} reports: {big_one.seconds / big.seconds:.2f}×")
+    print(f"  a worker's CPU per report (parse_task in one process, {PROBE} of the reports): {worker_cpu * 1000:.2f} ms")
+    for jobs in sorted({1, args.jobs}):
+        mine = [r for runs in rounds for r in runs[:2] if r.label == f"--jobs {jobs}"]
+        whole = median(r.parent_cpu / r.n for r in mine)
+        parsing = [r.parent_parse_cpu / r.n for r in mine if r.parent_parse_cpu is not None]
+        print(f"  --jobs {jobs}: the parent's CPU per report until the last was stored: "
+              + (f"median {median(parsing) * 1000:.2f} ms = {median(parsing) / worker_cpu:.2f} of a worker's" if parsing
+                 else "-")
+              + f"; in the whole run (start-up and export in this process included) {whole * 1000:.2f} ms;"
+              f" serial start-up (first report stored) median {median(r.first_at for r in mine if r.first_at is not None):.2f} s")
     phases = [one.stored_at / many.stored_at for one, many, _ in rounds if one.stored_at and many.stored_at]
     if phases:
         print(f"  parse phase alone (until the last report was stored): median {median(phases):.2f}×")

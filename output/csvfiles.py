@@ -41,6 +41,17 @@ def safe(value: Any) -> str:
     return text
 
 
+def open_csv(path: Path, encoding: str) -> IO[str]:
+    """``path`` opened for writing a CSV file in ``encoding``. utf-8-sig is written as its BOM and then
+    plain UTF-8 — the same bytes; Python's utf-8-sig encoder runs Python code on every write (a
+    twentieth of an export's time), the UTF-8 one does not."""
+    if encoding == "utf-8-sig":
+        handle = open(path, "w", encoding="utf-8", newline="")
+        handle.write("\ufeff")
+        return handle
+    return open(path, "w", encoding=encoding, newline="")
+
+
 def _bbox(bbox: tuple[float, float, float, float] | None) -> str:
     return "" if bbox is None else " ".join(f"{v:.1f}" for v in bbox)
 
@@ -70,7 +81,7 @@ class ContractWriter:
         return self
 
     def _csv(self, name: str, columns: tuple[str, ...]) -> Any:
-        handle = open(self.out / name, "w", encoding=self.encoding, newline="")
+        handle = open_csv(self.out / name, self.encoding)
         self._files.append(handle)
         writer = csv.writer(handle)
         writer.writerow(columns)

@@ -12,22 +12,24 @@ batch's counts, so the texts are never all in memory.
 from __future__ import annotations
 
 import csv
+import heapq
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xxgk.normalize.facts import stated_facts
-from xxgk.normalize.narrative import problems, section_terms, tf_idf
+from xxgk.normalize.narrative import problems, section_terms
 from xxgk.normalize.schema import Report
-from xxgk.output.csvfiles import safe
+from xxgk.output.csvfiles import open_csv, safe
 from xxgk.output.dictionary import FACT_COLUMNS, KEYWORD_COLUMNS, PROBLEM_COLUMNS
 
 
 class ProblemsWriter:
     def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
         out.mkdir(parents=True, exist_ok=True)
-        self.handle = open(out / "problems.csv", "w", encoding=encoding, newline="")
+        self.handle = open_csv(out / "problems.csv", encoding)
         self.writer = csv.writer(self.handle)
         self.writer.writerow([c.name for c in PROBLEM_COLUMNS])
 
@@ -47,7 +49,7 @@ class FactsWriter:
 
     def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
         out.mkdir(parents=True, exist_ok=True)
-        self.handle = open(out / "facts.csv", "w", encoding=encoding, newline="")
+        self.handle = open_csv(out / "facts.csv", encoding)
         self.writer = csv.writer(self.handle)
         self.writer.writerow([c.name for c in FACT_COLUMNS])
 
@@ -111,14 +113,33 @@ def write_keywords(out: Path, encoding: str, frequencies: Frequencies, top: int 
     """``out``/keywords.csv: the ``top`` keywords of every section spooled there by :class:`TermsWriter`,
     weighed against the whole batch's ``frequencies`` (so chunks of a batch can be scored apart)."""
     spool = out / TERMS_SPOOL
-    with open(spool, encoding="utf-8") as lines, open(out / "keywords.csv", "w", encoding=encoding, newline="") as handle:
+    with open(spool, encoding="utf-8") as lines, open_csv(out / "keywords.csv", encoding) as handle:
         writer = csv.writer(handle)
         writer.writerow([c.name for c in KEYWORD_COLUMNS])
+        weight_of = _IdfCache(frequencies)
         for line in lines:
             report_id, source, sections = json.loads(line)
             for section, counts in sections:
-                for rank, (word, weight) in enumerate(
-                    tf_idf(Counter(counts), frequencies.df, frequencies.documents, top), start=1
-                ):
+                for rank, (word, weight) in enumerate(weight_of.top(counts, top), start=1):
                     writer.writerow([safe(v) for v in (report_id, source, section, rank, word, f"{weight:.4f}")])
     spool.unlink()
+
+
+class _IdfCache(dict[str, float]):
+    """Each word's inverse document frequency in the batch, computed the first time it is met rather
+    than in every section it occurs in; :meth:`top` ranks as :func:`tf_idf` (its reference: the same
+    words, the same weights to the last bit, tests/test_fast_paths.py)."""
+
+    def __init__(self, frequencies: Frequencies) -> None:
+        super().__init__()
+        self.df, self.documents = frequencies.df, frequencies.documents
+
+    def __missing__(self, word: str) -> float:
+        idf = self[word] = math.log((1 + self.documents) / (1 + self.df[word])) + 1
+        return idf
+
+    def top(self, counts: dict[str, int], top: int = 10) -> list[tuple[str, float]]:
+        total = sum(counts.values())
+        if not total:
+            return []
+        return heapq.nsmallest(top, ((w, c / total * self[w]) for w, c in counts.items()), key=lambda x: (-x[1], x[0]))

@@ -7,17 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
+if TYPE_CHECKING:  # rich is imported where it draws: a batch and a quiet command line do without it
+    from rich.console import Console
 
-if TYPE_CHECKING:
     from xxgk.normalize.schema import Report
 
 
@@ -45,6 +37,8 @@ class BatchSummary:
 
 
 def print_summary(summary: BatchSummary, console: Console, out: str) -> None:
+    from rich.table import Table
+
     copies = f" (and {summary.copies} identical copies, counted once)" if summary.copies else ""
     docs = Table(title=f"xxgk: {summary.total} files{copies} → {out}", title_justify="left")
     for status in ("ok", "partial", "failed", "skipped"):
@@ -70,6 +64,8 @@ class RichProgress:
     """Progress bars on a console for the command line; silent when it is not a terminal or quiet."""
 
     def __init__(self, console: Console, quiet: bool = False) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.console = console
         self.bars = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -185,6 +185,28 @@ def _same_shape(length: int, last: str) -> tuple[Division, ...]:
     return tuple(d for d in _index().by_code.values() if len(d.name) == length and d.name[-1] == last)
 
 
+@lru_cache(maxsize=4096)
+def _by_deletion(length: int, last: str) -> dict[tuple[int, str], list[int]]:
+    """The divisions of a shape (their places in :func:`_same_shape`) under each (i, name without its
+    i-th character): two names of one length differ in exactly the i-th character only when they
+    share that key and are not equal."""
+    found: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for n, d in enumerate(_same_shape(length, last)):
+        for i in range(length):
+            found[(i, d.name[:i] + d.name[i + 1:])].append(n)
+    return dict(found)
+
+
+def one_away(word: str) -> list[Division]:
+    """The divisions whose name is ``word`` with exactly one character changed (not the last, which
+    is the place word's ending), in the order of the list: a few key lookups instead of comparing
+    the word with every name of its shape (a fifth of a text report's parse went there)."""
+    shape = _same_shape(len(word), word[-1])
+    index = _by_deletion(len(word), word[-1])
+    places = sorted({n for i in range(len(word)) for n in index.get((i, word[:i] + word[i + 1:]), ())})
+    return [shape[n] for n in places if shape[n].name != word]
+
+
 def _unlisted(name: str, context: str) -> Unresolved | None:
     words: list[str] = []
     while match := (_NEXT_PLACE_WORD if words else _PLACE_WORD).match(name, sum(len(w) for w in words)):
@@ -194,7 +216,7 @@ def _unlisted(name: str, context: str) -> Unresolved | None:
     word = words[0]
     # Names one character away are named (not chosen) so a reader can correct an OCR slip with --meta;
     # those whose parents the text mentions first, and only a short list.
-    alike = [d for d in _same_shape(len(word), word[-1]) if sum(a != b for a, b in zip(d.name, word, strict=True)) == 1]
+    alike = one_away(word)
     mentioned = [d for d in alike if _mentions(context, d)]
     shown = mentioned or (alike if len(alike) <= 5 else [])
     hint = "；一字之差的区划：" + "、".join(f"{d.name}（{d.code}）" for d in shown) if shown else ""

@@ -18,7 +18,6 @@ import shutil
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,11 +25,13 @@ from xxgk.errors import BatchError, SummaryError
 from xxgk.executors import (
     DaskExecutor,
     Executor,
+    InProcessExecutor,
     ParseTask,
     ProcessExecutor,
     Result,
     Task,
     available_cpus,
+    in_process_suffices,
     worker_context,
 )
 from xxgk.ingest.files import discover
@@ -77,11 +78,13 @@ def run_parse(
     files = list(discover(inputs, options.exclude))
     if executor is None:
         readers = reader_modules({path.suffix for path, _ in files})
-        chosen = (
-            DaskExecutor(options.scheduler, timeout=options.timeout)
-            if options.scheduler
-            else ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb, preload=readers)
-        )
+        chosen: DaskExecutor | ProcessExecutor | InProcessExecutor
+        if options.scheduler:
+            chosen = DaskExecutor(options.scheduler, timeout=options.timeout)
+        elif in_process_suffices(len(files), readers):
+            chosen = InProcessExecutor(timeout=options.timeout, max_memory_mb=options.max_memory_mb)
+        else:
+            chosen = ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb, preload=readers)
         if options.ocr != "auto":  # the default options leave the workers their default task
             chosen.task = ParseTask(options.ocr)
         executor = chosen
@@ -234,6 +237,8 @@ def _export(
         write_keywords(staging, encoding, frequencies)
         advance()
     else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed  # export processes, for large batches only
+
         parts = [staging / f"part{n:05d}" for n in range(len(ranges))]
         summaries: list[BatchSummary] = [BatchSummary()] * len(ranges)
         frequencies = Frequencies()

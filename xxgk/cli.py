@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,16 @@ def _errors() -> Iterator[None]:
     except XxgkError as exc:
         click.echo(f"xxgk: error: {exc}", err=True)
         sys.exit(2)
+
+
+class _Warnings:
+    """The progress of a quiet run: no bars; each warning one whole line on stderr, as the bars' console writes it."""
+
+    def phase(self, name: str, total: int) -> Callable[[], None]:
+        return lambda: None
+
+    def warn(self, message: str) -> None:
+        click.echo(f"xxgk: warning: {message}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,25 +111,30 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
 
     Exit status: 0 when every input was read, 1 when any input failed, 2 for a usage error.
     """
-    from rich.console import Console
-
     from xxgk.batch import run_parse
     from xxgk.options import ParseOptions
     from xxgk.output.options import ResearchOptions
-    from xxgk.output.terminal import RichProgress, print_summary
 
     if (executor == "dask") != (scheduler is not None):
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
     research = ResearchOptions(parquet=parquet, xlsx=xlsx, meta=meta)
     options = ParseOptions(encoding=encoding, jobs=jobs, timeout=timeout, max_memory_mb=max_memory_mb,
                            scheduler=scheduler, resume=resume, ocr=ocr, research=research)
+    if quiet:  # no bars, no tables: rich is not even loaded
+        with _errors():
+            research.check()
+            summary = run_parse(inputs, out, options, progress=_Warnings())
+        sys.exit(1 if summary.statuses.get("failed") else 0)
+    from rich.console import Console
+
+    from xxgk.output.terminal import RichProgress, print_summary
+
     console = Console(stderr=True)
     with _errors():
         research.check()
         with RichProgress(console, quiet) as progress:
             summary = run_parse(inputs, out, options, progress=progress)
-    if not quiet:
-        print_summary(summary, console, out)
+    print_summary(summary, console, out)
     sys.exit(1 if summary.statuses.get("failed") else 0)
 
 

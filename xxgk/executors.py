@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -102,14 +103,29 @@ class Executor(Protocol):
         ...
 
 
-class InProcessExecutor:
-    """Parses in the calling process, one file after another — no timeout, no memory cap.
+class _TimedOut(BaseException):
+    """Raised into a file's parse by its alarm: not an Exception, so the parse's own handlers (which
+    turn a parser bug into a failed report) let it through."""
 
-    For library use and debugging only: a hostile file can hang or exhaust this process.
+
+class InProcessExecutor:
+    """Parses in the calling process, one file after another.
+
+    Without limits, for library use and debugging: a hostile file can hang or exhaust this process.
+    With ``timeout`` (seconds; from the main thread only) a file still running then is stopped by an
+    alarm between two Python instructions and gets a TIMEOUT report; with ``max_memory_mb`` this
+    process's address space is capped while a file is parsed, so a file that would need more fails
+    with OUT_OF_MEMORY. What it cannot contain is a crash in native code: the batch uses it for a
+    single file read by Python code only (:func:`in_process_suffices`), where starting a worker would
+    take longer than the parse.
     """
 
-    def __init__(self, task: TaskFunction | None = None) -> None:
+    def __init__(
+        self, task: TaskFunction | None = None, *, timeout: float | None = None, max_memory_mb: int | None = None
+    ) -> None:
         self.task = task  # None: xxgk.tasks.parse_task
+        self.timeout = timeout
+        self.max_memory_mb = max_memory_mb
 
     def __enter__(self) -> Self:
         return self
@@ -118,9 +134,53 @@ class InProcessExecutor:
         pass
 
     def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
-        task = self.task or _parse_task()
+        task = self.task
         for index, path, source in tasks:
-            yield index, task(path, source)
+            task = task or _parse_task()  # the parser is loaded by the first file to parse, if any
+            yield index, self._run(task, path, source)
+
+    def _run(self, task: TaskFunction, path: str, source: str) -> Parsed:
+        alarm = bool(self.timeout) and threading.current_thread() is threading.main_thread()
+        limits = _cap_memory(self.max_memory_mb) if self.max_memory_mb else None
+        previous = signal.signal(signal.SIGALRM, _alarm) if alarm else None
+        try:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, self.timeout or 0.0)
+            return task(path, source)
+        except _TimedOut:
+            return _failure(path, source, ErrorCode.TIMEOUT, f"not finished after {self.timeout:g} s: it was stopped")
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+            if limits is not None:
+                resource.setrlimit(resource.RLIMIT_AS, limits)
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _TimedOut
+
+
+def _cap_memory(max_memory_mb: int) -> tuple[int, int] | None:
+    """Cap this process's address space at ``max_memory_mb``, as a worker's; returns the limits to restore."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = max_memory_mb * 2**20
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ValueError, OSError):
+        return None  # the system cannot cap address space (macOS): the timeout still bounds a runaway file
+    return soft, hard
+
+
+# Readers written in Python (and lxml): a file they read cannot crash the process in native code.
+_IN_PROCESS_READERS = frozenset({"xxgk.ingest.text", "xxgk.ingest.html", "xxgk.ingest.embedded", "xxgk.ingest.docx"})
+
+
+def in_process_suffices(files: int, readers: Sequence[str]) -> bool:
+    """Whether a batch is parsed in its own process: one file, which no reader of native code
+    (PDFium, a converter) may be asked to read. A worker would start a fresh interpreter and load the
+    parser there before parsing, while this process waits: most of a one-file run."""
+    return files == 1 and set(readers) <= _IN_PROCESS_READERS
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from xxgk.types import TableKey
 
@@ -215,7 +216,13 @@ def processed_rows(rows: Iterable[str]) -> tuple[str, ...]:
 def identities(table: TableKey, rows: Iterable[str]) -> list[Identity]:
     """Every identity of ``table`` that applies given the rows the report prints, in report order:
     per-row sums only for printed rows; per-column sums always (a missing row makes them not assessable)."""
-    present = set(rows)
+    return list(_identities(table, frozenset(rows)))
+
+
+@lru_cache(maxsize=1024)
+def _identities(table: TableKey, present: frozenset[str]) -> tuple[Identity, ...]:
+    """:func:`identities`, made once per table and set of printed rows: each check asks for them
+    (three per 表三), and the placement of a damaged row asks for each layout it tries."""
     found: list[Identity] = []
     if table == TableKey.T3:
         for col in T3_COL_KEYS:
@@ -234,7 +241,7 @@ def identities(table: TableKey, rows: Iterable[str]) -> list[Identity]:
             if row in present:
                 found.append(Identity("T4-SUM", table, row, "total", tuple((row, c) for c in T4_PARTS),
                                       ((row, "total"),)))
-    return found
+    return tuple(found)
 
 
 # --- what users read -----------------------------------------------------------------------------
