@@ -7,6 +7,7 @@ import csv
 import resource
 import time
 from collections import Counter
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,13 @@ from xxgk import template
 from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor, in_process_suffices
+from xxgk.normalize import facts
+from xxgk.normalize.audit.narrative import Statement, statements
+from xxgk.normalize.audit.text import sentences
+from xxgk.normalize.checks import CellIndex
+from xxgk.normalize.facts import KEY_NAMES, UNITS, StatedFact, _compared, _flat, stated_facts
 from xxgk.normalize.narrative import section_terms, tf_idf
-from xxgk.normalize.schema import Report
+from xxgk.normalize.schema import NarrativeFact, Report, Section
 from xxgk.options import ParseOptions
 from xxgk.output.csvfiles import open_csv
 from xxgk.output.narrative import Frequencies, _IdfCache
@@ -120,3 +126,79 @@ def test_keyword_weights_from_cached_idf_are_tf_idf_to_the_last_bit(corpus: Path
         for top in (3, 10, 1000):
             assert cache.top(dict(counts), top) == tf_idf(counts, frequencies.df, frequencies.documents, top)
     assert cache.top({}, 10) == tf_idf(Counter(), frequencies.df, frequencies.documents, 10) == []
+
+
+# facts.csv's rows as first written: each sentence looked for by flattening every section again.
+
+
+def _printed_by_scan(sections: list[Section], sentence: str) -> tuple[str, int | None, int | None] | None:
+    target = _flat(sentence)
+    for section in sections:
+        kept = [i for i, ch in enumerate(section.text) if not ch.isspace()]
+        flat = facts.to_simplified("".join(section.text[i] for i in kept))
+        at = flat.find(target) if target else -1
+        if at < 0 or len(flat) != len(kept):
+            continue
+        start, end = kept[at], kept[at + len(target) - 1] + 1
+        printed = facts.re.sub(r"\s*\n\s*", "", section.text[start:end])
+        prov = section.provenance
+        line = prov.line + section.text.count("\n", 0, start) if prov is not None and prov.line is not None else None
+        return printed, line, prov.page if prov is not None else None
+    return None
+
+
+def _whole_sentence_by_scan(sections: list[Section], fact: NarrativeFact) -> tuple[str, int | None, int | None] | None:
+    fragment = _flat(fact.sentence)
+    for section in sorted(sections, key=lambda s: s.key != fact.section):
+        for sentence in sentences(section.text):
+            if fragment and fragment in _flat(sentence):
+                return _printed_by_scan([section], sentence)
+    return None
+
+
+def _same_by_scan(fact: NarrativeFact, statement: Statement) -> bool:
+    if facts.AUDIT_KEYS.get(fact.key) != statement.key or fact.value != statement.value:
+        return False
+    a, b = _flat(fact.sentence), _flat(statement.sentence)
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def _stated_facts_by_scan(report: Report) -> list[StatedFact]:
+    if report.status in ("failed", "skipped"):
+        return []
+    index = CellIndex(report.cells)
+    parsed = list(report.facts)
+    rows: list[StatedFact] = []
+    for statement in statements(report):
+        key = KEY_NAMES[statement.key]
+        twin = next((f for f in parsed if _same_by_scan(f, statement)), None)
+        if twin is not None:
+            parsed.remove(twin)
+        found = _printed_by_scan(report.sections, statement.sentence)
+        sentence, line, page = found if found else (statement.sentence, None, None)
+        flat = _flat(statement.sentence)
+        page = next((f.provenance.page for f in report.facts if f.provenance is not None
+                     and f.provenance.page is not None and _flat(f.sentence) in flat), page)
+        unit = twin.unit if twin is not None else UNITS.get(key, "件")
+        table_key, table_value = _compared(index, key, statement.value)
+        rows.append(StatedFact(statement.section, key, statement.value, unit, sentence, line, page, table_key, table_value))
+    for fact in parsed:
+        prov = fact.provenance
+        line, page = (prov.line, prov.page) if prov is not None else (None, None)
+        sentence = fact.sentence
+        if (whole := _whole_sentence_by_scan(report.sections, fact)) is not None:
+            sentence, line = whole[0], whole[1] if whole[1] is not None else line
+        table_key, table_value = _compared(index, fact.key, fact.value)
+        rows.append(StatedFact(fact.section, fact.key, fact.value, fact.unit, sentence, line, page, table_key, table_value))
+    return rows
+
+
+def test_stated_facts_from_sections_flattened_once_are_those_found_by_scanning(corpus: Path) -> None:
+    paths = sorted(corpus.glob("*/source.*")) + sorted(FIXTURES.glob("**/source.*"))
+    stated = 0
+    for path in paths:
+        report = parse_file(path)
+        expected = [astuple(f) for f in _stated_facts_by_scan(report)]
+        assert [astuple(f) for f in stated_facts(report)] == expected, path
+        stated += len(expected)
+    assert stated > 100  # the comparison saw facts, of every kind of report
