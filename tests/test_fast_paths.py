@@ -25,7 +25,8 @@ from xxgk.normalize.narrative import section_terms, tf_idf
 from xxgk.normalize.schema import NarrativeFact, Report, Section
 from xxgk.options import ParseOptions
 from xxgk.output.csvfiles import open_csv
-from xxgk.output.narrative import Frequencies, _IdfCache
+from xxgk.output.narrative import Frequencies, _IdfCache, narrative_json
+from xxgk.output.research import ResearchWriter
 from xxgk.parsers import region
 from xxgk.parsers.region import Division
 from xxgk.template import LABELS, identities
@@ -193,12 +194,30 @@ def _stated_facts_by_scan(report: Report) -> list[StatedFact]:
     return rows
 
 
-def test_stated_facts_from_sections_flattened_once_are_those_found_by_scanning(corpus: Path) -> None:
-    paths = sorted(corpus.glob("*/source.*")) + sorted(FIXTURES.glob("**/source.*"))
+@pytest.fixture(scope="module")
+def every_report(corpus: Path) -> list[Report]:
+    """Every report of the corpus and the fixtures, parsed."""
+    return [parse_file(path) for path in sorted(corpus.glob("*/source.*")) + sorted(FIXTURES.glob("**/source.*"))]
+
+
+def test_stated_facts_from_sections_flattened_once_are_those_found_by_scanning(every_report: list[Report]) -> None:
     stated = 0
-    for path in paths:
-        report = parse_file(path)
+    for report in every_report:
         expected = [astuple(f) for f in _stated_facts_by_scan(report)]
-        assert [astuple(f) for f in stated_facts(report)] == expected, path
+        assert [astuple(f) for f in stated_facts(report)] == expected, report.source
         stated += len(expected)
     assert stated > 100  # the comparison saw facts, of every kind of report
+
+
+def test_narrative_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(
+    every_report: list[Report], tmp_path: Path,
+) -> None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        rendered, plain = tmp_path / f"rendered-{encoding}", tmp_path / f"plain-{encoding}"
+        with ResearchWriter(rendered, encoding) as by_lines, ResearchWriter(plain, encoding) as by_reports:
+            for report in every_report:
+                by_lines.write(report, rows=narrative_json(report))
+                by_reports.write(report)
+        for name in ("problems.csv", "facts.csv"):
+            expected = (plain / name).read_bytes()
+            assert expected.count(b"\n") > 100 and (rendered / name).read_bytes() == expected
