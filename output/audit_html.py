@@ -31,6 +31,7 @@ from xxgk.normalize.audit.evidence import cell_map, involved_cells
 from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, BureauEntry, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
 from xxgk.output import audit_crops
+from xxgk.parsers.cellvalue import split_note_marker
 from xxgk.template import (
     COLUMN_LABELS,
     DENIED,
@@ -69,6 +70,7 @@ td.flag-warning{background:#fad7a0;outline:2px solid #d68910;outline-offset:-2px
 td.flag-info{background:#d6eaf8}
 td.blank{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f0f0f0 4px,#f0f0f0 8px)}
 sup.mark{color:#922b21;font-weight:700;margin-left:2px}
+span.notemark{font-size:.75em;vertical-align:super;color:#1f5fa8;border:1px dashed #1f5fa8;border-radius:2px;padding:0 1px;margin-left:1px}
 .tablewrap{display:flex;gap:1.2em;align-items:flex-start;flex-wrap:wrap;margin:.6em 0 1em}
 ol.notes{margin:.4em 0;padding-left:1.6em;max-width:42em} ol.notes li{margin-bottom:.3em}
 section.report{border:1px solid #d5dbe1;border-radius:4px;padding:.6em 1em;margin:1em 0}
@@ -144,7 +146,7 @@ class _Marks:
             classes.append(f"flag-{_worst(f for _, f in marks)}")
         span = _colspan(colspan)
         tip = f' title="{e("；".join(f.message for _, f in marks))}"' if marks else ""
-        text = e(cell.raw) if cell is not None else ""
+        text = _cell_text(cell.raw) if cell is not None else ""
         sups = "".join(f'<sup class="mark">{n}</sup>' for n, _ in marks)
         return f'<td class="{" ".join(classes)}" data-cell="{e(key)}"{span}{tip}>{text}{sups}</td>'
 
@@ -153,6 +155,15 @@ class _Marks:
         cls = ' class="flag-info"' if marks else ""
         sups = "".join(f'<sup class="mark">{n}</sup>' for n, _ in marks)
         return f"<td{cls}{attrs}>{e(text)}{sups}</td>"
+
+
+def _cell_text(raw: str) -> str:
+    """The printed text; a note marker glued to a number (P-NOTE-MARK) set apart, so that it is never
+    read as digits of the number."""
+    number, marker = split_note_marker(raw)
+    if not marker:
+        return e(raw)
+    return f'{e(number)}<span class="notemark" title="注释标记，不计入数值">{e(marker)}</span>'
 
 
 def _colspan(n: int) -> str:
