@@ -27,6 +27,7 @@ from typing import IO
 
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import AREAS, CODES, code_info, is_reading
+from xxgk.normalize.audit.decisions import DECISION_NAMES, Decision, decision_of, set_aside
 from xxgk.normalize.audit.evidence import cell_map, involved_cells
 from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, BureauEntry, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
@@ -80,6 +81,9 @@ caption{text-align:left;font-weight:600;padding:.2em 0}
 .crops{display:flex;flex-wrap:wrap;gap:1em} figure.crop{margin:.4em 0;border:1px solid #d5dbe1;padding:4px}
 figure.crop img{max-width:100%;height:auto;display:block} figure.crop figcaption{font-size:.85em;color:#6b7580}
 td.where{white-space:nowrap}
+tr.finding.aside{color:#6b7580} tr.finding.aside td:nth-child(6){text-decoration:line-through}
+.decision-confirmed{color:#922b21;font-weight:600} .decision-misread,.decision-dismissed{color:#6b7580;font-weight:600}
+code.fid{font-size:.8em;color:#6b7580}
 """
 
 _T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -330,7 +334,7 @@ class AuditPage:
         self._chunks[index] = (self._body.tell(), len(data))
         self._body.write(data)
 
-    def finish(self, overview: Overview, outside_links: Sequence[tuple[str, str]] = (),
+    def finish(self, overview: Overview, outside_links: Sequence[tuple[str, str]] = (), stale: Sequence[Decision] = (),
                title: str = "政府信息公开工作年度报告 合规审查") -> None:
         assert self._body is not None, "use AuditPage as a context manager"
         bureaus = overview.bureaus()
@@ -346,6 +350,7 @@ class AuditPage:
             page.write(_coverage(overview))
             page.write(_unread(overview))
             page.write(_outside_links(outside_links))
+            page.write(_stale(stale))
             page.write(_legend())
             page.write('<h2 id="reports">逐份报告</h2>')
             for number, bureau in enumerate(bureaus):
@@ -486,6 +491,16 @@ def _outside_links(links: Sequence[tuple[str, str]]) -> str:
     return f'<h2 id="links">指向输入文件夹以外的链接（{len(links)}，已读取）</h2><ul class="links">{items}</ul>'
 
 
+def _stale(stale: Sequence[Decision]) -> str:
+    """Decisions given whose finding this run no longer produces: said, never dropped."""
+    if not stale:
+        return ""
+    items = "".join(f'<li data-finding-id="{e(d.finding_id)}"><code>{e(d.finding_id)}</code> {e(DECISION_NAMES[d.status])}'
+                    f"{'：' + e(d.note) if d.note else ''}</li>" for d in stale)
+    return (f'<h2 id="stale">已失效的处理决定（{len(stale)}）</h2><p class="muted">本次审查不再产生这些问题（报告或程序已改变）；'
+            f'决定仍保留在 decisions.csv 中。</p><ul class="stale">{items}</ul>')
+
+
 def _legend() -> str:
     by_area: dict[str, list[str]] = {area: [] for area in AREAS}
     for code, info in CODES.items():
@@ -514,15 +529,27 @@ def _location(finding: Finding, printed: dict[tuple[str, str], str]) -> str:
 def _finding_row(f: Finding, printed: dict[tuple[str, str], str]) -> str:
     info = code_info(f.code)
     area = AREAS.index(info.area) if info.area in AREAS else len(AREAS) - 1
+    decision = decision_of(f)
+    aside = " aside" if set_aside(f) else ""
     return (
-        f'<tr class="finding" data-code="{e(f.code)}" data-severity="{e(f.severity)}" data-area="{area}">'
+        f'<tr class="finding{aside}" data-code="{e(f.code)}" data-severity="{e(f.severity)}" data-area="{area}" '
+        f'data-finding-id="{e(f.evidence.get("finding_id", ""))}" data-decision="{e(decision)}">'
         f"<td>{_badge(SEVERITY_NAMES[f.severity], f.severity)}</td>"
         f"<td>{e(f.code)}</td><td>{_defect_badge(f.code, f.severity)}</td><td>{e(_location(f, printed))}</td>"
-        f'<td class="where">{e(where(f))}</td><td>{e(f.message)}</td></tr>'
+        f'<td class="where">{e(where(f))}</td><td>{e(f.message)}</td>{_decision_cell(f)}</tr>'
     )
 
 
-_HEAD = "<tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>页/行</th><th>说明</th></tr>"
+def _decision_cell(f: Finding) -> str:
+    """The supervisor's decision and note; the finding's id to decide it by (OUT/decisions.csv)."""
+    decision = decision_of(f)
+    shown = (f'<span class="decision decision-{e(decision)}">{e(DECISION_NAMES[decision])}</span>'
+             if decision else '<span class="muted">未处理</span>')
+    note = f" {e(f.evidence.get('decision_note'))}" if f.evidence.get("decision_note") else ""
+    return f'<td class="decision">{shown}{note}<br><code class="fid">{e(f.evidence.get("finding_id", ""))}</code></td>'
+
+
+_HEAD = "<tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>页/行</th><th>说明</th><th>处理</th></tr>"
 
 
 def by_severity(findings: list[Finding]) -> list[Finding]:
@@ -575,10 +602,10 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
     cells = cell_map(report)
     unplaced = [c for c in report.cells if c.position != Position.EXACT or not c.col_key]
     marks = _Marks(findings, cells)
-    serious = any(f.severity in ("error", "warning") for f in findings)
+    serious = any(f.severity in ("error", "warning") and not set_aside(f) for f in findings)
     counts = " ".join(
         _badge(f"{SEVERITY_NAMES[s]} {n}", s) for s in SEVERITIES
-        if (n := sum(1 for f in findings if f.severity == s and not is_reading(f.code)))
+        if (n := sum(1 for f in findings if f.severity == s and not is_reading(f.code) and not set_aside(f)))
     )
     if (n_reading := sum(1 for f in findings if is_reading(f.code))):
         counts += " " + _badge(f"读取问题 {n_reading}", "info", "文件或解析所限，不是报告本身的问题")

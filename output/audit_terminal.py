@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from xxgk.normalize.audit.decisions import DECISION_NAMES
 from xxgk.normalize.audit.overview import SEVERITY_NAMES, Overview
 
 _STYLE = {"error": "red", "warning": "yellow"}
@@ -30,6 +31,9 @@ def print_audit(overview: Overview, console: Console, out: str) -> None:
             (areas or "[green]—[/]") + _reading(bureau.reading),
         )
     console.print(table)
+    if overview.decided:
+        counts = "，".join(f"{DECISION_NAMES[s]}{n}条" for s, n in sorted(overview.decided.items()))
+        console.print(f"处理决定：{counts}（误读、排除的不计入退出状态）", markup=False, highlight=False)
     if overview.unread:
         console.print(f"{len(overview.unread)} files not audited (failed or not a report): see {out}/parse/reports.csv",
                       markup=False, highlight=False)

@@ -7,9 +7,14 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import pytest
+from click.testing import CliRunner, Result
 from lxml import html as lxml_html
 
+import xxgk.audit
 from xxgk.audit import run_audit
+from xxgk.batch import run_parse
+from xxgk.cli import main
 from xxgk.executors import InProcessExecutor
 from xxgk.options import AuditOptions
 
@@ -37,3 +42,96 @@ def test_note_markers_are_shown_apart_from_the_number(tmp_path: Path) -> None:
     assert cell.xpath('span[@class="notemark"]/text()') == ["¹¹"]
     assert (cell.text or "").strip() == "2"
     assert "flag-warning" in cell.get("class")
+
+
+@pytest.fixture
+def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's parse batch in this process: no worker start-up in a unit test."""
+    monkeypatch.setattr(xxgk.audit, "run_parse", lambda *a, **k: run_parse(*a, **{**k, "executor": InProcessExecutor()}))
+
+
+def cli(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, ["audit", *map(str, args)])
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+# --- decisions ----------------------------------------------------------------------------------
+
+
+def test_finding_ids_are_stable_across_runs_folders_and_input_order(tmp_path: Path) -> None:
+    inputs = [CASES / "d02_t3_balance" / "report.txt", CASES / "d19_no_follow_up" / "report.txt", CASES / "d05_t4_sum" / "report.txt"]
+    first = audit(inputs, tmp_path / "a")
+    second = audit(list(reversed(inputs)), tmp_path / "b")
+    # (the X-VERSION message lists the other versions in input order: not part of the id)
+    ids = {(r["source"], r["code"], r["table"], r["row_key"], r["col_key"]): r["finding_id"] for r in first}
+    assert len(set(ids.values())) == len(ids) == len(first)  # one id per finding
+    assert all(len(i) == 12 for i in ids.values())
+    assert {(r["source"], r["code"], r["table"], r["row_key"], r["col_key"]): r["finding_id"] for r in second} == ids
+    moved = tmp_path / "elsewhere" / "报告.txt"
+    moved.parent.mkdir()
+    moved.write_bytes(inputs[0].read_bytes())
+    alone = [r["finding_id"] for r in audit([inputs[0]], tmp_path / "c")]
+    assert [r["finding_id"] for r in audit([moved], tmp_path / "d")] == alone
+
+
+def test_decisions_round_trip(tmp_path: Path, in_process: None) -> None:
+    source = CASES / "d02_t3_balance" / "report.txt"
+    out = tmp_path / "out"
+    assert cli(source, "-o", out).exit_code == 1
+    template = read_csv(out / "decisions.csv")
+    findings = findings_csv(out)
+    assert [r["finding_id"] for r in template] == [r["finding_id"] for r in findings]
+    assert all(r["status"] == "" for r in template)
+    errors = [r for r in template if r["severity"] == "error"]
+    assert errors
+    for row in template:
+        if row["severity"] == "error":
+            row.update(status="dismissed", note="已核实原件无误")
+        elif row["code"] == "D11":
+            row.update(status="confirmed", note="请整改")
+    given = tmp_path / "decisions.csv"
+    write_csv(given, [*template, {**template[0], "finding_id": "0123456789ab", "status": "misread", "note": "旧问题"}])
+
+    second = cli(source, "-o", out, "--decisions", given)
+    assert second.exit_code == 0, second.output  # the errors are dismissed: out of the exit status
+    assert "stale decision 0123456789ab" in second.stderr
+    decided = {r["finding_id"]: (r["decision"], r["decision_note"]) for r in findings_csv(out)}
+    assert all(decided[r["finding_id"]] == ("dismissed", "已核实原件无误") for r in errors)
+    kept = read_csv(out / "decisions.csv")
+    assert {r["finding_id"]: r["status"] for r in kept if not r["stale"]} == {r["finding_id"]: r["status"] for r in template}
+    assert [(r["finding_id"], r["status"], r["note"]) for r in kept if r["stale"]] == [("0123456789ab", "misread", "旧问题")]
+    page = lxml_html.fromstring((out / "audit.html").read_bytes())
+    row = page.xpath(f'//tr[@data-finding-id="{errors[0]["finding_id"]}"]')[0]
+    assert row.get("data-decision") == "dismissed" and "aside" in row.get("class")
+    assert "已核实原件无误" in row.text_content()
+    assert page.xpath('//ul[@class="stale"]/li/@data-finding-id') == ["0123456789ab"]
+    assert "处理决定" in second.stdout
+
+    # the template OUT wrote, given back, decides the same findings the same way
+    third = cli(source, "-o", tmp_path / "again", "--decisions", out / "decisions.csv")
+    assert third.exit_code == 0, third.output
+    assert read_csv(tmp_path / "again" / "decisions.csv") == kept
+    # without the decisions the errors count again
+    assert cli(source, "-o", tmp_path / "plain").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("finding_id,status\nabc,maybe\n", "not one of"), ("id,decision\nabc,dismissed\n", "needs the columns")],
+)
+def test_bad_decisions_exit_2(content: str, message: str, tmp_path: Path, in_process: None) -> None:
+    given = tmp_path / "d.csv"
+    given.write_text(content, encoding="utf-8")
+    result = cli(CASES / "d02_t3_balance" / "report.txt", "-o", tmp_path / "out", "--decisions", given)
+    assert result.exit_code == 2 and message in result.stderr

@@ -6,6 +6,8 @@ OUT receives:
 - ``findings.csv`` — parse-time and audit findings, the contract's columns plus bureau, bureau_key, body_id,
   year, defect, area, related_source, places (the page or line of every cell of the evidence);
 - ``findings.jsonl`` — the same findings, one JSON object a line, with their evidence;
+- ``decisions.csv`` — every finding's stable id and its decision (normalize/audit/decisions.py): the
+  template a supervisor fills in and gives back with ``--decisions``, stale decisions kept at its end;
 - ``audit.html`` — the page for supervisors (output/audit_html.py);
 - ``previous-N/`` — only when a --previous folder of reports had to be parsed.
 
@@ -37,13 +39,15 @@ from xxgk.normalize.audit import (
 )
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.dates import parse_date
+from xxgk.normalize.audit.decisions import Decision, Decisions, body_key
 from xxgk.normalize.audit.evidence import with_places
 from xxgk.normalize.audit.overview import Overview
 from xxgk.normalize.audit.roster import Roster, load_roster
 from xxgk.normalize.locate import locate
 from xxgk.normalize.schema import Finding
 from xxgk.options import AuditOptions, ParseOptions
-from xxgk.output.audit_findings import AuditFindingsWriter
+from xxgk.output.audit_decisions import DecisionsTemplate
+from xxgk.output.audit_findings import AuditFindingsWriter, places_text
 from xxgk.output.audit_html import AuditPage
 from xxgk.progress import ProgressSink, Silent
 from xxgk.types import Severity
@@ -59,6 +63,7 @@ class AuditSummary:
     severities: Counter[str]
     overview: Overview  # per bureau, for the table the command line prints
     notes: tuple[str, ...] = field(default=())  # about the inputs: links read from outside, earlier audits left out
+    stale: tuple[Decision, ...] = ()  # decisions given whose finding this run did not produce
 
     def fails(self, fail_on: str) -> bool:
         """True when the findings reach the --fail-on level."""
@@ -189,6 +194,7 @@ def run_audit(
     cannot run at all."""
     out = Path(out)
     dates = PublishedDates(options.published)
+    decisions = Decisions.load(options.decisions)
     roster = load_roster(options.bodies) if options.bodies else Roster()
     survey = InputSurvey.of(inputs, out)
     # The OUT folder and earlier audits inside the inputs are never read as reports.
@@ -213,6 +219,11 @@ def run_audit(
         bodies.append(subject.body)
         own.append(audit_report(subject))
         digests.append(digest_of(subject, index))
+    # Several reports of one body for one year (X-VERSION): their findings' ids name the version.
+    versions: dict[tuple[str, int | None], set[str]] = {}
+    for d in digests:
+        versions.setdefault((body_key(d.body.key, d.source), d.year), set()).add(d.report_id)
+    copies = Counter(d.report_id for d in digests)
     seen = {d.report_id for d in digests}
     for previous in earlier:
         for report in previous.reports():
@@ -223,12 +234,20 @@ def run_audit(
 
     overview = Overview()
     writer = AuditFindingsWriter(out / "findings.csv", options.parse.encoding, out / "findings.jsonl")
-    with writer as findings_csv, AuditPage(out / "audit.html") as page:
+    template = DecisionsTemplate(out / "decisions.csv", options.parse.encoding)
+    with writer as findings_csv, template, AuditPage(out / "audit.html") as page:
         for index, report in enumerate(batch.reports()):
             # Audit findings about a cell, row or column take the provenance of the report's cell.
-            findings = with_places([*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)], report)
+            placed = with_places([*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)], report)
             own[index] = []  # written: let it go
+            key = body_key(bodies[index].key, report.source)
+            version = report.report_id if len(versions[(key, report.year)]) > 1 else ""
+            if copies[report.report_id] > 1:  # the same bytes under several names (X-COPY): one id each
+                version += f"|{Path(report.source).name}"
+            findings = decisions.mark_all(key, report.year, placed, version)
             findings_csv.write(report, bodies[index], findings)
+            for finding in findings:
+                template.add(finding, bodies[index].name or report.source, report.year, places_text(finding))
             entry = overview.add(index, report, bodies[index], findings)
             if entry not in overview.unread:
                 page.add_report(index, report, bodies[index], findings)
@@ -237,7 +256,11 @@ def run_audit(
                 finding = Finding(code="X-MISSING", severity=Severity.WARNING,
                                   message=f"应报未报：名单上的“{body.name}”没有{year}年度的报告",
                                   evidence={"body_id": body.key, "year": year})
+                finding = decisions.mark_all(body.key, year, [finding])[0]
                 findings_csv.write_unreported(body.name, body.key, year, finding)
+                template.add(finding, body.name, year, "")
                 overview.add_unreported(body.key, body.name, year, finding)
-        page.finish(overview, survey.outside_links)
-    return AuditSummary(out, overview.report_count, overview.severities, overview, survey.notes())
+        stale = decisions.stale()
+        template.add_stale(stale)
+        page.finish(overview, survey.outside_links, stale)
+    return AuditSummary(out, overview.report_count, overview.severities, overview, survey.notes(), tuple(stale))
