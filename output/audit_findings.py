@@ -29,8 +29,15 @@ def _decided(finding: Finding) -> tuple[str, str, str]:
 
 def places_text(finding: Finding) -> str:
     """``table3.new_requests.total@p4; section:problems@L67``: each cell (or section) of the evidence
-    with its page (PDF) or line (text)."""
-    return "; ".join(f"{place_name(p)}@{place_where(p)}" for p in finding.evidence.get("places", ()))
+    with its page (PDF) or line (text); a cell read by OCR with its confidence: ``@p4[OCR 0.87]``."""
+    return "; ".join(f"{place_name(p)}@{place_where(p)}{ocr_mark(p)}" for p in finding.evidence.get("places", ()))
+
+
+def ocr_mark(place: dict[str, Any]) -> str:
+    if not place.get("ocr"):
+        return ""
+    confidence = place.get("confidence")
+    return f"[OCR {confidence:.2f}]" if isinstance(confidence, int | float) else "[OCR]"
 
 
 def place_name(place: dict[str, Any]) -> str:

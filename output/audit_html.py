@@ -84,6 +84,8 @@ td.where{white-space:nowrap}
 tr.finding.aside{color:#6b7580} tr.finding.aside td:nth-child(6){text-decoration:line-through}
 .decision-confirmed{color:#922b21;font-weight:600} .decision-misread,.decision-dismissed{color:#6b7580;font-weight:600}
 code.fid{font-size:.8em;color:#6b7580}
+td.ocr{border-style:dashed}
+span.ocrmark{font-size:.65em;color:#6c3483;border:1px solid #6c3483;border-radius:2px;padding:0 2px;margin-left:2px}
 """
 
 _T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -149,10 +151,18 @@ class _Marks:
         if marks:
             classes.append(f"flag-{_worst(f for _, f in marks)}")
         span = _colspan(colspan)
-        tip = f' title="{e("；".join(f.message for _, f in marks))}"' if marks else ""
+        tips = [f.message for _, f in marks]
+        ocr = ""
+        if cell is not None and cell.provenance.ocr:
+            # read from a picture of the page: its digits are the recogniser's, with its confidence
+            classes.append("ocr")
+            confidence = cell.provenance.confidence
+            tips.append(f"OCR识别，置信度{confidence:.2f}" if confidence is not None else "OCR识别")
+            ocr = '<span class="ocrmark">OCR</span>'
+        tip = f' title="{e("；".join(tips))}"' if tips else ""
         text = _cell_text(cell.raw) if cell is not None else ""
         sups = "".join(f'<sup class="mark">{n}</sup>' for n, _ in marks)
-        return f'<td class="{" ".join(classes)}" data-cell="{e(key)}"{span}{tip}>{text}{sups}</td>'
+        return f'<td class="{" ".join(classes)}" data-cell="{e(key)}"{span}{tip}>{text}{ocr}{sups}</td>'
 
     def label(self, table: str, row: str, text: str, attrs: str = "") -> str:
         marks = self.by_label.get((table, row), [])
@@ -575,15 +585,24 @@ def _findings_table(findings: list[Finding], printed: dict[tuple[str, str], str]
 
 
 def where(finding: Finding) -> str:
-    """第4页 / 第12、13行: the pages or lines of the finding's evidence, in the report's order."""
+    """第4页 / 第12、13行: the pages or lines of the finding's evidence, in the report's order; cells read
+    by OCR said with their lowest confidence (第4页，OCR识别，置信度0.87)."""
     places = finding.evidence.get("places") or []
     pages = sorted({int(p["page"]) for p in places if p.get("page")})
     lines = sorted({int(p["line"]) for p in places if p.get("line") and not p.get("page")})
     if pages:
-        return f"第{'、'.join(map(str, pages))}页" + ("起" if all(p.get("section") for p in places) else "")
+        return f"第{'、'.join(map(str, pages))}页" + ("起" if all(p.get("section") for p in places) else "") + _ocr_said(places)
     if lines:
         return f"第{'、'.join(map(str, lines))}行"
     return ""
+
+
+def _ocr_said(places: list[dict[str, object]]) -> str:
+    read = [p for p in places if p.get("ocr")]
+    if not read:
+        return ""
+    confidences = [float(c) for p in read if isinstance(c := p.get("confidence"), int | float)]
+    return f"，OCR识别，置信度{min(confidences):.2f}" if confidences else "，OCR识别"
 
 
 def _pictures(report: Report, marks: _Marks, cells: dict[str, Cell]) -> str:

@@ -135,3 +135,35 @@ def test_bad_decisions_exit_2(content: str, message: str, tmp_path: Path, in_pro
     given.write_text(content, encoding="utf-8")
     result = cli(CASES / "d02_t3_balance" / "report.txt", "-o", tmp_path / "out", "--decisions", given)
     assert result.exit_code == 2 and message in result.stderr
+
+
+# --- OCR'd cells --------------------------------------------------------------------------------
+
+
+def test_ocr_cells_are_shown_with_their_confidence() -> None:
+    from xxgk.ingest.document import Provenance
+    from xxgk.normalize.audit.body import Body
+    from xxgk.normalize.audit.evidence import with_places
+    from xxgk.normalize.schema import Cell, Finding, Report
+    from xxgk.output.audit_findings import places_text
+    from xxgk.output.audit_html import render_report, where
+
+    def cell(col: str, raw: str, prov: Provenance) -> Cell:
+        return Cell(table="table3", row_key="new_requests", col_key=col, raw=raw, kind="number", value=int(raw), provenance=prov)
+
+    read = Provenance(page=2, bbox=(100, 200, 130, 215), ocr=True, confidence=0.83)
+    printed = Provenance(page=2, bbox=(140, 200, 170, 215))
+    report = Report(parser_version="test", report_id="r1", source="scan.pdf", status="ok", template="2021",
+                    bureau="青禾县文化和旅游局", year=2023,
+                    cells=[cell("natural_person", "58", read), cell("commercial_enterprise", "7", printed)])
+    finding = Finding(code="T3-COLSUM", severity="error", table="table3", row_key="new_requests", message="不相等")
+    (placed,) = with_places([finding], report)
+    assert places_text(placed) == ("table3.new_requests.natural_person@p2[OCR 0.83]; "
+                                   "table3.new_requests.commercial_enterprise@p2")
+    assert where(placed) == "第2页，OCR识别，置信度0.83"
+    page = lxml_html.fromstring(render_report(0, report, Body("青禾县文化和旅游局", "k", None, None, None, None), [placed]))
+    ocr_cell = page.xpath('//td[@data-cell="table3.new_requests.natural_person"]')[0]
+    assert "ocr" in ocr_cell.get("class").split() and ocr_cell.xpath('span[@class="ocrmark"]/text()') == ["OCR"]
+    assert "置信度0.83" in ocr_cell.get("title")
+    other = page.xpath('//td[@data-cell="table3.new_requests.commercial_enterprise"]')[0]
+    assert "ocr" not in other.get("class").split()
