@@ -167,3 +167,46 @@ def test_ocr_cells_are_shown_with_their_confidence() -> None:
     assert "置信度0.83" in ocr_cell.get("title")
     other = page.xpath('//td[@data-cell="table3.new_requests.commercial_enterprise"]')[0]
     assert "ocr" not in other.get("class").split()
+
+
+# --- the run record -----------------------------------------------------------------------------
+
+
+def test_run_json_records_versions_options_and_every_input_hash(tmp_path: Path, in_process: None) -> None:
+    import datetime as dt
+    import hashlib
+    import json
+
+    from xxgk.version import PARSER_VERSION
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_bytes((CASES / "d02_t3_balance" / "report.txt").read_bytes())
+    (folder / "sub" / "b.txt").write_bytes((CASES / "d19_no_follow_up" / "report.txt").read_bytes())
+    (folder / "sub" / "empty.txt").write_bytes(b"")
+    single = CASES / "d05_t4_sum" / "report.txt"
+    dates = tmp_path / "dates.csv"
+    dates.write_text("source,date\na.txt,2024-01-20\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli(folder, single, "-o", out, "--published", dates, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["tool"] == "xxgk" and record["parser_version"] == PARSER_VERSION and record["tool_version"]
+    started, finished = (dt.datetime.fromisoformat(record[k]) for k in ("started", "finished"))
+    assert started.utcoffset() == dt.timedelta(0) and started <= finished
+    assert record["inputs"] == [str(folder), str(single)]
+    assert record["options"]["published"] == str(dates) and record["options"]["parse"]["encoding"] == "utf-8-sig"
+    assert record["invocation"]["params"]["fail_on"] == "never"
+    assert record["option_files"]["published"]["sha256"] == hashlib.sha256(dates.read_bytes()).hexdigest()
+
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    files = {(f["input"], f["path"]): f for f in record["files"]}
+    assert {k: f["sha256"] for k, f in files.items()} == {
+        (str(folder), "a.txt"): digest(folder / "a.txt"),
+        (str(folder), "sub/b.txt"): digest(folder / "sub" / "b.txt"),
+        (str(folder), "sub/empty.txt"): digest(folder / "sub" / "empty.txt"),
+        (str(single), "report.txt"): digest(single),
+    }
+    assert files[(str(folder), "sub/empty.txt")]["status"] in ("failed", "skipped")

@@ -9,6 +9,7 @@ OUT receives:
 - ``decisions.csv`` — every finding's stable id and its decision (normalize/audit/decisions.py): the
   template a supervisor fills in and gives back with ``--decisions``, stale decisions kept at its end;
 - ``audit.html`` — the page for supervisors (output/audit_html.py);
+- ``run.json`` — versions, time, options as given and the SHA-256 of every input (output/audit_run.py);
 - ``previous-N/`` — only when a --previous folder of reports had to be parsed.
 
 Reports are read back from ``parse/reports.jsonl`` one line at a time, twice: once for the per-report
@@ -22,9 +23,10 @@ import csv
 import dataclasses
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from xxgk.batch import Batch, run_parse
 from xxgk.errors import AuditInputError
@@ -49,6 +51,7 @@ from xxgk.options import AuditOptions, ParseOptions
 from xxgk.output.audit_decisions import DecisionsTemplate
 from xxgk.output.audit_findings import AuditFindingsWriter, places_text
 from xxgk.output.audit_html import AuditPage
+from xxgk.output.audit_run import RunRecord
 from xxgk.progress import ProgressSink, Silent
 from xxgk.types import Severity
 
@@ -188,11 +191,13 @@ def run_audit(
     *,
     executor: Executor | None = None,
     progress: ProgressSink | None = None,
+    invocation: Mapping[str, Any] | None = None,
 ) -> AuditSummary:
     """Audit every input into OUT; prints nothing (``progress`` follows the parse). ``executor`` goes
-    to the parse batch. Raises AuditInputError for unusable arguments, XxgkError when the batch
-    cannot run at all."""
+    to the parse batch; ``invocation`` (the command line, its parameters) is recorded in run.json. Raises AuditInputError
+    for unusable arguments, XxgkError when the batch cannot run at all."""
     out = Path(out)
+    record = RunRecord(inputs, options, invocation or {})
     dates = PublishedDates(options.published)
     decisions = Decisions.load(options.decisions)
     roster = load_roster(options.bodies) if options.bodies else Roster()
@@ -240,6 +245,7 @@ def run_audit(
             # Audit findings about a cell, row or column take the provenance of the report's cell.
             placed = with_places([*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)], report)
             own[index] = []  # written: let it go
+            record.add(report.source, report.status)
             key = body_key(bodies[index].key, report.source)
             version = report.report_id if len(versions[(key, report.year)]) > 1 else ""
             if copies[report.report_id] > 1:  # the same bytes under several names (X-COPY): one id each
@@ -263,4 +269,5 @@ def run_audit(
         stale = decisions.stale()
         template.add_stale(stale)
         page.finish(overview, survey.outside_links, stale)
+    record.write(out / "run.json")
     return AuditSummary(out, overview.report_count, overview.severities, overview, survey.notes(), tuple(stale))

@@ -164,7 +164,8 @@ def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, 
                            parse=ParseOptions(encoding=encoding, jobs=jobs))
     console = Console(stderr=True)
     with _errors(), RichProgress(console, quiet) as progress:
-        summary = run_audit(inputs, out, options, progress=progress)
+        invocation = {"argv": sys.argv, "params": click.get_current_context().params}
+        summary = run_audit(inputs, out, options, progress=progress, invocation=invocation)
     if not summary.reports:
         # Nothing to process: never a clean exit, whatever --fail-on says.
         click.echo(f"xxgk: no report found in {' '.join(inputs)}", err=True)
