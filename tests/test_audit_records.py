@@ -210,3 +210,88 @@ def test_run_json_records_versions_options_and_every_input_hash(tmp_path: Path, 
         (str(single), "report.txt"): digest(single),
     }
     assert files[(str(folder), "sub/empty.txt")]["status"] in ("failed", "skipped")
+
+
+# --- rectification lists ------------------------------------------------------------------------
+
+
+def listed_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """findings.csv rows a rectification list must hold: the report's defects, error or warning (or a
+    confirmed 提示), not decided misread or dismissed."""
+    return [r for r in rows if r["area"] != "读取" and r["decision"] not in ("misread", "dismissed")
+            and (r["severity"] in ("error", "warning") or r["decision"] == "confirmed")]
+
+
+def test_rectification_lists_hold_the_defects_with_their_evidence(tmp_path: Path, in_process: None) -> None:
+    import docx
+    openpyxl = pytest.importorskip("openpyxl")
+
+    inputs = [CASES / "d02_t3_balance" / "report.txt", FIXTURES / "f03_pdf_row_split_label" / "source.pdf",
+              FIXTURES / "x19_note_markers" / "source.txt"]
+    out = tmp_path / "out"
+    cli(*inputs, "-o", out)
+    rows = findings_csv(out)
+    bal = [r for r in rows if r["code"] == "T3-BAL"]
+    assert len(bal) == 2 and any(r["code"] == "P-NOTE-MARK" for r in rows)
+    # f03's PDF has 提示 only: one confirmed goes on the list, with its picture
+    info = next(r for r in rows if r["code"] == "T3-ROWSUM" and r["source"].endswith(".pdf"))
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(f"finding_id,status,note\n{bal[0]['finding_id']},dismissed,原件无误\n"
+                         f"{bal[1]['finding_id']},confirmed,请更正\n{info['finding_id']},confirmed,\n", encoding="utf-8")
+    cli(*inputs, "-o", out, "--decisions", decisions)
+    rows = findings_csv(out)
+    expected = listed_rows(rows)
+    assert bal[0]["finding_id"] not in {r["finding_id"] for r in expected}
+    assert not any(r["code"].startswith("P-") for r in expected)
+
+    book = openpyxl.load_workbook(out / "problems.xlsx", read_only=True)
+    sheet = list(book["问题清单"].iter_rows(values_only=True))
+    head, body = sheet[0], [dict(zip(sheet[0], row, strict=True)) for row in sheet[1:]]
+    assert head[:3] == ("机关", "机关标识", "年度")
+    assert sorted(r["finding_id"] for r in body) == sorted(r["finding_id"] for r in expected)
+    by_id = {r["finding_id"]: r for r in body}
+    confirmed = by_id[bal[1]["finding_id"]]
+    assert confirmed["处理决定"] == "已确认" and confirmed["处理备注"] == "请更正"
+    assert confirmed["页/行"].startswith("第") and "：" in confirmed["原文数值"]
+    rowsum = next(r for r in body if r["代码"] == "T3-ROWSUM")
+    assert rowsum["页/行"] == "第4页"
+
+    from xxgk.output.audit_rectify import safe_name
+
+    notices = {}
+    for path in (out / "整改通知").glob("*.docx"):
+        document = docx.Document(str(path))
+        notices[path.stem] = "\n".join(p.text for p in document.paragraphs), len(document.inline_shapes)
+    assert set(notices) == {safe_name(r["bureau"]) for r in expected}
+    for r in expected:
+        text, _ = notices[safe_name(r["bureau"])]
+        assert r["finding_id"] in text and r["message"] in text
+    pdf_body = next(r["bureau"] for r in expected if r["source"].endswith(".pdf"))
+    text, pictures = notices[safe_name(pdf_body)]
+    assert pictures == 1 and "原文截图（第4页）" in text
+    text, _ = notices[safe_name(bal[1]["bureau"])]
+    assert "审查意见：已确认，请更正" in text and "原件无误" not in text
+    # in the order of the report: by line
+    lines = [int(r["line"]) for r in expected if r["source"].endswith("report.txt") and r["line"]]
+    assert lines == sorted(lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [("青禾县文化和旅游局", "青禾县文化和旅游局"), ("../../etc/passwd", "etc_passwd"), ("a\\b:c*?", "a_b_c"),
+     ("", "机关名称未识别"), ("..", "机关名称未识别"), ("（机关名称未识别）x.pdf", "（机关名称未识别）x_pdf")],
+)
+def test_notice_file_names_are_safe(name: str, safe: str) -> None:
+    from xxgk.output.audit_rectify import safe_name
+
+    assert safe_name(name) == safe
+
+
+def test_without_openpyxl_the_workbook_is_skipped_with_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl raises ImportError
+    summary = run_audit([CASES / "d02_t3_balance" / "report.txt"], tmp_path / "out", executor=InProcessExecutor())
+    assert not (tmp_path / "out" / "problems.xlsx").exists()
+    assert any("pip install 'xxgk[xlsx]'" in note for note in summary.notes)
+    assert list((tmp_path / "out" / "整改通知").glob("*.docx"))

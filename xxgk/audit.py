@@ -9,6 +9,8 @@ OUT receives:
 - ``decisions.csv`` — every finding's stable id and its decision (normalize/audit/decisions.py): the
   template a supervisor fills in and gives back with ``--decisions``, stale decisions kept at its end;
 - ``audit.html`` — the page for supervisors (output/audit_html.py);
+- ``problems.xlsx`` and ``整改通知/<body>.docx`` — each body's defects with their evidence, to send
+  (output/audit_rectify.py; the workbook needs the xlsx extra, without it a note says so);
 - ``run.json`` — versions, time, options as given and the SHA-256 of every input (output/audit_run.py);
 - ``previous-N/`` — only when a --previous folder of reports had to be parsed.
 
@@ -51,6 +53,7 @@ from xxgk.options import AuditOptions, ParseOptions
 from xxgk.output.audit_decisions import DecisionsTemplate
 from xxgk.output.audit_findings import AuditFindingsWriter, places_text
 from xxgk.output.audit_html import AuditPage
+from xxgk.output.audit_rectify import Rectification
 from xxgk.output.audit_run import RunRecord
 from xxgk.progress import ProgressSink, Silent
 from xxgk.types import Severity
@@ -240,7 +243,7 @@ def run_audit(
     overview = Overview()
     writer = AuditFindingsWriter(out / "findings.csv", options.parse.encoding, out / "findings.jsonl")
     template = DecisionsTemplate(out / "decisions.csv", options.parse.encoding)
-    with writer as findings_csv, template, AuditPage(out / "audit.html") as page:
+    with writer as findings_csv, template, AuditPage(out / "audit.html") as page, Rectification(out) as lists:
         for index, report in enumerate(batch.reports()):
             # Audit findings about a cell, row or column take the provenance of the report's cell.
             placed = with_places([*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)], report)
@@ -255,6 +258,7 @@ def run_audit(
             for finding in findings:
                 template.add(finding, bodies[index].name or report.source, report.year, places_text(finding))
             entry = overview.add(index, report, bodies[index], findings)
+            lists.add(report, bodies[index], findings)
             if entry not in overview.unread:
                 page.add_report(index, report, bodies[index], findings)
         for body, year in roster.expected(overview.year_span()):
@@ -265,9 +269,13 @@ def run_audit(
                 finding = decisions.mark_all(body.key, year, [finding])[0]
                 findings_csv.write_unreported(body.name, body.key, year, finding)
                 template.add(finding, body.name, year, "")
+                lists.add_unreported(body.key, body.name, year, finding)
                 overview.add_unreported(body.key, body.name, year, finding)
         stale = decisions.stale()
         template.add_stale(stale)
         page.finish(overview, survey.outside_links, stale)
+        written = lists.write()
+    for note in written:
+        progress.warn(note)
     record.write(out / "run.json")
-    return AuditSummary(out, overview.report_count, overview.severities, overview, survey.notes(), tuple(stale))
+    return AuditSummary(out, overview.report_count, overview.severities, overview, (*survey.notes(), *written), tuple(stale))
