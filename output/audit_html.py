@@ -148,8 +148,8 @@ class _Marks:
         classes = ["num"]
         if cell is None or cell.kind != "number":
             classes.append("blank")
-        if marks:
-            classes.append(f"flag-{_worst(f for _, f in marks)}")
+        if flagging := [f for _, f in marks if not set_aside(f)]:  # decided misread/dismissed: noted, not flagged
+            classes.append(f"flag-{_worst(flagging)}")
         span = _colspan(colspan)
         tips = [f.message for _, f in marks]
         ocr = ""
@@ -313,6 +313,7 @@ def _notes(marks: _Marks, table: str) -> str:
         return ""
     items = "".join(
         f'<li value="{n}" class="note" data-code="{e(f.code)}" data-severity="{e(f.severity)}">{_badge(f.code, f.severity)} {e(f.message)}'
+        f'{_decided(f)}'
         f'{" <span class=muted>（" + e(where(f)) + "）</span>" if where(f) else ""}</li>' for n, f in notes
     )
     return f'<ol class="notes">{items}</ol>'
@@ -548,6 +549,11 @@ def _finding_row(f: Finding, printed: dict[tuple[str, str], str]) -> str:
         f"<td>{e(f.code)}</td><td>{_defect_badge(f.code, f.severity)}</td><td>{e(_location(f, printed))}</td>"
         f'<td class="where">{e(where(f))}</td><td>{e(f.message)}</td>{_decision_cell(f)}</tr>'
     )
+
+
+def _decided(f: Finding) -> str:
+    decision = decision_of(f)
+    return f' <span class="decision decision-{e(decision)}">（{e(DECISION_NAMES[decision])}）</span>' if decision else ""
 
 
 def _decision_cell(f: Finding) -> str:

@@ -116,6 +116,9 @@ def test_decisions_round_trip(tmp_path: Path, in_process: None) -> None:
     assert row.get("data-decision") == "dismissed" and "aside" in row.get("class")
     assert "已核实原件无误" in row.text_content()
     assert page.xpath('//ul[@class="stale"]/li/@data-finding-id') == ["0123456789ab"]
+    flagged = page.xpath('//td[@data-cell="table3.new_requests.natural_person"]')[0]
+    assert "flag-error" not in flagged.get("class")  # its only error is dismissed: noted, no longer flagged
+    assert "（已排除）" in page.xpath('//li[@class="note"][@data-code="T3-BAL"]')[0].text_content()
     assert "处理决定" in second.stdout
 
     # the template OUT wrote, given back, decides the same findings the same way
