@@ -298,3 +298,22 @@ def test_without_openpyxl_the_workbook_is_skipped_with_a_note(tmp_path: Path, mo
     assert not (tmp_path / "out" / "problems.xlsx").exists()
     assert any("pip install 'xxgk[xlsx]'" in note for note in summary.notes)
     assert list((tmp_path / "out" / "整改通知").glob("*.docx"))
+
+
+def test_a_year_not_reported_is_on_the_list_unless_dismissed(tmp_path: Path) -> None:
+    import docx
+
+    source = CASES / "clean_department_2023" / "report.txt"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("body,aliases,years\n青禾县统计局,,2023\n", encoding="utf-8")
+    rows = audit([source], tmp_path / "out", bodies=roster)
+    (missing,) = [r for r in rows if r["code"] == "X-MISSING"]
+    notice = tmp_path / "out" / "整改通知" / "青禾县统计局.docx"
+    text = "\n".join(p.text for p in docx.Document(str(notice)).paragraphs)
+    assert "应报未报" in text and missing["finding_id"] in text
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(f"finding_id,status,note\n{missing['finding_id']},dismissed,当年未设立\n", encoding="utf-8")
+    summary = run_audit([source], tmp_path / "out", AuditOptions(bodies=roster, decisions=decisions), executor=InProcessExecutor())
+    assert not notice.exists()  # the earlier run's notice is gone with the defect
+    assert not summary.fails("warning")  # the clean report's only warning was the dismissed X-MISSING
+    assert [r["decision"] for r in findings_csv(tmp_path / "out") if r["code"] == "X-MISSING"] == ["dismissed"]
