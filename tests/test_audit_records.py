@@ -4,6 +4,7 @@ runs, the rectification lists per body, the run record, OCR'd cells told apart."
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def test_finding_ids_are_stable_across_runs_folders_and_input_order(tmp_path: Pa
     # (the X-VERSION message lists the other versions in input order: not part of the id)
     ids = {(r["source"], r["code"], r["table"], r["row_key"], r["col_key"]): r["finding_id"] for r in first}
     assert len(set(ids.values())) == len(ids) == len(first)  # one id per finding
-    assert all(len(i) == 12 for i in ids.values())
+    assert all(re.fullmatch("F[0-9a-f]{12}", i) for i in ids.values())
     assert {(r["source"], r["code"], r["table"], r["row_key"], r["col_key"]): r["finding_id"] for r in second} == ids
     moved = tmp_path / "elsewhere" / "报告.txt"
     moved.parent.mkdir()
@@ -101,21 +102,21 @@ def test_decisions_round_trip(tmp_path: Path, in_process: None) -> None:
         elif row["code"] == "D11":
             row.update(status="confirmed", note="请整改")
     given = tmp_path / "decisions.csv"
-    write_csv(given, [*template, {**template[0], "finding_id": "0123456789ab", "status": "misread", "note": "旧问题"}])
+    write_csv(given, [*template, {**template[0], "finding_id": "F0123456789ab", "status": "misread", "note": "旧问题"}])
 
     second = cli(source, "-o", out, "--decisions", given)
     assert second.exit_code == 0, second.output  # the errors are dismissed: out of the exit status
-    assert "stale decision 0123456789ab" in second.stderr
+    assert "stale decision F0123456789ab" in second.stderr
     decided = {r["finding_id"]: (r["decision"], r["decision_note"]) for r in findings_csv(out)}
     assert all(decided[r["finding_id"]] == ("dismissed", "已核实原件无误") for r in errors)
     kept = read_csv(out / "decisions.csv")
     assert {r["finding_id"]: r["status"] for r in kept if not r["stale"]} == {r["finding_id"]: r["status"] for r in template}
-    assert [(r["finding_id"], r["status"], r["note"]) for r in kept if r["stale"]] == [("0123456789ab", "misread", "旧问题")]
+    assert [(r["finding_id"], r["status"], r["note"]) for r in kept if r["stale"]] == [("F0123456789ab", "misread", "旧问题")]
     page = lxml_html.fromstring((out / "audit.html").read_bytes())
     row = page.xpath(f'//tr[@data-finding-id="{errors[0]["finding_id"]}"]')[0]
     assert row.get("data-decision") == "dismissed" and "aside" in row.get("class")
     assert "已核实原件无误" in row.text_content()
-    assert page.xpath('//ul[@class="stale"]/li/@data-finding-id') == ["0123456789ab"]
+    assert page.xpath('//ul[@class="stale"]/li/@data-finding-id') == ["F0123456789ab"]
     flagged = page.xpath('//td[@data-cell="table3.new_requests.natural_person"]')[0]
     assert "flag-error" not in flagged.get("class")  # its only error is dismissed: noted, no longer flagged
     assert "（已排除）" in page.xpath('//li[@class="note"][@data-code="T3-BAL"]')[0].text_content()
@@ -317,3 +318,15 @@ def test_a_year_not_reported_is_on_the_list_unless_dismissed(tmp_path: Path) -> 
     assert not notice.exists()  # the earlier run's notice is gone with the defect
     assert not summary.fails("warning")  # the clean report's only warning was the dismissed X-MISSING
     assert [r["decision"] for r in findings_csv(tmp_path / "out") if r["code"] == "X-MISSING"] == ["dismissed"]
+
+
+def test_decisions_saved_back_by_a_spreadsheet_are_read(tmp_path: Path) -> None:
+    """GB18030 (Excel on a Chinese Windows) and the statuses as the page names them."""
+    source = CASES / "d02_t3_balance" / "report.txt"
+    rows = [r for r in audit([source], tmp_path / "a") if r["severity"] == "error"]
+    given = tmp_path / "decisions.csv"
+    content = "finding_id,status,note\n" + "".join(f"{r['finding_id']},已排除,原件无误\n" for r in rows)
+    given.write_bytes(content.encode("gb18030"))
+    summary = run_audit([source], tmp_path / "b", AuditOptions(decisions=given), executor=InProcessExecutor())
+    assert not summary.fails("error")
+    assert {(r["decision"], r["decision_note"]) for r in findings_csv(tmp_path / "b") if r["severity"] == "error"} == {("dismissed", "原件无误")}

@@ -43,7 +43,7 @@ from xxgk.normalize.audit import (
 )
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.dates import parse_date
-from xxgk.normalize.audit.decisions import Decision, Decisions, body_key
+from xxgk.normalize.audit.decisions import Decision, Decisions, Versions, body_key
 from xxgk.normalize.audit.evidence import with_places
 from xxgk.normalize.audit.overview import Overview
 from xxgk.normalize.audit.roster import Roster, load_roster
@@ -227,11 +227,7 @@ def run_audit(
         bodies.append(subject.body)
         own.append(audit_report(subject))
         digests.append(digest_of(subject, index))
-    # Several reports of one body for one year (X-VERSION): their findings' ids name the version.
-    versions: dict[tuple[str, int | None], set[str]] = {}
-    for d in digests:
-        versions.setdefault((body_key(d.body.key, d.source), d.year), set()).add(d.report_id)
-    copies = Counter(d.report_id for d in digests)
+    versions = Versions((body_key(d.body.key, d.source), d.year, d.report_id, d.source) for d in digests)
     seen = {d.report_id for d in digests}
     for previous in earlier:
         for report in previous.reports():
@@ -250,10 +246,7 @@ def run_audit(
             own[index] = []  # written: let it go
             record.add(report.source, report.status)
             key = body_key(bodies[index].key, report.source)
-            version = report.report_id if len(versions[(key, report.year)]) > 1 else ""
-            if copies[report.report_id] > 1:  # the same bytes under several names (X-COPY): one id each
-                version += f"|{Path(report.source).name}"
-            findings = decisions.mark_all(key, report.year, placed, version)
+            findings = decisions.mark_all(key, report.year, placed, versions.of(key, report.year, report.report_id, report.source))
             findings_csv.write(report, bodies[index], findings)
             for finding in findings:
                 template.add(finding, bodies[index].name or report.source, report.year, places_text(finding))
