@@ -52,10 +52,15 @@ def tool_version() -> str:
 
 class RunRecord:
     def __init__(self, inputs: Sequence[str | os.PathLike[str]], options: AuditOptions,
-                 invocation: Mapping[str, Any] | None = None) -> None:
+                 invocation: Mapping[str, Any] | None = None, decisions: str | os.PathLike[str] | None = None) -> None:
+        """``decisions``: the decisions file read (OUT's own when --decisions gave none), hashed now,
+        before the run writes OUT/decisions.csv again."""
         self.inputs = [os.fspath(i) for i in inputs]
         self.options = options
         self.invocation = _plain(dict(invocation or {}))
+        named = {"published": options.published, "bodies": options.bodies, "decisions": decisions}
+        self.option_files = {name: {"path": os.fspath(value), "sha256": sha256_of(value)}
+                             for name, value in named.items() if value}
         self.started = dt.datetime.now(dt.UTC)
         self.files: list[dict[str, Any]] = []
         self._roots = [(given, os.path.abspath(given if os.path.isdir(given) else os.path.dirname(given) or "."))
@@ -75,14 +80,12 @@ class RunRecord:
 
     def write(self, path: Path) -> None:
         options = _plain(dataclasses.asdict(self.options))
-        named = {name: {"path": os.fspath(value), "sha256": sha256_of(value)}
-                 for name in ("published", "bodies", "decisions") if (value := getattr(self.options, name))}
         record = {
             "tool": "xxgk", "tool_version": tool_version(), "parser_version": PARSER_VERSION,
             "python": platform.python_version(),
             "started": self.started.isoformat(timespec="seconds"),
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "invocation": self.invocation, "inputs": self.inputs, "options": options, "option_files": named,
+            "invocation": self.invocation, "inputs": self.inputs, "options": options, "option_files": self.option_files,
             "files": self.files,
         }
         path.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

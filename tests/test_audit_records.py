@@ -330,3 +330,21 @@ def test_decisions_saved_back_by_a_spreadsheet_are_read(tmp_path: Path) -> None:
     summary = run_audit([source], tmp_path / "b", AuditOptions(decisions=given), executor=InProcessExecutor())
     assert not summary.fails("error")
     assert {(r["decision"], r["decision_note"]) for r in findings_csv(tmp_path / "b") if r["severity"] == "error"} == {("dismissed", "原件无误")}
+
+
+def test_decisions_filled_in_out_are_kept_by_a_run_without_decisions(tmp_path: Path, in_process: None) -> None:
+    import json
+
+    source = CASES / "d02_t3_balance" / "report.txt"
+    out = tmp_path / "out"
+    cli(source, "-o", out)
+    template = read_csv(out / "decisions.csv")
+    for row in template:
+        if row["severity"] == "error":
+            row.update(status="dismissed", note="原件无误")
+    write_csv(out / "decisions.csv", template)
+    result = cli(source, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"decisions in {out / 'decisions.csv'}" in result.stderr
+    assert read_csv(out / "decisions.csv") == template
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["option_files"]["decisions"]["path"] == str(out / "decisions.csv")

@@ -200,14 +200,19 @@ def run_audit(
     to the parse batch; ``invocation`` (the command line, its parameters) is recorded in run.json. Raises AuditInputError
     for unusable arguments, XxgkError when the batch cannot run at all."""
     out = Path(out)
-    record = RunRecord(inputs, options, invocation or {})
     dates = PublishedDates(options.published)
-    decisions = Decisions.load(options.decisions)
+    kept = out / "decisions.csv"
+    # OUT's decisions.csv, filled in place, is read when no other file is given: a re-run never empties it.
+    decisions_file = options.decisions or (kept if kept.is_file() else None)
+    decisions = Decisions.load(decisions_file)
+    record = RunRecord(inputs, options, invocation or {}, decisions_file)
     roster = load_roster(options.bodies) if options.bodies else Roster()
     survey = InputSurvey.of(inputs, out)
     # The OUT folder and earlier audits inside the inputs are never read as reports.
     parse_options = dataclasses.replace(options.parse, exclude=(*options.parse.exclude, str(out), *survey.earlier_audits))
     progress = progress or Silent()
+    if options.decisions is None and decisions.given:
+        progress.warn(f"using the {len(decisions.given)} decisions in {kept} (--decisions gives another file)")
     if (out / "findings.csv").exists() or (out / "audit.html").exists():
         progress.warn(f"overwriting the earlier audit in {out}")
     for note in survey.notes():
