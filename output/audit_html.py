@@ -71,7 +71,7 @@ td.flag-warning{background:#fad7a0;outline:2px solid #d68910;outline-offset:-2px
 td.flag-info{background:#d6eaf8}
 td.blank{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f0f0f0 4px,#f0f0f0 8px)}
 sup.mark{color:#922b21;font-weight:700;margin-left:2px}
-span.notemark{font-size:.75em;vertical-align:super;color:#1f5fa8;border:1px dashed #1f5fa8;border-radius:2px;padding:0 1px;margin-left:1px}
+span.notemark{color:#1f5fa8;background:#e8f0fb;border:1px solid #1f5fa8;border-radius:2px;padding:0 2px;margin-left:2px}
 .tablewrap{display:flex;gap:1.2em;align-items:flex-start;flex-wrap:wrap;margin:.6em 0 1em}
 ol.notes{margin:.4em 0;padding-left:1.6em;max-width:42em} ol.notes li{margin-bottom:.3em}
 section.report{border:1px solid #d5dbe1;border-radius:4px;padding:.6em 1em;margin:1em 0}
