@@ -3,6 +3,8 @@ CLI prints it on stdout (progress and the parse summary stay on stderr)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Console
 from rich.table import Table
 
@@ -28,7 +30,7 @@ def print_audit(overview: Overview, console: Console, out: str) -> None:
             _plain(bureau.name), ",".join(map(str, bureau.years)),
             ",".join(map(str, bureau.missing_years)), str(bureau.severities.get("error", 0)),
             str(bureau.severities.get("warning", 0)), str(bureau.severities.get("info", 0)),
-            (areas or "[green]—[/]") + _reading(bureau.reading),
+            (areas or "[green]—[/]") + _reading(bureau.reading) + _decided(bureau.decided),
         )
     console.print(table)
     if overview.decided:
@@ -42,6 +44,13 @@ def print_audit(overview: Overview, console: Console, out: str) -> None:
 def _reading(count: int) -> str:
     """Problems of our own reading (P- codes), apart from the body's defects and not counted with them."""
     return f"\n[dim]另有读取问题{count}个（非报告本身）[/]" if count else ""
+
+
+def _decided(decided: Counter[str]) -> str:
+    """The supervisor's decisions on the body's findings (misread and dismissed ones are not counted above)."""
+    if not decided:
+        return ""
+    return "\n[dim]处理决定：" + "，".join(f"{DECISION_NAMES[s]}{n}" for s, n in sorted(decided.items())) + "[/]"
 
 
 def _plain(text: str) -> str:

@@ -120,7 +120,8 @@ def test_decisions_round_trip(tmp_path: Path, in_process: None) -> None:
     flagged = page.xpath('//td[@data-cell="table3.new_requests.natural_person"]')[0]
     assert "flag-error" not in flagged.get("class")  # its only error is dismissed: noted, no longer flagged
     assert "（已排除）" in page.xpath('//li[@class="note"][@data-code="T3-BAL"]')[0].text_content()
-    assert "处理决定" in second.stdout
+    assert any("│" in line and "处理决定：已排除2" in line for line in second.stdout.splitlines())  # the body's row
+    assert "处理决定：已排除2条" in second.stdout  # and the batch's
 
     # the template OUT wrote, given back, decides the same findings the same way
     third = cli(source, "-o", tmp_path / "again", "--decisions", out / "decisions.csv")

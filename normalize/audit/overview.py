@@ -44,6 +44,7 @@ class BureauEntry:
     reports: list[ReportEntry] = field(default_factory=list)
     severities: Counter[str] = field(default_factory=Counter)
     reading: int = 0
+    decided: Counter[str] = field(default_factory=Counter)  # decision → its findings
     # area → defect codes (D2, D6 …) with an error or warning in any of its reports
     failing: dict[str, set[str]] = field(default_factory=dict)
     worst: dict[str, str] = field(default_factory=dict)  # area → "error" or "warning"
@@ -89,6 +90,7 @@ class Overview:
         for finding in findings:
             if (decision := decision_of(finding)):
                 self.decided[decision] += 1
+                bureau.decided[decision] += 1
             if set_aside(finding):
                 continue
             if is_reading(finding.code):
@@ -109,6 +111,7 @@ class Overview:
         bureau = self._bureaus.setdefault(key, BureauEntry(key, name))
         if (decision := decision_of(finding)):
             self.decided[decision] += 1
+            bureau.decided[decision] += 1
         if set_aside(finding):
             return
         bureau.unreported.append(year)
