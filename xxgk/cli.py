@@ -147,7 +147,8 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
 @_log_options
 def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, ...], published: str | None,
           bodies: str | None, decisions: str | None, encoding: str, quiet: bool, jobs: int | None) -> None:
-    """Audit reports for supervisors: every check, findings.csv and audit.html in OUT.
+    """Audit reports for supervisors: every check; findings.csv, audit.html, decisions.csv, the
+    rectification lists (problems.xlsx, 整改通知/) and run.json in OUT.
 
     The table per bureau is printed on stdout (it is the human report); progress goes to stderr.
     Exit status: 1 when findings reach --fail-on, else 0; 2 for a usage error or when no report
