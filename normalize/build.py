@@ -35,6 +35,7 @@ from xxgk.parsers.labels import squash
 from xxgk.parsers.model import Evidence, Item, ParsedReport
 from xxgk.parsers.sections import REQUIRED_SECTIONS, SECTION_TITLES
 from xxgk.template import (
+    COLUMN_LABELS,
     LABELS,
     OTHER_ROWS,
     SECTION_TABLES,
@@ -277,8 +278,10 @@ def _same_line(a: Provenance, b: Provenance) -> bool:
 
 
 def _official_strings(table: str) -> list[str]:
-    """The official row and group labels of a table, squashed, to recognise a fragment of one."""
+    """The official row and group labels and column headers of a table, squashed, to recognise a fragment
+    of one (制作, what a wrapped 本年新制作数量 header leaves on a line of its own)."""
     strings = [squash(label) for label in LABELS.get(table, {}).values()]
+    strings += [squash(label) for label in COLUMN_LABELS.get(table, {}).values()]
     if table == TableKey.T3:
         strings += [squash(group) for group, _ in T3_GROUPS] + [squash("三、本年度办理结果"), squash("（六）其他处理")]
     return strings

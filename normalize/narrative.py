@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING
 from xxgk.normalize import segmenter
 from xxgk.normalize.schema import Section
 from xxgk.normalize.segmenter import FastTokenizer, fresh_tokenizer
+from xxgk.parsers import cellvalue, items
+from xxgk.parsers.cellvalue import is_value
 from xxgk.parsers.items import PAGE_FOOTER
 
 if TYPE_CHECKING:
@@ -196,6 +198,127 @@ def problems(sections: Iterable[Section]) -> list[Problem]:
     return result
 
 
+# --- prose: the sections without their tables ---------------------------------------------------
+
+# Words that make a line part of a statistics table (a header or row label of 表二/表三/表四) and say which.
+_TABLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("表二", ("第二十条", "信息内容", "本年制发", "本年废止", "现行有效", "本年新制作", "本年新公开", "对外公开总数量",
+             "上一年项目数量", "本年增/减", "处理决定数量", "本年收费金额", "采购项目数量", "采购总金额", "规章",
+             "规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "政府集中采购", "其他对外管理服务事项")),
+    ("表四", ("结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉", "行政复议", "行政诉讼", "审结")),
+    ("表三", ("申请人情况", "勾稽关系", "本年新收", "上年结转", "本年度办理结果", "自然人", "法人或其他组织", "商业企业",
+             "科研机构", "社会公益组织", "法律服务机构", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理",
+             "其他处理", "结转下年度", "总计", "国家秘密", "三安全一稳定", "第三方合法权益", "内部事务", "过程性信息",
+             "行政执法案卷", "不予公开", "现成信息", "补正后", "信访举报投诉", "重复申请", "公开出版物", "无正当理由",
+             "确认或重新出具", "逾期未按收费", "其他")),
+)
+# A line that heads a table whatever punctuation it holds (勾稽关系's note has commas), or its title.
+_TABLE_HEAD = re.compile(
+    r"^[#\s|（(]*(?:第二十条|信息内容|申请人情况|指标名称|表[二三四]\s*[：:])|^.{0,12}本列数据的勾稽关系")
+# The tables of the reports before 2019 (one table of 指标名称 单位 数量), marked [表].
+_PRE2019_TABLE = re.compile(r"指标名称|收到申请数|主动公开政府信息数")
+_TOKEN_SPLIT = re.compile(r"[\s|\u3000]+")
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+_OPEN_NOTE = re.compile(r"[（(][^（()）]*$")
+_CLOSED_NOTE = re.compile(r"^[^（()）]*[）)]")
+_NUMBERED_LABEL = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]、)")
+_PROSE_PUNCT = re.compile(r"[。；;！!？?，,：:]")
+_LIST_PUNCT = re.compile(r"[。；;！!？?，,：:、]")
+TABLE_MARKER = re.compile(r"^\[表[二三四]?\]$")
+
+
+def _line_kind(line: str) -> str:
+    """blank · cells (one or two values alone) · row (a label and its values, or three values or more) · head ·
+    label (short, unpunctuated) · prose."""
+    text = line.strip()
+    if not text or set(text) <= {"|", " "}:
+        return "blank"
+    if PAGE_FOOTER.match(text) and not text.isdigit():
+        return "blank"  # — 4 —; a bare number may be a page's or a cell's, its neighbours tell
+    tokens = [t for t in _TOKEN_SPLIT.split(text) if t]
+    values = 0
+    while values < len(tokens) and is_value(tokens[-1 - values]):
+        values += 1
+    if values == len(tokens):
+        return "row" if values >= 3 else "cells"  # a row whose label stands on another line
+    core = _unbracketed(text)
+    if _TABLE_HEAD.match(text) or (len(_words_in(text)) >= 2 and not _LIST_PUNCT.search(core)):
+        return "head"
+    label = _unbracketed(" ".join(tokens[: len(tokens) - values]))
+    if values >= 3 or (values and not _PROSE_PUNCT.search(label)):
+        return "row"  # prose never ends in a run of bare numbers
+    if len(core) <= 40 and not _PROSE_PUNCT.search(core):
+        return "label"
+    return "prose"
+
+
+def _unbracketed(text: str) -> str:
+    """The text without its bracketed notes, also one a line break left open (（区分处理的，只计这一情 / 形）)."""
+    text = _BRACKETED.sub("", text)
+    return _OPEN_NOTE.sub("", _CLOSED_NOTE.sub("", text))
+
+
+def _words_in(line: str) -> set[str]:
+    return {w for _, words in _TABLE_WORDS for w in words if w in line}
+
+
+def _tables_named(lines: list[str]) -> list[str]:
+    """The tables a run of lines holds, in their order (表二 … 表四: a word of 表三 after 表四, such as
+    总计, is 表四's), by their header and row words."""
+    if any(_PRE2019_TABLE.search(line) for line in lines):
+        return ["表"]
+    found: list[str] = []
+    for line in lines:
+        for name, words in _TABLE_WORDS:
+            if any(w in line for w in words):
+                if not found or name > found[-1]:
+                    found.append(name)
+                break
+    return found or ["表"]
+
+
+def prose(text: str) -> str:
+    """A section's text with every statistics table printed inside it (rows of labels and numbers, one
+    cell per line, header lines) replaced by one marker line per table, ``[表二]`` ``[表三]`` ``[表四]``
+    (``[表]`` when its words name none). A run of non-prose lines is a table when it holds a header
+    line (第二十条, 勾稽关系, 信息内容, 申请人情况), a row (a label followed by values) or two lines of bare
+    values; short unpunctuated lines at its edges stay prose unless they are table words (a heading, a
+    signature, a line a PDF wrapped)."""
+    lines = text.split("\n")
+    kinds = [_line_kind(line) for line in lines]
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if kinds[index] == "prose":
+            out.append(lines[index])
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and kinds[end] != "prose":
+            end += 1
+        out.extend(_table_run(lines[index:end], kinds[index:end], end == len(lines)))
+        index = end
+    return "\n".join(out)
+
+
+def _table_run(lines: list[str], kinds: list[str], ends_text: bool) -> list[str]:
+    strong = sum(1 for k in kinds if k in ("head", "row"))
+    if not strong and sum(1 for k in kinds if k == "cells") < 2:
+        return lines
+    worded = {name for name, _ in _TABLE_WORDS}
+
+    def in_table(i: int) -> bool:
+        return kinds[i] in ("head", "row", "cells") or (kinds[i] == "label" and _tables_named([lines[i]])[0] in worded)
+
+    first = next(i for i in range(len(lines)) if in_table(i))
+    last = max(i for i in range(len(lines)) if in_table(i))
+    if ends_text:  # a copy cut off inside the table ends on a fragment of a label (1. / 三、本年度)
+        while last + 1 < len(lines) and (kinds[last + 1] == "blank" or _NUMBERED_LABEL.match(lines[last + 1])):
+            last += 1
+    markers = [f"[{name}]" for name in _tables_named(lines[first: last + 1])]
+    return [*lines[:first], *markers, *lines[last + 1:]]
+
+
 # --- keywords ------------------------------------------------------------------------------------
 
 
@@ -236,7 +359,9 @@ def keyword_tokenizer() -> FastTokenizer | jieba.Tokenizer:
 
 @cache
 def stop_words() -> frozenset[str]:
-    return frozenset(_data_lines("stopwords.txt"))
+    """stopwords.txt (function words, connectives) and template_words.txt (the template's own vocabulary:
+    headings, table labels, the title and the boilerplate every report prints)."""
+    return frozenset(_data_lines("stopwords.txt")) | frozenset(_data_lines("template_words.txt"))
 
 
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -251,18 +376,24 @@ def terms(text: str, tk: FastTokenizer | jieba.Tokenizer | None = None) -> Count
 
 
 def section_terms(sections: Iterable[Section]) -> list[tuple[str, Counter[str]]]:
-    """Each section's word counts (sections without words left out): what its keywords are scored from."""
-    return [(section.key, counts) for section in sections if (counts := terms(section.text))]
+    """Each section's word counts, from its prose (:func:`prose`: tables left out; sections without words
+    left out): what its keywords are scored from."""
+    return [(section.key, counts) for section in sections if (counts := terms(_without_markers(prose(section.text))))]
+
+
+def _without_markers(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not TABLE_MARKER.match(line))
 
 
 @cache
 def terms_version() -> str:
     """Changes whenever the words :func:`terms` finds could: this code, its dictionary, its stop words,
-    the segmenter and its version."""
+    the segmenter and its version, and the parse's cell values and page numbers :func:`prose` reads lines by."""
     engine = segmenter.keyword_engine()
     digest = hashlib.sha256(Path(__file__).read_bytes() + Path(segmenter.__file__).read_bytes())
+    digest.update(Path(cellvalue.__file__).read_bytes() + Path(items.__file__).read_bytes())
     digest.update(f"{engine} {version(engine)}".encode())
-    for name in ("xxgk_dict.txt", "stopwords.txt"):
+    for name in ("xxgk_dict.txt", "stopwords.txt", "template_words.txt"):
         digest.update(files("xxgk.parsers").joinpath(f"data/{name}").read_bytes())
     return digest.hexdigest()[:16]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from xxgk.normalize.narrative import prose
 from xxgk.normalize.schema import Report
 
 REPORT_COLUMNS = (
@@ -107,7 +108,7 @@ class ContractWriter:
         )
         self.sections.writerows(
             (
-                rid, src, s.key, safe(s.title), safe(s.text),
+                rid, src, s.key, safe(s.title), safe(prose(s.text)),  # tables as [表二] … (reports.jsonl keeps them)
                 s.provenance.line if s.provenance else None, s.provenance.line_end if s.provenance else None,
                 s.provenance.page if s.provenance else None,
             )

@@ -104,7 +104,7 @@ _CONTRACT: dict[str, dict[str, tuple[str, str, str]]] = {
     "sections.csv": {
         "section": ("text", "部分", "overview · active_disclosure · requests · review_litigation · problems · other · preamble …"),
         "title": ("text", "标题", "the heading as printed"),
-        "text": ("text", "正文", "the section's text"),
+        "text": ("text", "正文", "the section's prose: each statistics table printed in it is one line [表二] · [表三] · [表四] ([表] for a pre-2019 table); reports.jsonl keeps the whole text"),
         "line": ("integer", "起始行", "first text line"),
         "line_end": ("integer", "结束行", "last text line"),
         "page": ("integer", "页", "PDF page"),
@@ -256,6 +256,19 @@ PROBLEM_COLUMNS: tuple[Column, ...] = (
     Column("problems.csv", "category", "text", "类别", "机制建设 · 公开内容 · 解读回应 · 平台建设 · 队伍培训 · 依申请办理 · 其他 (README: narrative analysis)"),
     Column("problems.csv", "keywords", "text", "关键词", "the rule words that decided the category, '、'-separated"),
 )
+FACT_COLUMNS: tuple[Column, ...] = (
+    Column("facts.csv", "report_id", *_ID["report_id"]),
+    Column("facts.csv", "source", *_ID["source"]),
+    Column("facts.csv", "section", "text", "部分", "section key of the sentence (preamble, overview … other; fees and others of pre-2019 reports)"),
+    Column("facts.csv", "key", "text", "事项", "what the number counts: active_disclosure_items · applications_received · applications_completed · carried_over · carried_forward · admin_review_cases · admin_litigation_cases · withheld_items · complaints · appeal_cases · fees_charged"),
+    Column("facts.csv", "value", "number", "数值", "the number as stated; 0 when the sentence states none in words (未收到申请)"),
+    Column("facts.csv", "unit", "text", "单位", "the unit printed after it: 件 · 条 · 个 · 起 · 元 · 万元"),
+    Column("facts.csv", "sentence", "text", "原句", "the sentence as printed (lines a PDF broke joined)"),
+    Column("facts.csv", "line", "integer", "行号", "text line where the sentence starts"),
+    Column("facts.csv", "page", "integer", "页", "PDF page of the sentence (the section's first page when the sentence was not read line by line)"),
+    Column("facts.csv", "table_key", "text", "对应单元格", "the table cell the number should equal (table.row_key.col_key; a sum of cells joined by '+'), as X-TEXT compares; empty when the tables have no such count"),
+    Column("facts.csv", "table_value", "number", "表中数值", "the value of table_key in the report's tables; empty when not a number or not read"),
+)
 KEYWORD_COLUMNS: tuple[Column, ...] = (
     Column("keywords.csv", "report_id", *_ID["report_id"]),
     Column("keywords.csv", "source", *_ID["source"]),
@@ -288,6 +301,7 @@ FILES: dict[str, str] = {
     "table4_wide.csv": "report in which 表四 was found: one column per row × column",
     "coverage.csv": "body: which years the batch holds (present / failed / missing)",
     "problems.csv": "problem stated in section 五, with its category",
+    "facts.csv": "number stated in the narrative, beside the table cell it should equal",
     "keywords.csv": "keyword of a section (TF-IDF against the batch)",
     "dictionary.csv": "column of an export (this dictionary)",
 }
@@ -304,7 +318,7 @@ SAME_COLUMNS: dict[str, tuple[str, str]] = {
 def columns() -> list[Column]:
     """Every column of every export, file by file in FILES order."""
     found = [*_contract(), *META_COLUMNS, *(c for table in (TableKey.T2, TableKey.T3, TableKey.T4) for c in TABLE_COLUMNS[table]),
-             *COVERAGE_COLUMNS, *PROBLEM_COLUMNS, *KEYWORD_COLUMNS, *DICTIONARY_COLUMNS]
+             *COVERAGE_COLUMNS, *PROBLEM_COLUMNS, *FACT_COLUMNS, *KEYWORD_COLUMNS, *DICTIONARY_COLUMNS]
     order = list(FILES)
     return sorted(found, key=lambda c: order.index(c.file))
 

@@ -1,4 +1,4 @@
-"""problems.csv (as reports stream in) and keywords.csv (once the batch is written: TF-IDF needs
+"""problems.csv and facts.csv (as reports stream in) and keywords.csv (once the batch is written: TF-IDF needs
 every section's word counts).
 
 The costly part, cutting each section into words, is done once per report where the work is
@@ -17,10 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xxgk.normalize.facts import stated_facts
 from xxgk.normalize.narrative import problems, section_terms, tf_idf
 from xxgk.normalize.schema import Report
 from xxgk.output.csvfiles import safe
-from xxgk.output.dictionary import KEYWORD_COLUMNS, PROBLEM_COLUMNS
+from xxgk.output.dictionary import FACT_COLUMNS, KEYWORD_COLUMNS, PROBLEM_COLUMNS
 
 
 class ProblemsWriter:
@@ -35,6 +36,26 @@ class ProblemsWriter:
             self.writer.writerow([safe(v) for v in (
                 report.report_id, report.source, problem.section, problem.n, problem.sentence, problem.category,
                 "、".join(problem.keywords),
+            )])
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class FactsWriter:
+    """facts.csv: one row per number the narrative states, beside the table cell it should equal."""
+
+    def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.handle = open(out / "facts.csv", "w", encoding=encoding, newline="")
+        self.writer = csv.writer(self.handle)
+        self.writer.writerow([c.name for c in FACT_COLUMNS])
+
+    def write(self, report: Report) -> None:
+        for fact in stated_facts(report):
+            self.writer.writerow([safe(v) for v in (
+                report.report_id, report.source, fact.section, fact.key, fact.value, fact.unit, fact.sentence,
+                fact.line, fact.page, fact.table_key, fact.table_value,
             )])
 
     def close(self) -> None:

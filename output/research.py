@@ -1,7 +1,7 @@
 """The research exports beside the contract files: wide tables, problems, coverage, keywords, dictionary.
 
 Two parts, to fit a batch that writes its files in chunks (possibly in several processes) and then
-joins them: :class:`ResearchWriter` works per report (wide CSVs, problems.csv) and sits beside
+joins them: :class:`ResearchWriter` works per report (wide CSVs, problems.csv, facts.csv) and sits beside
 ContractWriter; :func:`finish` runs once on the joined folder for what needs the whole batch
 (coverage.csv) or a single writer (dictionary.csv, label files, Parquet, .xlsx). keywords.csv is
 scored per chunk, against the batch's word frequencies (output/narrative.py), before the join.
@@ -19,22 +19,25 @@ from xxgk.output.options import ResearchOptions
 
 
 class ResearchWriter:
-    """Per report: reports_wide.csv, table{2,3,4}_wide.csv, problems.csv and the sections' word counts."""
+    """Per report: reports_wide.csv, table{2,3,4}_wide.csv, problems.csv, facts.csv and the sections' word counts."""
 
     def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
         self.wide = wide.WideWriter(out, encoding)
         self.problems = narrative.ProblemsWriter(out, encoding)
+        self.facts = narrative.FactsWriter(out, encoding)
         self.terms = narrative.TermsWriter(out)
 
     def write(self, report: Report, terms: str | None = None) -> None:
         """``terms``: the report's section word counts when already made (output/narrative.terms_json)."""
         self.wide.write(report)
         self.problems.write(report)
+        self.facts.write(report)
         self.terms.write(report, terms)
 
     def close(self) -> None:
         self.wide.close()
         self.problems.close()
+        self.facts.close()
         self.terms.close()
 
     def __enter__(self) -> ResearchWriter:

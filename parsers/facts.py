@@ -88,9 +88,13 @@ def _facts_in(sentence: str, section: str, prov: Provenance) -> list[Fact]:
     has_digit = _DIGIT.search(compact) is not None
     for key, unit, pattern in PATTERNS if has_digit else ():
         match = pattern.search(compact)
+        if match and key == "applications_completed" and ("案件" in match[0] or re.search("复议|诉讼", compact[:match.start()])):
+            continue  # 行政复议、行政诉讼…共办理相关案件74件 counts cases, not applications
         if match and key not in found:
             if unit == "元" and "万元" in compact[match.end() - 3: match.end() + 1]:
                 unit = "万元"
+            elif unit != "元":
+                unit = compact[match.end() - 1]  # as printed: 不予公开 20 件 counts 件
             found[key] = Fact(key, _number(match[1]), unit, section, sentence, prov)
     negated = any(word in compact for word in _NEGATIONS)
     for key, pattern in ZERO_PATTERNS if negated else ():

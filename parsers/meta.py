@@ -27,18 +27,32 @@ _FILENAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _BUREAU_TAIL = re.compile(r"(关于)?$")
 
 
+_SENTENCE_PUNCT = "。，,；;:："
+
+
+def _wrapped(text: str, nxt: str) -> bool:
+    """Whether ``nxt`` is the rest of a title a line break cut (…工作 / 年度报告, …工作年 / 度报告,
+    …政府信 / 息公开工作年度报告): short, unpunctuated, and the two make the words a title ends with."""
+    rest = nxt.replace(" ", "")
+    if not rest or len(rest) > 16 or any(p in rest for p in _SENTENCE_PUNCT):
+        return False
+    joined = (text + nxt).replace(" ", "")
+    return "信息公开" in joined and joined.endswith(("报告", "年报")) and not text.replace(" ", "").endswith(("报告", "年报"))
+
+
 def find_title(items: list[Item], limit: int = 25) -> tuple[str, Item | None]:
-    """The report's title line, joined with the next line when it was broken (…工作 / 年度报告)."""
+    """The report's title line, joined with the next line when it was broken (…工作 / 年度报告,
+    …工作年 / 度报告, …政府信 / 息公开…)."""
     head = [i for i in items[:limit] if not i.from_grid and len(i.cells) == 1]
     for index, item in enumerate(head):
         text = simplify(item.cells[0][0]).strip()
-        if "信息公开" not in text.replace(" ", "") or len(text) > 80 or any(p in text for p in "。，,；;:："):
+        nxt = simplify(head[index + 1].cells[0][0]).strip() if index + 1 < len(head) else ""
+        wrapped = _wrapped(text, nxt)
+        if ("信息公开" not in text.replace(" ", "") and not wrapped) or len(text) > 80 or any(
+            p in text for p in _SENTENCE_PUNCT
+        ):
             continue  # a sentence that mentions reports is not a title
-        joined = text
-        if "报告" not in text and "年报" not in text and index + 1 < len(head):
-            nxt = simplify(head[index + 1].cells[0][0]).strip()
-            if nxt.replace(" ", "").startswith(("工作", "年度报告", "报告", "年报")):
-                joined = text + nxt
+        joined = text + nxt if wrapped else text
         if ("报告" in joined or "年报" in joined) and (_TITLE.search(joined) or _YEAR_FIRST_TITLE.search(joined)):
             match = _TITLE.search(joined)
             if match and not match["bureau"].strip("# ") and index > 0:
@@ -75,12 +89,37 @@ def bureau_and_year(title: str, text: str, filename: str) -> tuple[Evidence, Evi
         found = _FILENAME_YEAR.search(filename)
         if found:
             year = Evidence(int(found[1]), f"文件名：{filename}", 0.5)
+    if bureau.value is None:
+        bureau = body_in_first_sentences(text)
     if bureau.value is None and filename:
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", filename)
         fmatch = _TITLE.search(stem)
         if fmatch and 2 <= len(fmatch["bureau"].strip()) <= 40:
             bureau = Evidence(fmatch["bureau"].strip(), f"文件名：{filename}", 0.6)
     return bureau, year
+
+
+# 2020年，周矶街道办事处全面贯彻…: a body that names itself as the subject of a sentence near the top, before
+# what it did. Only a name that starts with its own place: 区政府办…, 县发展和改革局… name no body on their own.
+_SUBJECT = re.compile(
+    r"(?:^|[。；;\n])\s*(?:(?:19|20)\d{2}\s*年度?\s*[，,、]?\s*)?"
+    r"(?P<name>[\u4e00-\u9fff（）()]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|街道办事处|办事处|管委会|委员会|"
+    r"局|委|办公室|办公厅|厅|署|院|中心|乡人民政府|镇人民政府|街道))"
+    r"(?:始终|坚持|全面|认真|深入|严格|积极|紧紧|紧密|按照|围绕|高度|持续|进一步|切实|扎实|继续|立足|聚焦|不断|大力|着力|"
+    r"以习近平|在[^，,。]{0,12}(?:领导|指导)下|牢固|深化|依法|贯彻|落实|推进|注重|强化|加强|共)"
+)
+_NOT_A_NAME_START = "我本该区县市省州全各其此在对为由根按从经于"
+
+
+def body_in_first_sentences(text: str, limit: int = 1500) -> Evidence:
+    """The body a sentence near the top names as its subject (2020年，周矶街道办事处全面贯彻…), or none."""
+    for match in _SUBJECT.finditer(text[:limit]):
+        name = re.sub(r"\s+", "", match["name"])
+        if name[0] in _NOT_A_NAME_START or len(name) < 4 or any(w in name for w in ("工作", "信息", "公开", "报告")):
+            continue
+        said = re.sub(r"\s+", "", text[match.start(): match.end() + 6]).lstrip("。；;")
+        return Evidence(name, f"正文：{said}…", 0.7)
+    return Evidence(None, "", 0.0)
 
 
 _TEMPLATE_2021_COLS = {"made", "repealed", "in_force", "amount_wan_yuan"}

@@ -561,6 +561,17 @@ def parse_table2(items: list[Item], template: str | None) -> tuple[list[ParsedCe
             if not cols:
                 cols = T2_DEFAULT_COLUMNS.get(template or "2021", {}).get(record.key, ())
             if not cols:
+                if any(raw.strip() for raw, _ in record.values):
+                    # A row no template has, under no printed header (a header's fragment such as 制作, a
+                    # label a break cut): its numbers have no column to go to, but they are kept and said.
+                    cells.extend(_unplaced(TableKey.T2, record.values, record.key, record.label))
+                    present = [raw for raw, _ in record.values if raw.strip()]
+                    issues.append(ParseIssue(
+                        "P-UNMATCHED", Severity.WARNING, TableKey.T2, record.key, "",
+                        f"表二 “{record.label}”一行未能对应标准行，也没有印出的表头可定其各列，"
+                        f"其数值（{'、'.join(present[:10])}）未归入任何列，已按原样保留",
+                        record.prov,
+                    ))
                 continue
             found.add(record.key)
             label = LABELS[TableKey.T2].get(record.key, record.label)

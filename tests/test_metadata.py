@@ -222,3 +222,69 @@ def test_the_signature_completes_a_shortened_name(title: str | None, signer: str
     report = Report(parser_version="t", report_id="x", source="x.txt", status="ok", bureau=title)
     found = with_metadata(report, ["……特此报告。", signer, "2024年1月19日"])
     assert found.bureau == bureau and found.published == dt.date(2024, 1, 19)
+
+
+# --- body names printed outside the title's one line ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["某县某局2023年政府信息公开工作年", "度报告"],
+        ["某县某局2023年政府信息公开工作", "年度报告"],
+        ["某县某局2023年政府信", "息公开工作年度报告"],
+        ["某县某局2023年政府信息公开工作年度报告"],
+    ],
+)
+def test_titles_broken_over_two_lines(lines: list[str]) -> None:
+    from xxgk.ingest.document import Provenance
+    from xxgk.parsers.meta import bureau_and_year, find_title
+    from xxgk.parsers.model import Item
+
+    title, _ = find_title([Item([(line, Provenance())], Provenance()) for line in [*lines, "一、总体情况"]])
+    assert title == "某县某局2023年政府信息公开工作年度报告"
+    bureau, year = bureau_and_year(title, "", "")
+    assert (bureau.value, year.value) == ("某县某局", 2023)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("2020年，周矶街道办事处全面贯彻落实《中华人民共和国政府信息公开条例》，积极主动公开政府信息。", "周矶街道办事处"),
+        ("根据《条例》，特将本年度工作报告如下。\n2023年，青禾县文化和旅游局坚持以人民为中心。", "青禾县文化和旅游局"),
+        ("2024年，区政府办代表区政府受理政府信息公开申请17件。", None),  # names no place: not a body's name
+        ("2023年，县发展和改革局严格落实《条例》。", None),
+        ("2023年，在县委、县政府的正确领导下，我委坚持公开为常态。", None),
+        ("本报告由淮安市洪泽区人民政府办公室根据《条例》编制。", None),  # who compiled it, not whose report
+    ],
+)
+def test_a_body_named_as_the_subject_of_a_first_sentence(text: str, name: str | None) -> None:
+    from xxgk.parsers.meta import body_in_first_sentences
+
+    found = body_in_first_sentences(text)
+    assert found.value == name
+    assert (found.confidence, found.evidence.startswith("正文：")) == ((0.7, True) if name else (0.0, False))
+
+
+# Every corpus report's body as printed somewhere in it (title, first sentence or signature); None when the
+# name is not printed in full (q02 names no body; p07 and r08 only 区统计局, 县发展和改革局: no place).
+BODIES = {
+    "p01": None, "p02": None, "p03": "周矶街道办事处", "p04": None, "p05": "长沙市天心区桂花坪街道办事处",
+    "p06": "信丰县卫生健康委", "p07": None, "q01": "道县文广新局", "q02": None, "q03": "永嘉县统计局",
+    "r02": "淮安市洪泽区人民政府", "r03": "淮安市人民政府", "r04": "沐阳县人民政府", "r06": "上海市人民政府办公厅",
+    "r08": None, "s01": "西工区人力资源和社会保障局",
+}
+
+
+def test_every_corpus_report_that_prints_its_body_has_it(reports: dict[str, Report], corpus: Path) -> None:
+    assert set(BODIES) == set(reports)
+    for folder, name in BODIES.items():
+        report = reports[folder]
+        assert report.bureau == name, folder
+        truth = json.loads((next(corpus.glob(f"{folder}_*")) / "truth.json").read_text(encoding="utf-8"))["bureau"]
+        if name is not None:  # the truth's name, or the name the truth gives in full or in brackets
+            assert name in truth or truth.split(" ")[0].endswith(name.removeprefix("沐阳县").removeprefix("信丰县")), folder
+            assert report.guesses["bureau"].evidence and report.guesses["bureau"].confidence >= 0.7
+    p03 = reports["p03"]
+    assert (p03.level, p03.is_government) == ("township", True)
+    assert p03.guesses["bureau"].evidence.startswith("正文：2020年,周矶街道办事处全面贯彻")

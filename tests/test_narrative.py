@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -10,15 +12,23 @@ from pathlib import Path
 import pytest
 
 from xxgk.api import parse_file
+from xxgk.batch import run_parse
+from xxgk.executors import InProcessExecutor
 from xxgk.normalize.narrative import (
     CATEGORY_NAMES,
     classify,
+    keyword_tokenizer,
     problems,
+    prose,
+    stop_words,
     terms,
     tf_idf,
     units,
 )
 from xxgk.normalize.schema import Section
+from xxgk.parsers.items import PAGE_FOOTER
+from xxgk.parsers.sections import SECTION_TITLES
+from xxgk.template import COLUMN_LABELS, LABELS, T3_GROUPS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,3 +145,98 @@ def test_the_fast_dictionary_load_gives_jiebas_own_dictionary(tmp_path: Path, mo
     assert built.FREQ == cached.FREQ == plain.FREQ and built.total == cached.total == plain.total
     text = "本机关依申请公开办理及时，政府信息公开工作年度报告按时发布"
     assert list(cached.cut(text)) == list(plain.cut(text))
+
+
+# --- prose: sections without their tables -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # rows of label and numbers (a text copy), with the header lines above them
+        ("第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 0\n行政规范性文件 5 1 25",
+         "[表二]"),
+        # one cell per line, blank cells as empty lines, cut off inside a label
+        ("全年收到申请3件。\n申请人情况\n自然人\n一、本年新收政府信息公开申请数量\n3\n\n0\n三、本年度办理结果\n（二）部分公",
+         "全年收到申请3件。\n[表三]"),
+        # a row label with punctuation still ends in bare numbers; 表四 after 表三 in one run
+        ("1. 申请人无正当理由逾期不补正, 行政机关不再处理其政府信息公开申请 9 0 0 0 0 0 9\n（七）总计 20 0 0 0 0 0 20\n"
+         "行政复议\n结果维持 结果纠正 其他结果 尚未审结 总计\n0 0 0 0 0", "[表三]\n[表四]"),
+        # prose that names table words, a wrapped PDF line full of 、, a heading and a signature stay
+        ("全年梳理公开信息内容清理行动，清理过期信息697条。\n情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况\n"
+         "（一）主动公开情况\n本单位无其他需要报告的事项。\n某县某局\n2024年1月20日",
+         None),
+        # the single table of a pre-2019 report
+        ("指标名称 单位 数量\n一、主动公开情况 — —\n（一）主动公开政府信息数 条 356\n二、依申请公开情况 — —", "[表]"),
+        # a page number alone is layout, not a table
+        ("第一段。\n— 4 —\n第二段。", None),
+    ],
+)
+def test_prose_replaces_tables_by_markers(text: str, expected: str | None) -> None:
+    assert prose(text) == (text if expected is None else expected)
+
+
+def _table_row(line: str) -> bool:
+    """A label followed by numbers (or numbers alone): what a table row looks like in text (a page number
+    such as — 7 — is not one)."""
+    if PAGE_FOOTER.match(line.strip()):
+        return False
+    tokens = [t for t in re.split(r"[\s|\u3000]+", line.strip()) if t]
+    values = 0
+    while values < len(tokens) and re.fullmatch(r"[+-]?\d+(?:\.\d+)?|[-—/／－]", tokens[-1 - values]):
+        values += 1
+    label = " ".join(tokens[: len(tokens) - values])
+    return values >= 2 or (values == 1 and bool(label) and not re.search(r"[。；，,]", label))
+
+
+@pytest.fixture(scope="module")
+def corpus_out(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("prose") / "out"
+    run_parse([corpus], out, executor=InProcessExecutor())
+    return out
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_sections_csv_of_the_corpus_holds_no_table_row(corpus_out: Path) -> None:
+    sections = _rows(corpus_out / "sections.csv")
+    rows = [(s["source"], line) for s in sections for line in s["text"].splitlines() if _table_row(line)]
+    assert rows == []
+    markers = Counter(line for s in sections for line in s["text"].splitlines() if line.startswith("[表"))
+    assert markers["[表二]"] >= 10 and markers["[表三]"] >= 10 and markers["[表四]"] >= 5
+
+
+# Words of the template that name what a report is about: they may be a report's keywords.
+TOPICS = frozenset({
+    "规章", "行政规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "政府集中采购", "国家", "秘密", "法律", "法规",
+    "三安全一稳定", "第三方", "合法权益", "内部事务信息", "过程性信息", "行政执法案卷", "信访", "举报", "投诉", "出版物", "收费",
+    "费用", "企业", "科研机构", "社会", "组织", "机构", "采购", "管理", "服务", "要求", "统计",
+})
+
+
+def _template_vocabulary() -> set[str]:
+    texts = [label for table in LABELS.values() for label in table.values()]
+    texts += [label for table in COLUMN_LABELS.values() for label in table.values()]
+    texts += [group for group, _ in T3_GROUPS] + list(SECTION_TITLES.values())
+    texts += ["第二十条第（一）项", "信息内容", "申请人情况", "自然人", "法人或其他组织", "三、本年度办理结果", "四、结转下年度继续办理",
+              "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "政府信息公开工作年度报告",
+              "中华人民共和国政府信息公开条例", "本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止"]
+    cut = keyword_tokenizer().cut
+    return {w for text in texts for w in cut(text) if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w)} - TOPICS
+
+
+def test_the_template_stop_list_holds_the_templates_words() -> None:
+    assert _template_vocabulary() - stop_words() == set()
+    assert not TOPICS & stop_words()
+
+
+def test_top_keywords_of_the_corpus_are_no_template_words(corpus_out: Path) -> None:
+    weight: Counter[str] = Counter()
+    for row in _rows(corpus_out / "keywords.csv"):
+        weight[row["keyword"]] += float(row["weight"])
+    top = [word for word, _ in weight.most_common(20)]
+    assert len(top) == 20
+    assert not set(top) & (_template_vocabulary() | {"第二十条", "审结", "尚未", "表二", "表三", "表四"}), top

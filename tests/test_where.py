@@ -356,6 +356,37 @@ def test_a_label_fragment_is_our_reading_problem_not_an_extra_row() -> None:
         ("D11", "x_其他主动公开文件"), ("D11", "x_八其中网上申请")}
 
 
+_T2_WITH_A_HEADER_FRAGMENT = """某县某局2020年政府信息公开工作年度报告
+一、总体情况
+2020年，某县某局认真落实《条例》。
+二、主动公开政府信息情况
+第二十条第（一）项
+{header}
+规章	0	0	0
+制作	1	2	3
+规范性文件	4	5	6
+三、收到和处理政府信息公开申请情况
+"""
+
+
+@pytest.mark.parametrize(
+    ("header", "position"),
+    [
+        ("信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量", "exact"),  # printed columns: the row takes them
+        ("信息内容 本年新制作数量 本年新公开数量 对外公开总数量", "unknown"),  # no columns read: kept in none
+    ],
+)
+def test_a_column_header_fragment_with_numbers_is_kept_and_said(tmp_path: Path, header: str, position: str) -> None:
+    # 制作 is what a wrapped 本年新制作数量 leaves on a line of its own: a fragment of the template's, so our
+    # reading problem (P-UNMATCHED), never an extra row of the report (D11) nor numbers dropped.
+    path = tmp_path / "report.txt"
+    path.write_text(_T2_WITH_A_HEADER_FRAGMENT.format(header=header), encoding="utf-8")
+    report = parse_file(path)
+    row = [c for c in report.cells if c.row_key == "x_制作"]
+    assert [(c.raw, c.position) for c in row] == [("1", position), ("2", position), ("3", position)]
+    assert [(f.code, f.severity) for f in report.findings if f.row_key == "x_制作"] == [("P-UNMATCHED", "warning")]
+
+
 @pytest.mark.parametrize(("code", "d10"), [(None, True), ("P-MISALIGNED", False), ("P-TRUNCATED", False),
                                            ("P-SPLIT-DIGIT", False), ("P-DETACHED-LABEL", True)])
 def test_d10_does_not_fire_on_a_row_our_reading_doubts(code: str | None, d10: bool) -> None:
