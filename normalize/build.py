@@ -18,6 +18,7 @@ from xxgk.ingest.document import Document, Provenance
 from xxgk.normalize.checks import run_checks
 from xxgk.normalize.locate import locate
 from xxgk.normalize.metadata import with_metadata
+from xxgk.normalize.notemarks import note_mark_findings
 from xxgk.normalize.ocr import ocr_findings
 from xxgk.normalize.schema import (
     Cell,
@@ -95,6 +96,7 @@ def build_report(doc: Document, parsed: ParsedReport, parser_version: str = PARS
     checks, check_findings = run_checks(c for c in cells if (c.table, c.row_key) not in lost)
     findings.extend(check_findings)
     findings.extend(ocr_findings(cells, check_findings))
+    findings.extend(note_mark_findings(cells))
 
     missing = _missing(parsed, template, cells)
     findings.extend(_cell_findings(cells, findings, cut))

@@ -17,13 +17,27 @@ from xxgk.output.csvfiles import FINDING_COLUMNS, safe
 
 AUDIT_FINDING_COLUMNS = (
     *FINDING_COLUMNS, "bureau", "bureau_key", "body_id", "year", "defect", "area", "related_source", "places",
+    "finding_id", "decision", "decision_note",
 )
+
+
+def _decided(finding: Finding) -> tuple[str, str, str]:
+    """finding_id, decision, decision_note (normalize/audit/decisions.py)."""
+    evidence = finding.evidence
+    return str(evidence.get("finding_id", "")), str(evidence.get("decision", "")), str(evidence.get("decision_note", ""))
 
 
 def places_text(finding: Finding) -> str:
     """``table3.new_requests.total@p4; section:problems@L67``: each cell (or section) of the evidence
-    with its page (PDF) or line (text)."""
-    return "; ".join(f"{place_name(p)}@{place_where(p)}" for p in finding.evidence.get("places", ()))
+    with its page (PDF) or line (text); a cell read by OCR with its confidence: ``@p4[OCR 0.87]``."""
+    return "; ".join(f"{place_name(p)}@{place_where(p)}{ocr_mark(p)}" for p in finding.evidence.get("places", ()))
+
+
+def ocr_mark(place: dict[str, Any]) -> str:
+    if not place.get("ocr"):
+        return ""
+    confidence = place.get("confidence")
+    return f"[OCR {confidence:.2f}]" if isinstance(confidence, int | float) else "[OCR]"
 
 
 def place_name(place: dict[str, Any]) -> str:
@@ -55,7 +69,7 @@ class AuditFindingsWriter:
         info = code_info(finding.code)
         self._csv.writerow([safe(v) for v in (
             "", "", finding.code, finding.severity, None, "", "", finding.message, None, None,
-            name, "", key, year, info.defect, info.area, None, "",
+            name, "", key, year, info.defect, info.area, None, "", *_decided(finding),
         )])
         if self._json is not None:
             record = {"report_id": "", "source": "", "bureau": name, "bureau_key": "", "body_id": key, "year": year,
@@ -71,7 +85,7 @@ class AuditFindingsWriter:
                 report.report_id, report.source, f.code, f.severity, f.table, f.row_key, f.col_key, f.message,
                 p.page if p else None, p.line if p else None,
                 body.name, report.bureau_key, body.key, report.year, info.defect, info.area, f.evidence.get("other_source"),
-                places_text(f),
+                places_text(f), *_decided(f),
             )])
             if self._json is not None:
                 record: dict[str, Any] = {

@@ -27,10 +27,12 @@ from typing import IO
 
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import AREAS, CODES, code_info, is_reading
+from xxgk.normalize.audit.decisions import DECISION_NAMES, Decision, decision_of, set_aside
 from xxgk.normalize.audit.evidence import cell_map, involved_cells
 from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, BureauEntry, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
 from xxgk.output import audit_crops
+from xxgk.parsers.cellvalue import split_note_marker
 from xxgk.template import (
     COLUMN_LABELS,
     DENIED,
@@ -69,6 +71,7 @@ td.flag-warning{background:#fad7a0;outline:2px solid #d68910;outline-offset:-2px
 td.flag-info{background:#d6eaf8}
 td.blank{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f0f0f0 4px,#f0f0f0 8px)}
 sup.mark{color:#922b21;font-weight:700;margin-left:2px}
+span.notemark{color:#1f5fa8;background:#e8f0fb;border:1px solid #1f5fa8;border-radius:2px;padding:0 2px;margin-left:2px}
 .tablewrap{display:flex;gap:1.2em;align-items:flex-start;flex-wrap:wrap;margin:.6em 0 1em}
 ol.notes{margin:.4em 0;padding-left:1.6em;max-width:42em} ol.notes li{margin-bottom:.3em}
 section.report{border:1px solid #d5dbe1;border-radius:4px;padding:.6em 1em;margin:1em 0}
@@ -78,6 +81,11 @@ caption{text-align:left;font-weight:600;padding:.2em 0}
 .crops{display:flex;flex-wrap:wrap;gap:1em} figure.crop{margin:.4em 0;border:1px solid #d5dbe1;padding:4px}
 figure.crop img{max-width:100%;height:auto;display:block} figure.crop figcaption{font-size:.85em;color:#6b7580}
 td.where{white-space:nowrap}
+tr.finding.aside{color:#6b7580} tr.finding.aside td:nth-child(6){text-decoration:line-through}
+.decision-confirmed{color:#922b21;font-weight:600} .decision-misread,.decision-dismissed{color:#6b7580;font-weight:600}
+code.fid{font-size:.8em;color:#6b7580}
+td.ocr{border-style:dashed}
+span.ocrmark{font-size:.65em;color:#6c3483;border:1px solid #6c3483;border-radius:2px;padding:0 2px;margin-left:2px}
 """
 
 _T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -140,19 +148,36 @@ class _Marks:
         classes = ["num"]
         if cell is None or cell.kind != "number":
             classes.append("blank")
-        if marks:
-            classes.append(f"flag-{_worst(f for _, f in marks)}")
+        if flagging := [f for _, f in marks if not set_aside(f)]:  # decided misread/dismissed: noted, not flagged
+            classes.append(f"flag-{_worst(flagging)}")
         span = _colspan(colspan)
-        tip = f' title="{e("；".join(f.message for _, f in marks))}"' if marks else ""
-        text = e(cell.raw) if cell is not None else ""
+        tips = [f.message for _, f in marks]
+        ocr = ""
+        if cell is not None and cell.provenance.ocr:
+            # read from a picture of the page: its digits are the recogniser's, with its confidence
+            classes.append("ocr")
+            confidence = cell.provenance.confidence
+            tips.append(f"OCR识别，置信度{confidence:.2f}" if confidence is not None else "OCR识别")
+            ocr = '<span class="ocrmark">OCR</span>'
+        tip = f' title="{e("；".join(tips))}"' if tips else ""
+        text = _cell_text(cell.raw) if cell is not None else ""
         sups = "".join(f'<sup class="mark">{n}</sup>' for n, _ in marks)
-        return f'<td class="{" ".join(classes)}" data-cell="{e(key)}"{span}{tip}>{text}{sups}</td>'
+        return f'<td class="{" ".join(classes)}" data-cell="{e(key)}"{span}{tip}>{text}{ocr}{sups}</td>'
 
     def label(self, table: str, row: str, text: str, attrs: str = "") -> str:
         marks = self.by_label.get((table, row), [])
         cls = ' class="flag-info"' if marks else ""
         sups = "".join(f'<sup class="mark">{n}</sup>' for n, _ in marks)
         return f"<td{cls}{attrs}>{e(text)}{sups}</td>"
+
+
+def _cell_text(raw: str) -> str:
+    """The printed text; a note marker glued to a number (P-NOTE-MARK) set apart, so that it is never
+    read as digits of the number."""
+    number, marker = split_note_marker(raw)
+    if not marker:
+        return e(raw)
+    return f'{e(number)}<span class="notemark" title="注释标记，不计入数值">{e(marker)}</span>'
 
 
 def _colspan(n: int) -> str:
@@ -288,6 +313,7 @@ def _notes(marks: _Marks, table: str) -> str:
         return ""
     items = "".join(
         f'<li value="{n}" class="note" data-code="{e(f.code)}" data-severity="{e(f.severity)}">{_badge(f.code, f.severity)} {e(f.message)}'
+        f'{_decided(f)}'
         f'{" <span class=muted>（" + e(where(f)) + "）</span>" if where(f) else ""}</li>' for n, f in notes
     )
     return f'<ol class="notes">{items}</ol>'
@@ -319,7 +345,7 @@ class AuditPage:
         self._chunks[index] = (self._body.tell(), len(data))
         self._body.write(data)
 
-    def finish(self, overview: Overview, outside_links: Sequence[tuple[str, str]] = (),
+    def finish(self, overview: Overview, outside_links: Sequence[tuple[str, str]] = (), stale: Sequence[Decision] = (),
                title: str = "政府信息公开工作年度报告 合规审查") -> None:
         assert self._body is not None, "use AuditPage as a context manager"
         bureaus = overview.bureaus()
@@ -335,6 +361,7 @@ class AuditPage:
             page.write(_coverage(overview))
             page.write(_unread(overview))
             page.write(_outside_links(outside_links))
+            page.write(_stale(stale))
             page.write(_legend())
             page.write('<h2 id="reports">逐份报告</h2>')
             for number, bureau in enumerate(bureaus):
@@ -475,6 +502,16 @@ def _outside_links(links: Sequence[tuple[str, str]]) -> str:
     return f'<h2 id="links">指向输入文件夹以外的链接（{len(links)}，已读取）</h2><ul class="links">{items}</ul>'
 
 
+def _stale(stale: Sequence[Decision]) -> str:
+    """Decisions given whose finding this run no longer produces: said, never dropped."""
+    if not stale:
+        return ""
+    items = "".join(f'<li data-finding-id="{e(d.finding_id)}"><code>{e(d.finding_id)}</code> {e(DECISION_NAMES[d.status])}'
+                    f"{'：' + e(d.note) if d.note else ''}</li>" for d in stale)
+    return (f'<h2 id="stale">已失效的处理决定（{len(stale)}）</h2><p class="muted">本次审查不再产生这些问题（报告或程序已改变）；'
+            f'决定仍保留在 decisions.csv 中。</p><ul class="stale">{items}</ul>')
+
+
 def _legend() -> str:
     by_area: dict[str, list[str]] = {area: [] for area in AREAS}
     for code, info in CODES.items():
@@ -503,15 +540,32 @@ def _location(finding: Finding, printed: dict[tuple[str, str], str]) -> str:
 def _finding_row(f: Finding, printed: dict[tuple[str, str], str]) -> str:
     info = code_info(f.code)
     area = AREAS.index(info.area) if info.area in AREAS else len(AREAS) - 1
+    decision = decision_of(f)
+    aside = " aside" if set_aside(f) else ""
     return (
-        f'<tr class="finding" data-code="{e(f.code)}" data-severity="{e(f.severity)}" data-area="{area}">'
+        f'<tr class="finding{aside}" data-code="{e(f.code)}" data-severity="{e(f.severity)}" data-area="{area}" '
+        f'data-finding-id="{e(f.evidence.get("finding_id", ""))}" data-decision="{e(decision)}">'
         f"<td>{_badge(SEVERITY_NAMES[f.severity], f.severity)}</td>"
         f"<td>{e(f.code)}</td><td>{_defect_badge(f.code, f.severity)}</td><td>{e(_location(f, printed))}</td>"
-        f'<td class="where">{e(where(f))}</td><td>{e(f.message)}</td></tr>'
+        f'<td class="where">{e(where(f))}</td><td>{e(f.message)}</td>{_decision_cell(f)}</tr>'
     )
 
 
-_HEAD = "<tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>页/行</th><th>说明</th></tr>"
+def _decided(f: Finding) -> str:
+    decision = decision_of(f)
+    return f' <span class="decision decision-{e(decision)}">（{e(DECISION_NAMES[decision])}）</span>' if decision else ""
+
+
+def _decision_cell(f: Finding) -> str:
+    """The supervisor's decision and note; the finding's id to decide it by (OUT/decisions.csv)."""
+    decision = decision_of(f)
+    shown = (f'<span class="decision decision-{e(decision)}">{e(DECISION_NAMES[decision])}</span>'
+             if decision else '<span class="muted">未处理</span>')
+    note = f" {e(f.evidence.get('decision_note'))}" if f.evidence.get("decision_note") else ""
+    return f'<td class="decision">{shown}{note}<br><code class="fid">{e(f.evidence.get("finding_id", ""))}</code></td>'
+
+
+_HEAD = "<tr><th>严重程度</th><th>代码</th><th>类别</th><th>位置</th><th>页/行</th><th>说明</th><th>处理</th></tr>"
 
 
 def by_severity(findings: list[Finding]) -> list[Finding]:
@@ -537,15 +591,24 @@ def _findings_table(findings: list[Finding], printed: dict[tuple[str, str], str]
 
 
 def where(finding: Finding) -> str:
-    """第4页 / 第12、13行: the pages or lines of the finding's evidence, in the report's order."""
+    """第4页 / 第12、13行: the pages or lines of the finding's evidence, in the report's order; cells read
+    by OCR said with their lowest confidence (第4页，OCR识别，置信度0.87)."""
     places = finding.evidence.get("places") or []
     pages = sorted({int(p["page"]) for p in places if p.get("page")})
     lines = sorted({int(p["line"]) for p in places if p.get("line") and not p.get("page")})
     if pages:
-        return f"第{'、'.join(map(str, pages))}页" + ("起" if all(p.get("section") for p in places) else "")
+        return f"第{'、'.join(map(str, pages))}页" + ("起" if all(p.get("section") for p in places) else "") + _ocr_said(places)
     if lines:
         return f"第{'、'.join(map(str, lines))}行"
     return ""
+
+
+def _ocr_said(places: list[dict[str, object]]) -> str:
+    read = [p for p in places if p.get("ocr")]
+    if not read:
+        return ""
+    confidences = [float(c) for p in read if isinstance(c := p.get("confidence"), int | float)]
+    return f"，OCR识别，置信度{min(confidences):.2f}" if confidences else "，OCR识别"
 
 
 def _pictures(report: Report, marks: _Marks, cells: dict[str, Cell]) -> str:
@@ -564,10 +627,10 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
     cells = cell_map(report)
     unplaced = [c for c in report.cells if c.position != Position.EXACT or not c.col_key]
     marks = _Marks(findings, cells)
-    serious = any(f.severity in ("error", "warning") for f in findings)
+    serious = any(f.severity in ("error", "warning") and not set_aside(f) for f in findings)
     counts = " ".join(
         _badge(f"{SEVERITY_NAMES[s]} {n}", s) for s in SEVERITIES
-        if (n := sum(1 for f in findings if f.severity == s and not is_reading(f.code)))
+        if (n := sum(1 for f in findings if f.severity == s and not is_reading(f.code) and not set_aside(f)))
     )
     if (n_reading := sum(1 for f in findings if is_reading(f.code))):
         counts += " " + _badge(f"读取问题 {n_reading}", "info", "文件或解析所限，不是报告本身的问题")

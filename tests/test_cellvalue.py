@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from xxgk.parsers.cellvalue import classify
+from xxgk.parsers.cellvalue import classify, note_marker
 
 
 @pytest.mark.parametrize(
@@ -33,6 +33,14 @@ from xxgk.parsers.cellvalue import classify
         ("信息内容", "text", None),
         ("1.属于国家秘密", "text", None),
         ("3件", "text", None),
+        # a note marker glued to a number is not part of it (NFKC would read 2¹¹ as 211)
+        ("2¹¹", "number", 2),
+        ("58①", "number", 58),
+        ("12*", "number", 12),
+        ("12※", "number", 12),
+        ("1,234¹", "number", 1234),
+        ("12 *", "text", None),  # not glued: not a marker
+        ("*", "text", None),
     ],
 )
 def test_classify(raw: str, kind: str, value: object) -> None:
@@ -40,3 +48,12 @@ def test_classify(raw: str, kind: str, value: object) -> None:
     assert got_kind == kind
     assert got_value == value
     assert type(got_value) is type(value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "marker"),
+    [("2¹¹", "¹¹"), ("58①", "①"), ("12*", "*"), ("12※", "※"), ("２³", "³"), ("211", ""), ("12 *", ""),
+     ("注①", ""), ("①", ""), ("无*", "")],
+)
+def test_note_marker(raw: str, marker: str) -> None:
+    assert note_marker(raw) == marker

@@ -110,3 +110,19 @@ def test_blank_and_slash_cells_stay_without_value() -> None:
 def test_typo_labels_are_matched_and_reported() -> None:
     _, report = load(FIXTURES / "t11_label_typos")
     assert any(f.code == "D11" and f.row_key == "denied_prohibited_by_law" for f in report.findings)
+
+
+@pytest.mark.parametrize("name", ["x19_note_markers", "f10_pdf_note_markers"])
+def test_note_markers_are_cut_off_the_value_kept_in_the_raw_text_and_reported(name: str) -> None:
+    truth, report = load(FIXTURES / name)
+    cells = {f"{c.table}.{c.row_key}.{c.col_key}": c for c in report.cells}
+    marks = {(f.table, f.row_key, f.col_key): f for f in report.findings if f.code == "P-NOTE-MARK"}
+    assert truth["note_marks"]
+    for key, printed in truth["note_marks"].items():
+        assert cells[key].raw == printed
+        assert cells[key].value == truth["cells"][key]
+        table, row, col = key.split(".")
+        finding = marks.pop((table, row, col))
+        assert finding.evidence["marker"] and printed.endswith(finding.evidence["marker"])
+        assert finding.provenance is not None
+    assert not marks  # no other cell is read as marked

@@ -6,7 +6,12 @@ OUT receives:
 - ``findings.csv`` — parse-time and audit findings, the contract's columns plus bureau, bureau_key, body_id,
   year, defect, area, related_source, places (the page or line of every cell of the evidence);
 - ``findings.jsonl`` — the same findings, one JSON object a line, with their evidence;
+- ``decisions.csv`` — every finding's stable id and its decision (normalize/audit/decisions.py): the
+  template a supervisor fills in and gives back with ``--decisions``, stale decisions kept at its end;
 - ``audit.html`` — the page for supervisors (output/audit_html.py);
+- ``problems.xlsx`` and ``整改通知/<body>.docx`` — each body's defects with their evidence, to send
+  (output/audit_rectify.py; the workbook needs the xlsx extra, without it a note says so);
+- ``run.json`` — versions, time, options as given and the SHA-256 of every input (output/audit_run.py);
 - ``previous-N/`` — only when a --previous folder of reports had to be parsed.
 
 Reports are read back from ``parse/reports.jsonl`` one line at a time, twice: once for the per-report
@@ -20,9 +25,10 @@ import csv
 import dataclasses
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from xxgk.batch import Batch, run_parse
 from xxgk.errors import AuditInputError
@@ -37,14 +43,18 @@ from xxgk.normalize.audit import (
 )
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.dates import parse_date
+from xxgk.normalize.audit.decisions import Decision, Decisions, Versions, body_key
 from xxgk.normalize.audit.evidence import with_places
 from xxgk.normalize.audit.overview import Overview
 from xxgk.normalize.audit.roster import Roster, load_roster
 from xxgk.normalize.locate import locate
 from xxgk.normalize.schema import Finding
 from xxgk.options import AuditOptions, ParseOptions
-from xxgk.output.audit_findings import AuditFindingsWriter
+from xxgk.output.audit_decisions import DecisionsTemplate
+from xxgk.output.audit_findings import AuditFindingsWriter, places_text
 from xxgk.output.audit_html import AuditPage
+from xxgk.output.audit_rectify import Rectification
+from xxgk.output.audit_run import RunRecord
 from xxgk.progress import ProgressSink, Silent
 from xxgk.types import Severity
 
@@ -59,6 +69,7 @@ class AuditSummary:
     severities: Counter[str]
     overview: Overview  # per bureau, for the table the command line prints
     notes: tuple[str, ...] = field(default=())  # about the inputs: links read from outside, earlier audits left out
+    stale: tuple[Decision, ...] = ()  # decisions given whose finding this run did not produce
 
     def fails(self, fail_on: str) -> bool:
         """True when the findings reach the --fail-on level."""
@@ -183,17 +194,25 @@ def run_audit(
     *,
     executor: Executor | None = None,
     progress: ProgressSink | None = None,
+    invocation: Mapping[str, Any] | None = None,
 ) -> AuditSummary:
     """Audit every input into OUT; prints nothing (``progress`` follows the parse). ``executor`` goes
-    to the parse batch. Raises AuditInputError for unusable arguments, XxgkError when the batch
-    cannot run at all."""
+    to the parse batch; ``invocation`` (the command line, its parameters) is recorded in run.json. Raises AuditInputError
+    for unusable arguments, XxgkError when the batch cannot run at all."""
     out = Path(out)
     dates = PublishedDates(options.published)
+    kept = out / "decisions.csv"
+    # OUT's decisions.csv, filled in place, is read when no other file is given: a re-run never empties it.
+    decisions_file = options.decisions or (kept if kept.is_file() else None)
+    decisions = Decisions.load(decisions_file)
+    record = RunRecord(inputs, options, invocation or {}, decisions_file)
     roster = load_roster(options.bodies) if options.bodies else Roster()
     survey = InputSurvey.of(inputs, out)
     # The OUT folder and earlier audits inside the inputs are never read as reports.
     parse_options = dataclasses.replace(options.parse, exclude=(*options.parse.exclude, str(out), *survey.earlier_audits))
     progress = progress or Silent()
+    if options.decisions is None and decisions.given:
+        progress.warn(f"using the {len(decisions.given)} decisions in {kept} (--decisions gives another file)")
     if (out / "findings.csv").exists() or (out / "audit.html").exists():
         progress.warn(f"overwriting the earlier audit in {out}")
     for note in survey.notes():
@@ -213,6 +232,7 @@ def run_audit(
         bodies.append(subject.body)
         own.append(audit_report(subject))
         digests.append(digest_of(subject, index))
+    versions = Versions((body_key(d.body.key, d.source), d.year, d.report_id, d.source) for d in digests)
     seen = {d.report_id for d in digests}
     for previous in earlier:
         for report in previous.reports():
@@ -223,13 +243,20 @@ def run_audit(
 
     overview = Overview()
     writer = AuditFindingsWriter(out / "findings.csv", options.parse.encoding, out / "findings.jsonl")
-    with writer as findings_csv, AuditPage(out / "audit.html") as page:
+    template = DecisionsTemplate(out / "decisions.csv", options.parse.encoding)
+    with writer as findings_csv, template, AuditPage(out / "audit.html") as page, Rectification(out) as lists:
         for index, report in enumerate(batch.reports()):
             # Audit findings about a cell, row or column take the provenance of the report's cell.
-            findings = with_places([*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)], report)
+            placed = with_places([*report.findings, *locate([*own[index], *cross.get(index, [])], report.cells)], report)
             own[index] = []  # written: let it go
+            record.add(report.source, report.status)
+            key = body_key(bodies[index].key, report.source)
+            findings = decisions.mark_all(key, report.year, placed, versions.of(key, report.year, report.report_id, report.source))
             findings_csv.write(report, bodies[index], findings)
+            for finding in findings:
+                template.add(finding, bodies[index].name or report.source, report.year, places_text(finding))
             entry = overview.add(index, report, bodies[index], findings)
+            lists.add(report, bodies[index], findings)
             if entry not in overview.unread:
                 page.add_report(index, report, bodies[index], findings)
         for body, year in roster.expected(overview.year_span()):
@@ -237,7 +264,16 @@ def run_audit(
                 finding = Finding(code="X-MISSING", severity=Severity.WARNING,
                                   message=f"应报未报：名单上的“{body.name}”没有{year}年度的报告",
                                   evidence={"body_id": body.key, "year": year})
+                finding = decisions.mark_all(body.key, year, [finding])[0]
                 findings_csv.write_unreported(body.name, body.key, year, finding)
+                template.add(finding, body.name, year, "")
+                lists.add_unreported(body.key, body.name, year, finding)
                 overview.add_unreported(body.key, body.name, year, finding)
-        page.finish(overview, survey.outside_links)
-    return AuditSummary(out, overview.report_count, overview.severities, overview, survey.notes())
+        stale = decisions.stale()
+        template.add_stale(stale)
+        page.finish(overview, survey.outside_links, stale)
+        written = lists.write()
+    for note in written:
+        progress.warn(note)
+    record.write(out / "run.json")
+    return AuditSummary(out, overview.report_count, overview.severities, overview, (*survey.notes(), *written), tuple(stale))

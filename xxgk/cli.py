@@ -152,14 +152,18 @@ def parse(inputs: tuple[str, ...], out: str, encoding: str, quiet: bool, jobs: i
 @click.option("--bodies", type=click.Path(exists=True, dir_okay=False),
               help="Roster CSV of the bodies that must report: columns body (name or body_id), aliases "
               "(other names, ;-separated), years (2022-2024; empty: every year of the batch). A missing year is 应报未报.")
+@click.option("--decisions", type=click.Path(exists=True, dir_okay=False),
+              help="CSV of decisions on findings: columns finding_id, status (confirmed, misread, dismissed), note. "
+              "OUT/decisions.csv is the template to fill in; misread and dismissed findings leave the exit status.")
 @click.option("--encoding", type=click.Choice(["utf-8-sig", "utf-8"]), default="utf-8-sig", show_default=True,
               help="CSV encoding; utf-8 drops the BOM.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary and no table.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for parsing  [default: every CPU available]")
 @_log_options
 def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, ...], published: str | None,
-          bodies: str | None, encoding: str, quiet: bool, jobs: int | None) -> None:
-    """Audit reports for supervisors: every check, findings.csv and audit.html in OUT.
+          bodies: str | None, decisions: str | None, encoding: str, quiet: bool, jobs: int | None) -> None:
+    """Audit reports for supervisors: every check; findings.csv, audit.html, decisions.csv, the
+    rectification lists (problems.xlsx, 整改通知/) and run.json in OUT.
 
     The table per bureau is printed on stdout (it is the human report); progress goes to stderr.
     Exit status: 1 when findings reach --fail-on, else 0; 2 for a usage error or when no report
@@ -172,17 +176,22 @@ def audit(inputs: tuple[str, ...], out: str, fail_on: str, previous: tuple[str, 
     from xxgk.output.audit_terminal import print_audit
     from xxgk.output.terminal import RichProgress
 
-    options = AuditOptions(previous=previous, published=published, bodies=bodies,
+    options = AuditOptions(previous=previous, published=published, bodies=bodies, decisions=decisions,
                            parse=ParseOptions(encoding=encoding, jobs=jobs))
     console = Console(stderr=True)
     with _errors(), RichProgress(console, quiet) as progress:
-        summary = run_audit(inputs, out, options, progress=progress)
+        invocation = {"argv": sys.argv, "params": click.get_current_context().params}
+        summary = run_audit(inputs, out, options, progress=progress, invocation=invocation)
     if not summary.reports:
         # Nothing to process: never a clean exit, whatever --fail-on says.
         click.echo(f"xxgk: no report found in {' '.join(inputs)}", err=True)
         for entry in summary.overview.unread[:20]:
             click.echo(f"  {entry.source}: {entry.error or 'not a report'}", err=True)
         sys.exit(2)
+    for decision in summary.stale:
+        # Said even with -q: a decision whose finding is gone must not go unnoticed.
+        click.echo(f"xxgk: stale decision {decision.finding_id} ({decision.status}): its finding is gone; "
+                   f"kept in {out}/decisions.csv", err=True)
     if not quiet:
         print_audit(summary.overview, _stdout(), out)
     sys.exit(1 if summary.fails(fail_on) else 0)

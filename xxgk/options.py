@@ -34,4 +34,5 @@ class AuditOptions:
     previous: Sequence[str | os.PathLike[str]] = ()  # earlier reports to compare with (never reported on)
     published: str | os.PathLike[str] | None = None  # CSV of publication dates
     bodies: str | os.PathLike[str] | None = None  # roster CSV: aliases and the years each body must report
+    decisions: str | os.PathLike[str] | None = None  # CSV of finding_id, status, note (normalize/audit/decisions.py)
     parse: ParseOptions = field(default_factory=ParseOptions)

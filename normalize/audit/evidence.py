@@ -3,7 +3,9 @@ it involves, else of the text it quotes, else of the section it is about.
 
 A supervisor turns a finding into a rectification notice by pointing at the printed report, so each
 finding gets ``evidence["places"]``: a list of ``{"cell" or "section", "page", "line", "bbox"}``, the
-cells first (an identity's every term), and the provenance of the first place when it had none.
+cells first (an identity's every term), and the provenance of the first place when it had none. A cell
+read by OCR adds ``"ocr": true`` and the recogniser's ``"confidence"``: its digits are a reading, not
+the text layer, and a supervisor checks them against the picture.
 For text found in a PDF section, the page is the one where that section begins.
 """
 
@@ -72,8 +74,11 @@ def with_places(findings: Iterable[Finding], report: Report) -> list[Finding]:
 def _place(what: str, name: str, where: Provenance | None, line: int | None = None) -> dict[str, Any] | None:
     if where is None or (where.page is None and where.line is None and line is None):
         return None
-    return {what: name, "page": where.page, "line": line if line is not None else where.line,
-            "bbox": list(where.bbox) if where.bbox else None}
+    place: dict[str, Any] = {what: name, "page": where.page, "line": line if line is not None else where.line,
+                             "bbox": list(where.bbox) if where.bbox else None}
+    if where.ocr:
+        place.update(ocr=True, confidence=where.confidence)
+    return place
 
 
 def _places(finding: Finding, report: Report, cells: dict[str, Cell]) -> list[dict[str, Any]]:

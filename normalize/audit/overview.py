@@ -2,7 +2,9 @@
 which years between its first and last report are missing (the coverage view).
 
 Reading problems (P- codes, reader warnings) are counted apart (``reading``): they are not the body's
-defects, so they count neither towards its severities nor towards --fail-on."""
+defects, so they count neither towards its severities nor towards --fail-on. Nor do findings a
+supervisor decided are no defect (misread, dismissed: normalize/audit/decisions.py); ``decided``
+counts every decision shown."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import PurePath
 
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import AREAS, code_info, is_reading
+from xxgk.normalize.audit.decisions import decision_of, set_aside
 from xxgk.normalize.schema import Finding, Report
 
 UNKNOWN = "（机关名称未识别）"
@@ -41,6 +44,7 @@ class BureauEntry:
     reports: list[ReportEntry] = field(default_factory=list)
     severities: Counter[str] = field(default_factory=Counter)
     reading: int = 0
+    decided: Counter[str] = field(default_factory=Counter)  # decision → its findings
     # area → defect codes (D2, D6 …) with an error or warning in any of its reports
     failing: dict[str, set[str]] = field(default_factory=dict)
     worst: dict[str, str] = field(default_factory=dict)  # area → "error" or "warning"
@@ -70,6 +74,7 @@ class Overview:
     def __init__(self) -> None:
         self._bureaus: dict[str, BureauEntry] = {}
         self.unread: list[ReportEntry] = []  # failed or skipped files: nothing to audit, listed apart
+        self.decided: Counter[str] = Counter()  # status → findings with that decision
 
     def add(self, index: int, report: Report, body: Body, findings: list[Finding]) -> ReportEntry:
         error = f"{report.error.code}: {report.error.message}" if report.error else ""
@@ -83,6 +88,11 @@ class Overview:
         bureau = self._bureaus.setdefault(key, BureauEntry(key, name, known=bool(body.key)))
         bureau.reports.append(entry)
         for finding in findings:
+            if (decision := decision_of(finding)):
+                self.decided[decision] += 1
+                bureau.decided[decision] += 1
+            if set_aside(finding):
+                continue
             if is_reading(finding.code):
                 entry.reading += 1
                 bureau.reading += 1
@@ -99,6 +109,11 @@ class Overview:
     def add_unreported(self, key: str, name: str, year: int, finding: Finding) -> None:
         """A year a body of the roster must report for and has no report (X-MISSING)."""
         bureau = self._bureaus.setdefault(key, BureauEntry(key, name))
+        if (decision := decision_of(finding)):
+            self.decided[decision] += 1
+            bureau.decided[decision] += 1
+        if set_aside(finding):
+            return
         bureau.unreported.append(year)
         bureau.severities[finding.severity] += 1
         info = code_info(finding.code)
