@@ -14,6 +14,7 @@ states, else the first.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from xxgk.normalize.audit.narrative import Statement, statements
@@ -61,15 +62,25 @@ class _Sections:
 
     def __init__(self, sections: list[Section]) -> None:
         self.sections = sections
-        self._flattened: dict[int, tuple[list[int], str]] = {}
+        self._flattened: dict[int, tuple[str, int, list[int], list[int]]] = {}
         self._sentences: dict[int, list[tuple[str, str]]] = {}
 
-    def _flat_section(self, index: int) -> tuple[list[int], str]:
+    def _flat_section(self, index: int) -> tuple[str, int, list[int], list[int]]:
+        """(the section's text flattened, how many characters it keeps, and where its runs of spaces
+        fall: at each run's place in the kept characters, how many characters come before it)."""
         if index not in self._flattened:
             text = self.sections[index].text
-            kept = [i for i, ch in enumerate(text) if not ch.isspace()]
-            self._flattened[index] = kept, to_simplified("".join(text[i] for i in kept))
+            at, skipped = [], [0]
+            for run in re.finditer(r"\s+", text):  # \s is str.isspace: the characters _flat drops
+                at.append(run.start() - skipped[-1])
+                skipped.append(skipped[-1] + run.end() - run.start())
+            self._flattened[index] = to_simplified(re.sub(r"\s+", "", text)), len(text) - skipped[-1], at, skipped
         return self._flattened[index]
+
+    def _original(self, index: int, kept: int) -> int:
+        """Where the ``kept``-th kept character of section ``index`` is in its text."""
+        _, _, at, skipped = self._flat_section(index)
+        return kept + skipped[bisect_right(at, kept)]
 
     def printed(self, sentence: str, among: list[int] | None = None) -> tuple[str, int | None, int | None] | None:
         """(the sentence as printed, its line, its page) for a sentence the audit read (simplified, lines
@@ -78,11 +89,11 @@ class _Sections:
         target = _flat(sentence)
         for index in range(len(self.sections)) if among is None else among:
             section = self.sections[index]
-            kept, flat = self._flat_section(index)
+            flat, kept, _, _ = self._flat_section(index)
             at = flat.find(target) if target else -1
-            if at < 0 or len(flat) != len(kept):
+            if at < 0 or len(flat) != kept:
                 continue
-            start, end = kept[at], kept[at + len(target) - 1] + 1
+            start, end = self._original(index, at), self._original(index, at + len(target) - 1) + 1
             printed = re.sub(r"\s*\n\s*", "", section.text[start:end])
             prov = section.provenance
             line = prov.line + section.text.count("\n", 0, start) if prov is not None and prov.line is not None else None
