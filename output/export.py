@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import shutil
 from pathlib import Path
@@ -37,8 +38,10 @@ def write_range(
             if overrides:
                 report = overrides.apply(report)
                 text = None
-            writer.write(report, text)
-            extra.write(report, terms, rows if text is not None else None)  # rows rendered from the report as stored
+            # The rows the parse worker rendered are of the report as stored.
+            sections, problems, facts = json.loads(rows) if rows is not None and text is not None else (None, None, None)
+            writer.write(report, text, sections)
+            extra.write(report, terms, problems, facts)
             summary.add(report)
     return summary, extra.terms.frequencies
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import heapq
-import io
 import json
 import math
 import sys
@@ -32,16 +31,14 @@ from xxgk.normalize.facts import stated_facts
 from xxgk.normalize.narrative import problems, section_terms, terms_version
 from xxgk.normalize.schema import Report
 from xxgk.output import csvfiles
-from xxgk.output.csvfiles import open_csv, safe
+from xxgk.output.csvfiles import csv_line, open_csv, safe, section_rows, write_lines
 from xxgk.output.dictionary import FACT_COLUMNS, KEYWORD_COLUMNS, PROBLEM_COLUMNS, Column
 from xxgk.parsers import bureau
 
 
 class _RowsWriter:
-    """A per-report CSV file whose rows start with the report's report_id and source. Their rest may come
-    rendered already (:func:`narrative_json`, made by the parse worker): each row is then written as the
-    CSV line of its first two fields followed by the stored line of the others — the bytes
-    ``csv.writer`` writes for the whole row, as it quotes each field on its own."""
+    """A per-report CSV file whose rows start with the report's report_id and source; the others' fields
+    may come rendered already (:func:`narrative_json`)."""
 
     name = ""
     columns: tuple[Column, ...] = ()
@@ -53,12 +50,11 @@ class _RowsWriter:
         self.writer.writerow([c.name for c in self.columns])
 
     def write(self, report: Report, lines: list[str] | None = None) -> None:
-        """``lines``: the rows' fields after report_id and source, rendered by :func:`csv_line`."""
+        """``lines``: the rows' fields after report_id and source, rendered (output/csvfiles.write_lines)."""
         if lines is None:
             self.writer.writerows([safe(report.report_id), safe(report.source), *row] for row in self.rows(report))
-        elif lines:
-            head = csv_line([safe(report.report_id), safe(report.source)])[:-2] + ","  # without its \r\n
-            self.handle.write("".join(head + line for line in lines))
+        else:
+            write_lines(self.handle, [safe(report.report_id), safe(report.source)], lines)
 
     @staticmethod
     def rows(report: Report) -> Iterator[list[str]]:
@@ -89,36 +85,21 @@ class FactsWriter(_RowsWriter):
                                      fact.table_key, fact.table_value)]
 
 
-class _LineRenderer:
-    """One row as the CSV line ``csv.writer`` writes for it (QUOTE_MINIMAL, \r\n)."""
-
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer)
-
-    def __call__(self, row: list[str]) -> str:
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerow(row)
-        return self.buffer.getvalue()
-
-
-csv_line = _LineRenderer()
-
-
 def narrative_json(report: Report) -> str:
-    """The report's problems.csv and facts.csv rows as JSON [problems, facts], each row the CSV line of its
-    fields after report_id and source: made by the parse worker (where X-TEXT has just read the same
-    sentences) and kept in the store beside the report, so that the export only joins lines."""
-    return json.dumps([[csv_line(row) for row in writer.rows(report)] for writer in (ProblemsWriter, FactsWriter)],
-                      ensure_ascii=False, separators=(",", ":"))
+    """The report's sections.csv, problems.csv and facts.csv rows as JSON [sections, problems, facts], each
+    row the CSV line of its fields after report_id and source: made by the parse worker (where the keyword
+    counts have just read the same prose and X-TEXT the same sentences) and kept in the store beside the
+    report, so that the export only joins lines."""
+    rendered = [[csv_line(row) for row in section_rows(report)]]
+    rendered += [[csv_line(row) for row in writer.rows(report)] for writer in (ProblemsWriter, FactsWriter)]
+    return json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
 
 
 @cache
 def narrative_version() -> str:
     """Changes whenever the rows :func:`narrative_json` renders could: the code that finds the problems
-    and the stated facts (and the words, :func:`terms_version`), the segmenter X-TEXT reads with, and the
-    CSV fields' escaping."""
+    and the stated facts, and the prose (and the words, :func:`terms_version`), the segmenter X-TEXT reads
+    with, and the CSV fields' escaping."""
     digest = hashlib.sha256(terms_version().encode())
     digest.update(f"jieba {version('jieba')}".encode())
     for module in (facts, audit_narrative, audit_text, checks, schema, bureau, csvfiles, sys.modules[__name__]):

@@ -10,7 +10,6 @@ scored per chunk, against the batch's word frequencies (output/narrative.py), be
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from types import TracebackType
 
@@ -28,10 +27,11 @@ class ResearchWriter:
         self.facts = narrative.FactsWriter(out, encoding)
         self.terms = narrative.TermsWriter(out)
 
-    def write(self, report: Report, terms: str | None = None, rows: str | None = None) -> None:
+    def write(
+        self, report: Report, terms: str | None = None, problems: list[str] | None = None, facts: list[str] | None = None,
+    ) -> None:
         """``terms``: the report's section word counts when already made (output/narrative.terms_json);
-        ``rows``: its problems.csv and facts.csv rows when already rendered (output/narrative.narrative_json)."""
-        problems, facts = json.loads(rows) if rows is not None else (None, None)
+        ``problems``, ``facts``: its rows when already rendered (output/narrative.narrative_json)."""
         self.wide.write(report)
         self.problems.write(report, problems)
         self.facts.write(report, facts)

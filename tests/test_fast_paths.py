@@ -4,6 +4,7 @@ reference): the same answers on every input tried."""
 from __future__ import annotations
 
 import csv
+import json
 import resource
 import time
 from collections import Counter
@@ -24,7 +25,7 @@ from xxgk.normalize.facts import KEY_NAMES, UNITS, StatedFact, _compared, _flat,
 from xxgk.normalize.narrative import section_terms, tf_idf
 from xxgk.normalize.schema import NarrativeFact, Report, Section
 from xxgk.options import ParseOptions
-from xxgk.output.csvfiles import open_csv
+from xxgk.output.csvfiles import ContractWriter, open_csv
 from xxgk.output.narrative import Frequencies, _IdfCache, narrative_json
 from xxgk.output.research import ResearchWriter
 from xxgk.parsers import region
@@ -214,10 +215,14 @@ def test_narrative_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(
 ) -> None:
     for encoding in ("utf-8-sig", "gb18030"):
         rendered, plain = tmp_path / f"rendered-{encoding}", tmp_path / f"plain-{encoding}"
-        with ResearchWriter(rendered, encoding) as by_lines, ResearchWriter(plain, encoding) as by_reports:
+        with ContractWriter(rendered, encoding) as contract_by_lines, ResearchWriter(rendered, encoding) as by_lines, \
+                ContractWriter(plain, encoding) as contract_by_reports, ResearchWriter(plain, encoding) as by_reports:
             for report in every_report:
-                by_lines.write(report, rows=narrative_json(report))
+                sections, problems, facts = json.loads(narrative_json(report))
+                contract_by_lines.write(report, sections=sections)
+                by_lines.write(report, problems=problems, facts=facts)
+                contract_by_reports.write(report)
                 by_reports.write(report)
-        for name in ("problems.csv", "facts.csv"):
+        for name in ("sections.csv", "problems.csv", "facts.csv"):
             expected = (plain / name).read_bytes()
             assert expected.count(b"\n") > 100 and (rendered / name).read_bytes() == expected

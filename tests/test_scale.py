@@ -400,9 +400,9 @@ def test_narrative_rows_rendered_by_other_code_are_rendered_again(tmp_path: Path
     run_parse([tmp_path / "in"], tmp_path / "out", executor=ProcessExecutor(2))
     store = tmp_path / "out" / "xxgk.sqlite"
     with sqlite3.connect(store) as db:  # rows an older xxgk rendered, differently
-        db.execute("""UPDATE narrative SET version = 'older', json = '[["x\\r\\n"],["y\\r\\n"]]'""")
+        db.execute("""UPDATE narrative SET version = 'older', json = '[["x\\r\\n"],["y\\r\\n"],["z\\r\\n"]]'""")
         run_id, parser_version = db.execute("SELECT run_id, parser_version FROM runs ORDER BY run_id DESC").fetchone()
     write_range(store, run_id, parser_version, 0, 4, tmp_path / "again", "utf-8-sig")
-    for name in ("problems.csv", "facts.csv"):
+    for name in ("sections.csv", "problems.csv", "facts.csv"):
         written = (tmp_path / "out" / name).read_bytes()
         assert written.count(b"\n") > 4 and (tmp_path / "again" / name).read_bytes() == written
