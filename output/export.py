@@ -39,9 +39,9 @@ def write_range(
                 report = overrides.apply(report)
                 text = None
             # The rows the parse worker rendered are of the report as stored.
-            sections, problems, facts = json.loads(rows) if rows is not None and text is not None else (None, None, None)
+            sections, problems = json.loads(rows) if rows is not None and text is not None else (None, None)
             writer.write(report, text, sections)
-            extra.write(report, terms, problems, facts)
+            extra.write(report, terms, problems)
             summary.add(report)
     return summary, extra.terms.frequencies
 

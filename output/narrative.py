@@ -21,19 +21,15 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
-from xxgk.normalize import checks, facts, schema
-from xxgk.normalize.audit import narrative as audit_narrative
-from xxgk.normalize.audit import text as audit_text
+from xxgk.normalize import schema
 from xxgk.normalize.facts import stated_facts
 from xxgk.normalize.narrative import problems, section_terms, terms_version
 from xxgk.normalize.schema import Report
 from xxgk.output import csvfiles
 from xxgk.output.csvfiles import csv_line, open_csv, safe, section_rows, write_lines
 from xxgk.output.dictionary import FACT_COLUMNS, KEYWORD_COLUMNS, PROBLEM_COLUMNS, Column
-from xxgk.parsers import bureau
 
 
 class _RowsWriter:
@@ -86,23 +82,20 @@ class FactsWriter(_RowsWriter):
 
 
 def narrative_json(report: Report) -> str:
-    """The report's sections.csv, problems.csv and facts.csv rows as JSON [sections, problems, facts], each
-    row the CSV line of its fields after report_id and source: made by the parse worker (where the keyword
-    counts have just read the same prose and X-TEXT the same sentences) and kept in the store beside the
-    report, so that the export only joins lines."""
-    rendered = [[csv_line(row) for row in section_rows(report)]]
-    rendered += [[csv_line(row) for row in writer.rows(report)] for writer in (ProblemsWriter, FactsWriter)]
+    """The report's sections.csv and problems.csv rows as JSON [sections, problems], each row the CSV line
+    of its fields after report_id and source: made by the parse worker (where the keyword counts have just
+    cut the same prose) and kept in the store beside the report, so that the export only joins lines.
+    facts.csv's rows are not among them: X-TEXT's reading segments with jieba, which a worker never loads."""
+    rendered = [[csv_line(row) for row in section_rows(report)], [csv_line(row) for row in ProblemsWriter.rows(report)]]
     return json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
 
 
 @cache
 def narrative_version() -> str:
     """Changes whenever the rows :func:`narrative_json` renders could: the code that finds the problems
-    and the stated facts, and the prose (and the words, :func:`terms_version`), the segmenter X-TEXT reads
-    with, and the CSV fields' escaping."""
+    and the prose (and the words, :func:`terms_version`), and the CSV fields' escaping."""
     digest = hashlib.sha256(terms_version().encode())
-    digest.update(f"jieba {version('jieba')}".encode())
-    for module in (facts, audit_narrative, audit_text, checks, schema, bureau, csvfiles, sys.modules[__name__]):
+    for module in (schema, csvfiles, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 

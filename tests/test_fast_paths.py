@@ -218,11 +218,11 @@ def test_narrative_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(
         with ContractWriter(rendered, encoding) as contract_by_lines, ResearchWriter(rendered, encoding) as by_lines, \
                 ContractWriter(plain, encoding) as contract_by_reports, ResearchWriter(plain, encoding) as by_reports:
             for report in every_report:
-                sections, problems, facts = json.loads(narrative_json(report))
+                sections, problems = json.loads(narrative_json(report))
                 contract_by_lines.write(report, sections=sections)
-                by_lines.write(report, problems=problems, facts=facts)
+                by_lines.write(report, problems=problems)
                 contract_by_reports.write(report)
                 by_reports.write(report)
-        for name in ("sections.csv", "problems.csv", "facts.csv"):
+        for name in ("sections.csv", "problems.csv"):
             expected = (plain / name).read_bytes()
             assert expected.count(b"\n") > 100 and (rendered / name).read_bytes() == expected

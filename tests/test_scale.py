@@ -380,7 +380,7 @@ def report_only(path: str, source: str) -> Parsed:
 
 
 def test_keywords_are_the_same_whether_the_workers_or_the_export_counted_the_words(tmp_path: Path, seed: str) -> None:
-    """And problems.csv and facts.csv whether the workers or the export rendered their rows."""
+    """And sections.csv and problems.csv whether the workers or the export rendered their rows."""
     make_reports(tmp_path / "in", seed, 6)
     run_parse([tmp_path / "in"], tmp_path / "workers", executor=ProcessExecutor(2))
     run_parse([tmp_path / "in"], tmp_path / "export", executor=InProcessExecutor(task=report_only))
@@ -400,7 +400,7 @@ def test_narrative_rows_rendered_by_other_code_are_rendered_again(tmp_path: Path
     run_parse([tmp_path / "in"], tmp_path / "out", executor=ProcessExecutor(2))
     store = tmp_path / "out" / "xxgk.sqlite"
     with sqlite3.connect(store) as db:  # rows an older xxgk rendered, differently
-        db.execute("""UPDATE narrative SET version = 'older', json = '[["x\\r\\n"],["y\\r\\n"],["z\\r\\n"]]'""")
+        db.execute("""UPDATE narrative SET version = 'older', json = '[["x\\r\\n"],["y\\r\\n"]]'""")
         run_id, parser_version = db.execute("SELECT run_id, parser_version FROM runs ORDER BY run_id DESC").fetchone()
     write_range(store, run_id, parser_version, 0, 4, tmp_path / "again", "utf-8-sig")
     for name in ("sections.csv", "problems.csv", "facts.csv"):

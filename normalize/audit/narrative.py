@@ -80,9 +80,7 @@ def _clauses(text: str) -> list[str]:
     return [c for c in re.split(r"[，,、：:（）()；;。！？!?“”]", text) if c]
 
 
-# A parse worker reads each sentence twice: for X-TEXT, then for facts.csv (output/narrative.narrative_json).
-@lru_cache(maxsize=4096)
-def statements_in(sentence: str, section_key: str, about_applications: bool = False) -> tuple[Statement, ...]:
+def statements_in(sentence: str, section_key: str, about_applications: bool = False) -> list[Statement]:
     """Every count the sentence states, with what it counts. `about_applications`: the sentence
     before spoke of applications, so “共办理718件” continues it."""
     found: list[Statement] = []
@@ -106,7 +104,7 @@ def statements_in(sentence: str, section_key: str, about_applications: bool = Fa
         for key in _stated_none([t for t in tokenizer.lcut(part) if t.strip()]):
             if key not in counted:
                 found.append(Statement(key, 0, sentence, section_key))
-    return tuple(found)
+    return found
 
 
 def _counted(before: list[str], after: list[str], about_applications: bool) -> str | None:
