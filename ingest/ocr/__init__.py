@@ -39,3 +39,16 @@ def pages_to_read(mode: OcrMode, unreadable: Sequence[int], every: Sequence[int]
             raise NeedsOcrError(f"--ocr always but OCR is not installed: {INSTALL_HINT}")
         return []
     return list(every if mode == "always" else unreadable)
+
+
+def read_pictures() -> bool:
+    """Pictures in DOCX and HTML files are read (``--ocr auto`` or ``always``, the extra installed)."""
+    return MODE.get() != "never" and available()
+
+
+def pictures_not_read(count: int) -> list[tuple[str, str]]:
+    """The reader's note for a document whose ``count`` pictures were not read (none when it has none)."""
+    if not count:
+        return []
+    why = " (--ocr never)" if MODE.get() == "never" else f"; {INSTALL_HINT}"
+    return [("NEEDS_OCR", f"{count} picture(s) not read: a table pasted as an image needs OCR{why}")]
