@@ -1,9 +1,9 @@
 """Tables without rules (a screenshot of a table): the grid from the geometry of the detected text.
 
 Rows are bands of text whose heights overlap; columns are the stretches of the x axis that the text
-of the fullest rows covers, with gaps between them. Text in a row that spans several columns (a
-heading over a group) is a merged cell; text that falls between columns, or across columns in a row
-of cells, has no place and is returned unplaced (the reader reports it) rather than guessed into one.
+of the fullest rows covers, with gaps between them. Words across several columns (a heading over a
+group) are a merged cell; a number that falls between columns, or across columns in a row of cells,
+has no place and is returned unplaced (the reader reports it) rather than guessed into one.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ MIN_COLS = 2
 FULL_SHARE = 0.6
 # Text overlapping a column by less than this share of its width does not reach into it.
 REACH = 0.2
+# Text at least this share of whose width lies in no column falls between columns.
+INSIDE = 0.5
 # Boxes of one row whose heights overlap by more than this share of the smaller.
 ROW_OVERLAP = 0.5
 
@@ -75,10 +77,8 @@ def find(boxes: Sequence[TextBox]) -> tuple[BorderlessTable | None, list[list[Te
     for r, line in enumerate(rows):
         by_slot: dict[tuple[int, int], list[TextBox]] = {}
         for box in line:
-            reached = _reached(box, columns)
-            # Across columns only as the one text of its row (a heading or a group label): in a row of
-            # cells, text across a gap belongs to no one cell.
-            if not reached or (len(reached) > 1 and len(line) > 1):
+            reached = _reached(box, columns, alone=len(line) == 1)
+            if not reached:
                 unplaced.append(box)
                 continue
             by_slot.setdefault((reached[0], len(reached)), []).append(box)
@@ -106,8 +106,16 @@ def _columns(boxes: list[TextBox]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in spans]
 
 
-def _reached(box: TextBox, columns: list[tuple[float, float]]) -> list[int]:
-    """The columns the box reaches into, contiguous, left to right."""
+def _reached(box: TextBox, columns: list[tuple[float, float]], alone: bool) -> list[int]:
+    """The columns a box's text belongs to, left to right; none when it has no place. Words without a
+    digit (a heading, a merged label) span every column they touch; a number belongs to the one column
+    it lies in, or across several only as the one text of its row; a number mostly between columns
+    belongs to none."""
     width = max(1.0, box.box[2] - box.box[0])
-    reached = [index for index, (a, b) in enumerate(columns) if min(b, box.box[2]) - max(a, box.box[0]) > REACH * min(width, b - a)]
-    return reached
+    overlaps = [(index, min(b, box.box[2]) - max(a, box.box[0]), b - a) for index, (a, b) in enumerate(columns)]
+    if not any(ch.isdigit() for ch in box.text):
+        return [index for index, overlap, _ in overlaps if overlap > 0]
+    reached = [(index, overlap) for index, overlap, span in overlaps if overlap > REACH * min(width, span)]
+    if sum(overlap for _, overlap in reached) < INSIDE * width or (len(reached) > 1 and not alone):
+        return []
+    return [index for index, _ in reached]
