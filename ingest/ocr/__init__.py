@@ -23,6 +23,15 @@ LOW_CONFIDENCE = 0.9
 # When the readers run OCR (``xxgk parse --ocr``), set around one file's reading by xxgk.api.parse_file:
 # the readers' interface stays (path, data, source) for every format.
 MODE: ContextVar[OcrMode] = ContextVar("xxgk_ocr_mode", default="auto")
+# A cell read by OCR: its page (PDF) or picture (DOCX, HTML) and its box, rounded (cell_key).
+CellKey = tuple[int | None, int | None, tuple[float, ...]]
+# Cells an identity failed on, read again at the higher resolution whatever their confidence (set by
+# xxgk.api.parse_file around the second reading of the file; the identity never picks the reading).
+REREAD: ContextVar[frozenset[CellKey]] = ContextVar("xxgk_ocr_reread", default=frozenset())
+
+
+def cell_key(page: int | None, image: int | None, bbox: Sequence[float]) -> CellKey:
+    return (page, image, tuple(round(v, 1) for v in bbox))
 
 
 def available() -> bool:

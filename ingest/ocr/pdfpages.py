@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from xxgk.ingest.document import Block, Grid, GridCell, Paragraph, Provenance
-from xxgk.ingest.ocr import cells, grid, page, reading
+from xxgk.ingest.ocr import REREAD, cell_key, cells, grid, page, reading
 from xxgk.ingest.ocr.borderless import BorderlessTable
 from xxgk.ingest.ocr.engine import Engine, engine
 from xxgk.ingest.ocr.page import PageImage
@@ -126,7 +126,11 @@ def _read_page(
         image, size = page.render(data, number, page.RE_READ_DPI, lock)
         return page.upright(_only(image, areas, page.RE_READ_DPI), size, page.RE_READ_DPI, angle=upright.angle)
 
-    read = reading.read_image(upright, ocr, sharper, rules_only=areas is None)
+    wanted = REREAD.get()
+    read = reading.read_image(
+        upright, ocr, sharper, rules_only=areas is None,
+        forced=lambda box: cell_key(number, None, upright.to_points(box)) in wanted,
+    )
     placed = result.blocks.setdefault(number, [])
     if areas is not None and not read.ruled and read.borderless is None:
         return []  # a picture without a table (a seal, a photograph): not the reader's text

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from xxgk.ingest.document import Block, Paragraph, Provenance
-from xxgk.ingest.ocr import page, reading
+from xxgk.ingest.ocr import REREAD, cell_key, page, reading
 from xxgk.ingest.ocr.engine import engine
 from xxgk.ingest.ocr.page import PageImage
 from xxgk.ingest.ocr.pdfpages import _Table, borderless_grid, table_grid
@@ -47,7 +47,8 @@ def read_picture(data: bytes, number: int) -> tuple[list[Block], list[Note]]:
         sharp = reading.resized(decoded, factor * page.RE_READ_DPI / page.DPI)
         return page.upright(sharp, upright.size, page.RE_READ_DPI, angle=upright.angle, unit=page.DPI / page.RE_READ_DPI / factor)
 
-    read = reading.read_image(upright, engine(), sharper)
+    wanted = REREAD.get()
+    read = reading.read_image(upright, engine(), sharper, forced=lambda box: cell_key(None, number, upright.to_points(box)) in wanted)
     if not read.ruled and read.borderless is None:
         return [], []
     placed: list[tuple[float, Block]] = []

@@ -39,14 +39,22 @@ class Read:
     lines: list[Line]
 
 
-def read_image(upright: PageImage, ocr: Engine, sharper: Callable[[], PageImage], rules_only: bool = False) -> Read:
+def read_image(
+    upright: PageImage, ocr: Engine, sharper: Callable[[], PageImage], rules_only: bool = False,
+    forced: Callable[[grid.Box], bool] = lambda box: False,
+) -> Read:
     """Read ``upright``; ``sharper`` gives it at a higher resolution for re-reads. ``rules_only``: text
-    outside ruled tables is lines of text (a scanned page's prose), never a table without rules."""
+    outside ruled tables is lines of text (a scanned page's prose), never a table without rules.
+    ``forced``: ruled cells (by their box) read again at the higher resolution whatever their confidence."""
     binary = page.ink(upright.image)
     found = grid.find_tables(binary, upright.dpi)
     boxes = [[cells.lines_of(upright.image, binary, cell.box, INSET) for cell in table.cells] for table in found]
     readings = cells.read(ocr, [lines for table in boxes for lines in table])
-    low = [index for index, reading in enumerate(readings) if reading.confidence is not None and reading.confidence < LOW_CONFIDENCE]
+    every = [cell for table in found for cell in table.cells]
+    low = [
+        index for index, reading in enumerate(readings)
+        if reading.confidence is not None and (reading.confidence < LOW_CONFIDENCE or forced(every[index].box))
+    ]
     sharp: list[PageImage] = []  # rendered once, when first wanted
 
     def sharpened() -> PageImage:
