@@ -329,9 +329,9 @@ def _scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) 
     left, bottom, right, top = page.get_mediabox()
     rotation = page.get_rotation()
     height = (right - left) if rotation in (90, 270) else (top - bottom)
-    chars = _page_chars(textpage, _to_top_left(rotation, (left, bottom, right, top)))
-    graphics = _graphics(page)
     transform = _to_top_left(rotation, (left, bottom, right, top))
+    chars = _page_chars(textpage, transform)
+    graphics = _graphics(page)
     return _PageScan(
         number=number,
         height=height,
