@@ -239,3 +239,44 @@ def test_pictures_left_unread_are_reported(name: str, count: int) -> None:
     report = parse_file(next(folder.glob("source.*")), ocr="never")
     assert not any(c.provenance.ocr for c in report.cells)
     assert any(f.code == "NEEDS_OCR" and f"{count} picture(s) not read" in f.message for f in report.findings)
+
+
+def test_a_second_reading_reads_again_only_the_cells_an_identity_asks_for() -> None:
+    """parse_file keeps what OCR read: reading the file again for an identity's cells reads those cells
+    at the higher resolution, and never the images again; the higher-confidence reading stands."""
+    import numpy as np
+
+    from xxgk.ingest.ocr import READS, cells, grid, reading
+    from xxgk.ingest.ocr.engine import engine
+    from xxgk.ingest.ocr.page import PageImage
+
+    table = grid.RuledTable((0, 0, 200, 60), 1, 2, (grid.CellBox((0, 0, 100, 60), 0, 0, 1, 1), grid.CellBox((100, 0, 200, 60), 0, 1, 1, 1)), (0, 100, 200))
+    first = reading.Read([(table, [cells.Reading("13", 0.95), cells.Reading("7", 0.99)])], None, [])
+    image = PageImage(np.full((60, 200), 255, dtype=np.uint8), 200, 0.0, (72.0, 21.6))
+    sharp = np.full((120, 400), 255, dtype=np.uint8)
+    sharp[50:70, 240:244] = 0  # the second cell at 400 dpi: a stroke the recogniser reads with some confidence
+    calls: list[str] = []
+
+    def make() -> tuple[PageImage, reading.Read]:
+        calls.append("make")
+        return image, first
+
+    def sharper(upright: PageImage) -> reading.Sharper:
+        def render() -> PageImage:
+            calls.append("sharper")
+            return PageImage(sharp, 400, upright.angle, upright.size)
+
+        return render
+
+    token = READS.set({})
+    try:
+        assert reading.remembered("page 1", make, sharper, lambda up, box: False, engine()) == (image, first)
+        again = [reading.remembered("page 1", make, sharper, lambda up, box: box[0] == 100, engine()) for _ in range(2)]
+    finally:
+        READS.reset(token)
+    assert calls == ["make", "sharper", "sharper"]
+    for upright, read in again:
+        assert upright.image.shape == (60, 200)
+        (_, readings), = read.ruled
+        assert readings[0] == cells.Reading("13", 0.95)  # not asked for: as read the first time
+        assert readings[1] == first.ruled[0][1][1] or (readings[1].confidence or 0) > 0.99  # the more confident reading

@@ -14,6 +14,7 @@ from xxgk.ingest import embedded
 from xxgk.ingest.document import Document
 from xxgk.ingest.files import discover
 from xxgk.ingest.ocr import MODE as OCR_MODE
+from xxgk.ingest.ocr import READS as OCR_READS
 from xxgk.ingest.ocr import REREAD as OCR_REREAD
 from xxgk.ingest.ocr import OcrMode
 from xxgk.ingest.reader import known_extensions, path_id, read_document
@@ -54,6 +55,15 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None, ocr: Ocr
             f"not a report format ({path.suffix or 'no extension'}); readable: {', '.join(sorted(known_extensions()))}",
             status="skipped",
         )
+    # What OCR read is kept while the file is parsed: a second reading for identity re-reads reuses it.
+    reads = OCR_READS.set({} if ocr != "never" else None)
+    try:
+        return _parse(path, source, ocr)
+    finally:
+        OCR_READS.reset(reads)
+
+
+def _parse(path: Path, source: str, ocr: OcrMode) -> Report:
     try:
         doc = _read(path, source, ocr)
     except IngestError as exc:

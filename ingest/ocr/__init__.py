@@ -8,10 +8,10 @@ cells and text lines, with confidence) and ``pdfpages`` (a PDF page to blocks).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from contextvars import ContextVar
 from importlib.util import find_spec
-from typing import Literal
+from typing import Any, Literal
 
 from xxgk.errors import NeedsOcrError
 
@@ -28,6 +28,12 @@ CellKey = tuple[int | None, int | None, tuple[float, ...]]
 # Cells an identity failed on, read again at the higher resolution whatever their confidence (set by
 # xxgk.api.parse_file around the second reading of the file; the identity never picks the reading).
 REREAD: ContextVar[frozenset[CellKey]] = ContextVar("xxgk_ocr_reread", default=frozenset())
+
+
+# One file's images as OCR read them the first time (a page, a picture: reading.remembered), kept while
+# xxgk.api.parse_file may read the file again for an identity's cells: the second reading reads only
+# those cells, at the higher resolution, instead of every image again. None: nothing is kept.
+READS: ContextVar[dict[Hashable, Any] | None] = ContextVar("xxgk_ocr_reads", default=None)
 
 
 def cell_key(page: int | None, image: int | None, bbox: Sequence[float]) -> CellKey:

@@ -119,18 +119,27 @@ def read_pages(
 def _read_page(
     data: bytes, number: int, ocr: Engine, lock: threading.Lock | None, result: OcrPages, areas: list[BBox] | None,
 ) -> list[_Table]:
-    image, size = page.render(data, number, page.DPI, lock)
-    upright = page.upright(_only(image, areas, page.DPI), size, page.DPI)
-
-    def sharper() -> PageImage:
-        image, size = page.render(data, number, page.RE_READ_DPI, lock)
-        return page.upright(_only(image, areas, page.RE_READ_DPI), size, page.RE_READ_DPI, angle=upright.angle)
-
     wanted = REREAD.get()
-    read = reading.read_image(
-        upright, ocr, sharper, rules_only=areas is None,
-        forced=lambda box: cell_key(number, None, upright.to_points(box)) in wanted,
-    )
+
+    def forced(upright: PageImage, box: grid.Box) -> bool:
+        return cell_key(number, None, upright.to_points(box)) in wanted
+
+    def sharper(upright: PageImage) -> reading.Sharper:
+        def sharp() -> PageImage:
+            image, size = page.render(data, number, page.RE_READ_DPI, lock)
+            return page.upright(_only(image, areas, page.RE_READ_DPI), size, page.RE_READ_DPI, angle=upright.angle)
+
+        return sharp
+
+    def make() -> tuple[PageImage, reading.Read]:
+        image, size = page.render(data, number, page.DPI, lock)
+        upright = page.upright(_only(image, areas, page.DPI), size, page.DPI)
+        read = reading.read_image(
+            upright, ocr, sharper(upright), rules_only=areas is None, forced=lambda box: forced(upright, box)
+        )
+        return upright, read
+
+    upright, read = reading.remembered(("page", number, tuple(areas or ())), make, sharper, forced, ocr)
     placed = result.blocks.setdefault(number, [])
     if areas is not None and not read.ruled and read.borderless is None:
         return []  # a picture without a table (a seal, a photograph): not the reader's text

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from xxgk.ingest.document import Block, Paragraph, Provenance
-from xxgk.ingest.ocr import REREAD, cell_key, page, reading
+from xxgk.ingest.ocr import REREAD, cell_key, grid, page, reading
 from xxgk.ingest.ocr.engine import engine
 from xxgk.ingest.ocr.page import PageImage
 from xxgk.ingest.ocr.pdfpages import _Table, borderless_grid, table_grid
@@ -41,14 +41,23 @@ def read_picture(data: bytes, number: int) -> tuple[list[Block], list[Note]]:
     if min(height, width) < MIN_SIDE or height * width < MIN_AREA:
         return [], []
     factor = min(MAX_ENLARGE, max(1.0, WORK_WIDTH / width))
-    upright = page.upright(reading.resized(decoded, factor), (float(width), float(height)), page.DPI, unit=1 / factor)
-
-    def sharper() -> PageImage:
-        sharp = reading.resized(decoded, factor * page.RE_READ_DPI / page.DPI)
-        return page.upright(sharp, upright.size, page.RE_READ_DPI, angle=upright.angle, unit=page.DPI / page.RE_READ_DPI / factor)
-
     wanted = REREAD.get()
-    read = reading.read_image(upright, engine(), sharper, forced=lambda box: cell_key(None, number, upright.to_points(box)) in wanted)
+
+    def forced(upright: PageImage, box: grid.Box) -> bool:
+        return cell_key(None, number, upright.to_points(box)) in wanted
+
+    def sharper(upright: PageImage) -> reading.Sharper:
+        def sharp() -> PageImage:
+            image = reading.resized(decoded, factor * page.RE_READ_DPI / page.DPI)
+            return page.upright(image, upright.size, page.RE_READ_DPI, angle=upright.angle, unit=page.DPI / page.RE_READ_DPI / factor)
+
+        return sharp
+
+    def make() -> tuple[PageImage, reading.Read]:
+        upright = page.upright(reading.resized(decoded, factor), (float(width), float(height)), page.DPI, unit=1 / factor)
+        return upright, reading.read_image(upright, engine(), sharper(upright), forced=lambda box: forced(upright, box))
+
+    upright, read = reading.remembered(("picture", number, len(data)), make, sharper, forced, engine())
     if not read.ruled and read.borderless is None:
         return [], []
     placed: list[tuple[float, Block]] = []

@@ -9,13 +9,13 @@ should say).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
-from xxgk.ingest.ocr import LOW_CONFIDENCE, borderless, cells, grid, page
+from xxgk.ingest.ocr import LOW_CONFIDENCE, READS, borderless, cells, grid, page
 from xxgk.ingest.ocr.borderless import BorderlessTable
 from xxgk.ingest.ocr.engine import Engine, TextBox
 from xxgk.ingest.ocr.page import PageImage
@@ -27,6 +27,7 @@ INSET = 4
 BOX_PAD = 4
 
 Line = tuple[tuple[float, float, float, float], str, float]  # box in pixels, text, confidence
+Sharper = Callable[[], PageImage]
 
 
 @dataclass
@@ -79,6 +80,35 @@ def read_image(
     if unruled is not None:
         unruled = _reread_boxes(upright, sharpened, unruled, ocr)
     return Read(ruled, unruled, _joined(above) + _joined(below))
+
+
+def remembered(
+    key: Hashable, make: Callable[[], tuple[PageImage, Read]], sharper: Callable[[PageImage], Sharper],
+    forced: Callable[[PageImage, grid.Box], bool], ocr: Engine,
+) -> tuple[PageImage, Read]:
+    """``make()`` (an image made upright and read), or what it gave the first time with the ruled cells
+    ``forced`` names read again from ``sharper(upright)()``."""
+    kept = READS.get()  # set by xxgk.api.parse_file around its readings of one file
+    if kept is None:
+        return make()
+    if key not in kept:
+        upright, read = make()
+        # The image itself is not kept: a second reading only needs its size and how it was turned.
+        kept[key] = (replace(upright, image=np.broadcast_to(np.uint8(255), upright.image.shape)), read)
+        return upright, read
+    upright, read = kept[key]
+    found = [table for table, _ in read.ruled]
+    every = [cell for table in found for cell in table.cells]
+    readings = [reading for _, table_readings in read.ruled for reading in table_readings]
+    low = [index for index, reading in enumerate(readings) if reading.confidence is not None and forced(upright, every[index].box)]
+    if not low:
+        return upright, read
+    readings = _reread_cells(upright, sharper(upright)(), found, readings, low, ocr)
+    ruled, start = [], 0
+    for table in found:
+        ruled.append((table, readings[start:start + len(table.cells)]))
+        start += len(table.cells)
+    return upright, Read(ruled, read.borderless, read.lines)
 
 
 def _reread_cells(
