@@ -22,7 +22,7 @@ import threading
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -58,6 +58,9 @@ MIN_CONTINUATION_RULINGS = 8
 # Page numbers and running heads live in this share of the page height at the top and bottom;
 # text there does not separate a table from the page edge.
 MARGIN_BAND = 0.1
+# An image at least this wide and high (points) on a page whose text layer reads may be a table
+# pasted as a picture: OCR reads it when no text of the page lies on it.
+MIN_TABLE_IMAGE = (150.0, 40.0)
 # Cell borders drawn by word processors land within a point or two of each other.
 X_TOLERANCE = 4.0
 # Word and WPS pad a table cell by 0.19 cm (5.4 points) a side; the gap before a cell's text is its
@@ -175,6 +178,7 @@ class _PageScan:
     has_pictures: bool  # images or form XObjects: what a scan is made of
     rulings: int  # visible paths (and forms, which may hold them): what ruled tables are drawn with
     complete: bool  # PDFium read every text object; otherwise pdfplumber reads the page again
+    images: tuple[BBox, ...] = ()  # the boxes of its images large enough to hold a table
 
     def has_table_signal(self) -> bool:
         text = "".join(line.text for line in self.lines).replace(" ", "")
@@ -289,6 +293,7 @@ class _Graphics:
     unmeasured: int = 0  # text objects PDFium gave no extent: their glyphs are missing from its text
     pictures: int = 0  # images and forms: what scans are made of
     rulings: int = 0  # visible paths and forms (which may hold paths): what ruled tables are made of
+    images: list[tuple[float, float, float, float]] = field(default_factory=list)  # PDF user space
 
 
 def _is_unmeasured(obj: Any) -> bool:
@@ -312,6 +317,9 @@ def _graphics(page: pdfium.PdfPage) -> _Graphics:
             found.rulings += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             found.pictures += 1
+            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+            if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                found.images.append((left.value, bottom.value, right.value, top.value))
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and _is_visible_path(obj):
             found.rulings += 1
     return found
@@ -321,7 +329,8 @@ def _scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) 
     left, bottom, right, top = page.get_mediabox()
     rotation = page.get_rotation()
     height = (right - left) if rotation in (90, 270) else (top - bottom)
-    chars = _page_chars(textpage, _to_top_left(rotation, (left, bottom, right, top)))
+    transform = _to_top_left(rotation, (left, bottom, right, top))
+    chars = _page_chars(textpage, transform)
     graphics = _graphics(page)
     return _PageScan(
         number=number,
@@ -334,7 +343,15 @@ def _scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) 
         # font that is neither embedded nor installed) and gives that object no extent; every text
         # object it reads shows at least one char.
         complete=graphics.unmeasured == 0 and len(chars) >= graphics.texts,
+        images=tuple(box for box in (_image_box(image, transform) for image in graphics.images) if box is not None),
     )
+
+
+def _image_box(bounds: tuple[float, float, float, float], transform: Transform) -> BBox | None:
+    """An image's box from the top-left of the page, when it is large enough to hold a table."""
+    (ax, ay), (bx, by) = transform(bounds[0], bounds[1]), transform(bounds[2], bounds[3])
+    box = (min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
+    return box if box[2] - box[0] >= MIN_TABLE_IMAGE[0] and box[3] - box[1] >= MIN_TABLE_IMAGE[1] else None
 
 
 def _open_error(exc: pdfium.PdfiumError) -> IngestError:
@@ -1135,7 +1152,7 @@ class PdfReader:
             format="pdf",
             metadata={"filename": path.name, "pages": str(len(scans)), **metadata, **(ocr.metadata() if ocr else {})},
             blocks=tuple(ocr.merge(blocks) if ocr else blocks),
-            warnings=() if ocr else tuple(_ocr_warnings(scans)),
+            warnings=tuple(ocr.warnings) if ocr else tuple(_ocr_warnings(scans)),
         )
 
 
@@ -1145,11 +1162,18 @@ def _ocr(data: bytes, scans: list[_PageScan], first_table: int) -> OcrPages | No
 
     unreadable = [scan.number for scan in scans if not scan.has_chars and scan.has_pictures]
     numbers = ocr.pages_to_read(ocr.MODE.get(), unreadable, [scan.number for scan in scans])
-    if not numbers:
+    # Pictures without text on them, on pages whose text layer reads (and are not read whole).
+    regions = {
+        scan.number: pictures for scan in scans if scan.has_chars and scan.number not in numbers
+        and (pictures := [box for box in scan.images if not any(line.centre_in(box) for line in scan.lines)])
+    }
+    if ocr.MODE.get() == "never" or not ocr.available():
+        regions = {}
+    if not numbers and not regions:
         return None
     from xxgk.ingest.ocr import pdfpages
 
-    return pdfpages.read_pages(data, numbers, first_table, _PDFIUM_LOCK)
+    return pdfpages.read_pages(data, numbers, first_table, _PDFIUM_LOCK, regions)
 
 
 def _ocr_hint() -> str:
