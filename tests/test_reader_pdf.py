@@ -23,7 +23,7 @@ from xxgk.errors import CorruptFileError, EncryptedError
 from xxgk.ingest import ocr
 from xxgk.ingest.document import Document, Grid, Paragraph
 from xxgk.ingest.ocr import OcrMode
-from xxgk.ingest.pdf import READER, PdfReader, NeedsOcrError, clean_cell, note_digits, pdf_date
+from xxgk.ingest.pdf import READER, NeedsOcrError, PdfReader, clean_cell, note_digits, pdf_date
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
