@@ -597,7 +597,7 @@ def _deduped(page: PlumberPage) -> PlumberPage:
 
 def _find_parts(page: PlumberPage, number: int) -> list[_Part]:
     prepared = _deduped(page.filter(is_visible))
-    return _parts(prepared.find_tables(TABLE_SETTINGS), number, lambda table, rows: table.extract())
+    return _parts(prepared.find_tables(TABLE_SETTINGS), number, _marked_texts)
 
 
 def _parts(tables: list[Table], number: int, extract: Extract) -> list[_Part]:
@@ -605,11 +605,72 @@ def _parts(tables: list[Table], number: int, extract: Extract) -> list[_Part]:
     return [part for part in parts if part is not None]
 
 
+# A note marker set as ordinary digits, smaller and raised after a number ("2" then a small raised "11",
+# a footnote reference), reads as part of it (211). Digits at most this share of the size of the cell's
+# largest digits, whose bottom is at least this share of that size above the bottom of the digit before
+# them (the text rise of a superscript is about a third of the size, a smaller font on the same baseline
+# lifts its bottom by a tenth at most), are emitted as Unicode superscripts, which the cell reader cuts off
+# as a note marker (P-NOTE-MARK).
+NOTE_DIGIT_SIZE = 0.75
+NOTE_DIGIT_RISE = 0.25
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_SUPERSCRIPTS = str.maketrans("0123456789０１２３４５６７８９", "⁰¹²³⁴⁵⁶⁷⁸⁹" * 2)
+
+
+def note_digits(chars: list[dict[str, Any]]) -> str | None:
+    """The text of a cell (its chars in page order) that prints a number followed by note digits, with
+    those digits as Unicode superscripts ("2¹¹"); None for any other cell. Conservative: the rest of the
+    cell is a number on one line, the small digits all stand after its last digit and above its bottom."""
+    ink = [c for c in chars if not c["text"].isspace()]
+    digits = [c["size"] for c in ink if c["text"] in _DIGITS]
+    if not digits:
+        return None
+    limit = NOTE_DIGIT_SIZE * max(digits)
+    small = [c for c in ink if c["size"] <= limit]
+    if not small or any(c["text"] not in _DIGITS for c in small):
+        return None
+    body = [c for c in chars if c["size"] > limit]  # spaces too: extract_text places them
+    printed = [c for c in body if not c["text"].isspace()]
+    last = max(printed, key=lambda c: c["x1"])
+    if last["text"] not in _DIGITS:
+        return None
+    one_line = all(last["top"] <= (c["top"] + c["bottom"]) / 2 <= last["bottom"] for c in printed)
+    after = all(c["x0"] >= (last["x0"] + last["x1"]) / 2 for c in small)
+    raised = all(c["bottom"] <= last["bottom"] - NOTE_DIGIT_RISE * last["size"] for c in small)
+    number = extract_text(body)
+    if not (one_line and after and raised and _is_numeric(number)):
+        return None
+    return number + "".join(c["text"] for c in sorted(small, key=lambda c: c["x0"])).translate(_SUPERSCRIPTS)
+
+
+def _cell_text(chars: list[dict[str, Any]]) -> str:
+    """What pdfplumber's Table.extract makes of a cell's chars, with note digits as superscripts."""
+    size = chars[0]["size"]
+    marked = note_digits(chars) if any(c["size"] != size for c in chars) else None
+    return extract_text(chars) if marked is None else marked
+
+
+def _marked_texts(table: Table, rows: list[CellGroup]) -> Texts:
+    """pdfplumber's Table.extract, with note digits as superscripts (what _CharsByHeight.extract gives)."""
+    texts = table.extract()
+    by_height: _CharsByHeight | None = None
+    for row, line in zip(rows, texts):
+        for col, (box, text) in enumerate(zip(row.cells, line)):
+            if box is None or not text or not any(ch in _DIGITS for ch in text):
+                continue
+            by_height = by_height or _CharsByHeight(table.page.chars)
+            marked = note_digits(by_height.cell_chars(box))
+            if marked is not None:
+                line[col] = marked
+    return texts
+
+
 class _CharsByHeight:
     """A page's characters sorted by the middle of their height, so that a row takes its own with
     two bisections. `extract` gives what pdfplumber's Table.extract does (which tests every char of
     the page against every row, and every char of the row against every cell): a char belongs to
-    a box when its middle is inside, right and bottom edges excluded; cells keep the page order."""
+    a box when its middle is inside, right and bottom edges excluded; cells keep the page order.
+    Note digits become superscripts (note_digits), as _marked_texts does after Table.extract."""
 
     def __init__(self, chars: list[dict[str, Any]]) -> None:
         self._chars = chars
@@ -623,6 +684,11 @@ class _CharsByHeight:
         across, down = self._across, self._down
         return [i for i in indices if x0 <= across[i] < x1 and top <= down[i] < bottom]
 
+    def cell_chars(self, box: BBox) -> list[dict[str, Any]]:
+        """The chars of a cell, as extract takes them."""
+        band = sorted(self._order[bisect_left(self._sorted, box[1]) : bisect_left(self._sorted, box[3])])
+        return [self._chars[i] for i in self._inside(band, box)]
+
     def extract(self, table: Table, rows: list[CellGroup]) -> Texts:
         texts: Texts = []
         for row in rows:
@@ -635,7 +701,7 @@ class _CharsByHeight:
                     line.append(None)
                     continue
                 inside = self._inside(own, cell)
-                line.append(extract_text([self._chars[i] for i in inside]) if inside else "")
+                line.append(_cell_text([self._chars[i] for i in inside]) if inside else "")
             texts.append(line)
         return texts
 
