@@ -46,7 +46,10 @@ def subject_of(report: Report, published: DatedEvidence | None = None) -> Subjec
 
 
 def audit_report(subject: Subject) -> list[Finding]:
+    """Findings of the per-report checks; none for a file that is not a report (it is listed as skipped)."""
     findings: list[Finding] = []
+    if subject.report.status == "skipped":
+        return findings
     for check in REPORT_CHECKS.values():
         findings.extend(check(subject))
     return findings
