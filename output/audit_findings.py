@@ -84,12 +84,12 @@ class AuditFindingsWriter:
             self._csv.writerow([safe(v) for v in (
                 report.report_id, report.source, f.code, f.severity, f.table, f.row_key, f.col_key, f.message,
                 p.page if p else None, p.line if p else None,
-                body.name, report.bureau_key, body.key, report.year, info.defect, info.area, f.evidence.get("other_source"),
+                body.shown, report.bureau_key, body.key, report.year, info.defect, info.area, f.evidence.get("other_source"),
                 places_text(f), *_decided(f),
             )])
             if self._json is not None:
                 record: dict[str, Any] = {
-                    "report_id": report.report_id, "source": report.source, "bureau": body.name,
+                    "report_id": report.report_id, "source": report.source, "bureau": body.shown,
                     "bureau_key": report.bureau_key, "body_id": body.key,
                     "year": report.year, "defect": info.defect, "area": info.area,
                     **f.model_dump(mode="json", exclude={"provenance"}),

@@ -30,7 +30,7 @@ from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import code_info, is_reading
 from xxgk.normalize.audit.decisions import DECISION_NAMES, decision_of, set_aside
 from xxgk.normalize.audit.evidence import cell_map
-from xxgk.normalize.audit.overview import SEVERITY_NAMES, UNKNOWN
+from xxgk.normalize.audit.overview import SEVERITY_NAMES
 from xxgk.normalize.schema import Cell, Finding, Report
 from xxgk.output import audit_crops
 from xxgk.output.audit_findings import ocr_mark
@@ -95,8 +95,7 @@ class Rectification:
         if not chosen or report.status in ("failed", "skipped"):
             return
         key = body.key or f"?{report.source}"
-        name = body.name or f"{UNKNOWN}{Path(report.source).name}"
-        entry = self.bodies.setdefault(key, BodyList(key, name))
+        entry = self.bodies.setdefault(key, BodyList(key, body.shown))
         cells = cell_map(report)
         pictures = self._crops(report, chosen, cells)
         defects = []

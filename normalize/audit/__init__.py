@@ -41,8 +41,9 @@ __all__ = [
 ]
 
 
-def subject_of(report: Report, published: DatedEvidence | None = None) -> Subject:
-    return Subject(report=report, body=body_of(report), published=published)
+def subject_of(report: Report, published: DatedEvidence | None = None, file: str | None = None) -> Subject:
+    """``file``: the report's file as the audit names a body whose name is unknown (by default its name)."""
+    return Subject(report=report, body=body_of(report, file), published=published)
 
 
 def audit_report(subject: Subject) -> list[Finding]:

@@ -1,5 +1,6 @@
 """The report's parts: D8 a section missing, D9 section 一 lacking a required part, D9b tables given
-only as images or attachments (not when the reader left pictures unread: NEEDS_OCR says so), D22 a declared structure that differs from the sections printed.
+only as images or attachments (not when the reader left pictures unread: NEEDS_OCR says so), D22 a
+declared structure that differs from the sections printed.
 
 Sections are known by their titles, whatever their numbers. A section the copy does not reach (the
 parse's P-TRUNCATED) is not missing from the report; one whose numbered heading is not found but whose
