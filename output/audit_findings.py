@@ -45,7 +45,17 @@ def place_name(place: dict[str, Any]) -> str:
 
 
 def place_where(place: dict[str, Any]) -> str:
-    return f"p{place['page']}" if place.get("page") else f"L{place['line']}"
+    if place.get("page"):
+        return f"p{place['page']}"
+    if place.get("grid"):
+        table, row, col = place["grid"]
+        return f"T{table + 1}R{row + 1}C{col + 1}"
+    return f"L{place['line']}"
+
+
+def grid_words(places: list[dict[str, Any]]) -> str:
+    """第1个表格第3行第2列: the DOCX cells of places (a DOCX has no pages or lines), counted from 1."""
+    return "、".join(f"第{t + 1}个表格第{r + 1}行第{c + 1}列" for t, r, c in (p["grid"] for p in places if p.get("grid")))
 
 
 class AuditFindingsWriter:

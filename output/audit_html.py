@@ -32,6 +32,7 @@ from xxgk.normalize.audit.evidence import cell_map, involved_cells
 from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, BureauEntry, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
 from xxgk.output import audit_crops
+from xxgk.output.audit_findings import grid_words
 from xxgk.parsers.cellvalue import split_note_marker
 from xxgk.template import (
     COLUMN_LABELS,
@@ -600,7 +601,7 @@ def where(finding: Finding) -> str:
         return f"第{'、'.join(map(str, pages))}页" + ("起" if all(p.get("section") for p in places) else "") + _ocr_said(places)
     if lines:
         return f"第{'、'.join(map(str, lines))}行"
-    return ""
+    return grid_words(places)
 
 
 def _ocr_said(places: list[dict[str, object]]) -> str:
