@@ -124,6 +124,7 @@ class ContractWriter:
                 s.provenance.page if s.provenance else None,
             )
             for s in report.sections
+            if report.status != "skipped"  # not a report: its text is no narrative section (reports.jsonl keeps it)
         )
         self.jsonl.write((text or report.model_dump_json()) + "\n")
 
