@@ -18,7 +18,8 @@ class Provenance(BaseModel):
     ``bbox`` (x0, top, x1, bottom in PDF points). DOCX/HTML/PDF tables: ``table`` (0-based index
     in document order) and the grid ``row``/``col`` after merges are expanded. Text read by OCR
     (a scanned page, a table image): ``ocr`` and the recogniser's ``confidence`` (0-1; None for a
-    cell without ink, which is blank).
+    cell without ink, which is blank). A picture inside a DOCX or HTML file: ``image`` (1-based, in
+    document order) and ``bbox`` in the picture's pixels.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -32,6 +33,7 @@ class Provenance(BaseModel):
     col: int | None = None
     ocr: bool = False
     confidence: float | None = None
+    image: int | None = None
 
     @model_serializer(mode="wrap")
     def _without_ocr_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -40,6 +42,8 @@ class Provenance(BaseModel):
         if not self.ocr:
             data.pop("ocr", None)
             data.pop("confidence", None)
+        if self.image is None:
+            data.pop("image", None)
         return data
 
 
@@ -73,6 +77,14 @@ class Grid(BaseModel):
     # Rows that open a page and may be the rest of the row above them, split by the page break,
     # where the layout cannot say (PDF): the parser decides by the labels.
     may_continue: tuple[int, ...] = ()
+
+    def numbered(self, table: int) -> Grid:
+        """The grid as table ``table`` of its document (readers that place OCR'd grids among their own)."""
+        rows = tuple(
+            tuple(cell.model_copy(update={"prov": cell.prov.model_copy(update={"table": table})}) for cell in row)
+            for row in self.rows
+        )
+        return self.model_copy(update={"rows": rows, "prov": self.prov.model_copy(update={"table": table})})
 
 
 Block = Paragraph | Grid

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import docx
 from docx.document import Document as WordDocument
@@ -42,6 +42,12 @@ _SKIP = frozenset(
     }
 )
 _BLOCKS, _ROWS, _CELLS = frozenset({_P, _TBL}), frozenset({_TR}), frozenset({_TC})
+# Pictures: DrawingML's blip and VML's imagedata name their image part by relationship id.
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 Note = tuple[str, str]  # (code, message) for Document.warnings
 
 # A report is a few MB unpacked; python-docx inflates every part into memory, so bombs stop here.
@@ -156,6 +162,52 @@ def _paragraph_text(p: etree._Element) -> str:
     return "".join(parts).strip()
 
 
+def _pictures(p: etree._Element) -> list[str]:
+    """The relationship ids of the pictures in a paragraph, in order (a drawing's VML duplicate left out)."""
+    found: list[str] = []
+    walker = etree.iterwalk(p, events=("start",))
+    for _, el in walker:
+        if el.tag == _FALLBACK:
+            walker.skip_subtree()
+        elif el.tag == _BLIP and el.get(_EMBED):
+            found.append(el.get(_EMBED))
+        elif el.tag == _IMAGEDATA and el.get(_RID):
+            found.append(el.get(_RID))
+    return found
+
+
+class _Pictures:
+    """The document's pictures in order: read by OCR where they stand (xxgk.ingest.ocr.pictures) when
+    it runs, else counted for the reader's note."""
+
+    def __init__(self, part: Any) -> None:
+        from xxgk.ingest import ocr
+
+        self.part = part
+        self.read = ocr.read_pictures()
+        self.count = 0
+        self.notes: list[Note] = []
+
+    def blocks(self, rid: str) -> list[Block]:
+        self.count += 1
+        if not self.read:
+            return []
+        related = self.part.related_parts.get(rid) if self.part is not None else None
+        blob = getattr(related, "blob", None)
+        if not isinstance(blob, bytes):
+            return []
+        from xxgk.ingest.ocr.pictures import read_picture
+
+        blocks, notes = read_picture(blob, self.count)
+        self.notes.extend(notes)
+        return blocks
+
+    def warnings(self) -> list[Note]:
+        from xxgk.ingest import ocr
+
+        return self.notes if self.read else ocr.pictures_not_read(self.count)
+
+
 def _property(el: etree._Element, path: str) -> etree._Element | None:
     return el.find(path, _NS)
 
@@ -235,11 +287,12 @@ def _layout_content(tbl: etree._Element) -> Iterator[etree._Element]:
             yield from _children(tc, _BLOCKS)
 
 
-def _blocks(body: etree._Element) -> tuple[list[Block], list[Note]]:
-    """Paragraphs and grids in document order (a nested table follows the grid that holds it),
-    and warnings."""
+def _blocks(body: etree._Element, part: Any = None) -> tuple[list[Block], list[Note]]:
+    """Paragraphs and grids in document order (a nested table follows the grid that holds it; a
+    picture's table read by OCR follows its paragraph's text), and warnings."""
     blocks: list[Block] = []
     warnings: list[Note] = []
+    pictures = _Pictures(part)
     tables = 0
     # A stack of block iterators rather than recursion: tables nest inside cells without limit.
     stack: list[Iterator[etree._Element]] = [_children(body, _BLOCKS)]
@@ -250,6 +303,10 @@ def _blocks(body: etree._Element) -> tuple[list[Block], list[Note]]:
         elif el.tag == _P:
             if text := _paragraph_text(el):
                 blocks.append(Paragraph(text=text, prov=Provenance()))
+            for rid in _pictures(el):
+                read = pictures.blocks(rid)
+                tables += _number(read, tables)
+                blocks.extend(read)
         else:
             table = _Table(el)
             if table.is_layout():
@@ -262,7 +319,17 @@ def _blocks(body: etree._Element) -> tuple[list[Block], list[Note]]:
                 blocks.append(table.grid(tables))
                 tables += 1
             stack.append(iter(table.nested))
-    return blocks, warnings
+    return blocks, warnings + pictures.warnings()
+
+
+def _number(read: list[Block], first: int) -> int:
+    """Number the grids of a picture from ``first`` in place; how many there were."""
+    count = 0
+    for index, block in enumerate(read):
+        if isinstance(block, Grid):
+            read[index] = block.numbered(first + count)
+            count += 1
+    return count
 
 
 class DocxReader:
@@ -274,7 +341,7 @@ class DocxReader:
 
     def read(self, path: Path, data: bytes, source: str) -> Document:
         document = _open(data)
-        blocks, warnings = _blocks(document.element.body)
+        blocks, warnings = _blocks(document.element.body, document.part)
         return Document(
             source=source,
             report_id=report_id(data),

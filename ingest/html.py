@@ -7,11 +7,14 @@ article text as paragraphs and every data table as a fully expanded grid.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -250,11 +253,13 @@ def _walk(
     root: etree._Element,
     emit: Emit,
     on_table: Callable[[etree._Element], bool] | None = None,
+    on_image: Callable[[etree._Element], None] | None = None,
 ) -> None:
     """Feed the text under ``root`` to ``emit``, one call per paragraph, in document order.
 
-    ``on_table`` sees each <table> first and returns True when it took the table whole. The walk is
-    lxml's iterative one, so markup nested thousands deep cannot overflow the Python stack.
+    ``on_table`` sees each <table> first and returns True when it took the table whole; ``on_image``
+    sees each <img> where it stands. The walk is lxml's iterative one, so markup nested thousands
+    deep cannot overflow the Python stack.
     """
     paragraphs = _Paragraphs(emit)
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -266,6 +271,9 @@ def _walk(
             if tag == "table" and on_table is not None and on_table(el):
                 walker.skip_subtree()
                 continue
+            if tag == "img" and on_image is not None:
+                paragraphs.flush()
+                on_image(el)
             if tag == "pre":
                 paragraphs.pre += 1
             if el.text:
@@ -352,10 +360,11 @@ def _place(rows: list[list[tuple[etree._Element, str]]]) -> list[dict[int, Slot]
     return [row for row in slots if row]  # rows that are nothing but <tr></tr> hold no cells
 
 
-def _read(root: etree._Element) -> tuple[list[Block], list[Note]]:
+def _read(root: etree._Element, base: Path | None) -> tuple[list[Block], list[Note]]:
     blocks: list[Block] = []
     warnings: list[Note] = []
     tables = 0
+    pictures = _Pictures(base)
 
     def emit(text: str, line: int | None) -> None:
         blocks.append(Paragraph(text=text, prov=Provenance(line=line)))
@@ -392,8 +401,69 @@ def _read(root: etree._Element) -> tuple[list[Block], list[Note]]:
         blocks.append(Grid(rows=grid_rows, prov=Provenance(line=table.sourceline, table=index)))
         return True
 
-    _walk(root, emit, on_table)
-    return blocks, warnings
+    def on_image(img: etree._Element) -> None:
+        nonlocal tables
+        for block in pictures.blocks(img.get("src") or ""):
+            if isinstance(block, Grid):
+                block, tables = block.numbered(tables), tables + 1
+            blocks.append(block)
+
+    _walk(root, emit, on_table, on_image)
+    return blocks, warnings + pictures.warnings()
+
+
+# --- pictures ---------------------------------------------------------------------------------
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
+_DATA_URI = re.compile(r"^data:image/[a-z0-9.+\-]+;base64,", re.I)
+# Larger picture files are not read (a report's table image is well under a megabyte).
+MAX_PICTURE_BYTES = 20 * 1024 * 1024
+
+
+class _Pictures:
+    """The page's pictures in order, read by OCR where they stand (xxgk.ingest.ocr.pictures) when it
+    runs: a data: URI, or a file beside the page (``base``, its folder) — never fetched from a network."""
+
+    def __init__(self, base: Path | None) -> None:
+        from xxgk.ingest import ocr
+
+        self.base = base
+        self.read = ocr.read_pictures()
+        self.count = 0
+        self.notes: list[Note] = []
+
+    def blocks(self, src: str) -> list[Block]:
+        data = self._data(src.strip())
+        if data is None:
+            return []
+        self.count += 1
+        if not self.read:
+            return []
+        from xxgk.ingest.ocr.pictures import read_picture
+
+        blocks, notes = read_picture(data, self.count)
+        self.notes.extend(notes)
+        return blocks
+
+    def _data(self, src: str) -> bytes | None:
+        if _DATA_URI.match(src):
+            try:
+                return base64.b64decode(src.split(",", 1)[1], validate=False)
+            except (binascii.Error, ValueError):
+                return None
+        if not src or self.base is None or _SCHEME.match(src) or src.startswith(("/", "\\")):
+            return None  # a network address, or a path from a site's root: not on this machine
+        # Only files under the page's own folder: a hostile page must not have other files read.
+        folder = self.base.resolve()
+        path = (folder / unquote(src.split("#", 1)[0].split("?", 1)[0])).resolve()
+        if not path.is_relative_to(folder) or not path.is_file() or path.stat().st_size > MAX_PICTURE_BYTES:
+            return None
+        return path.read_bytes()
+
+    def warnings(self) -> list[Note]:
+        from xxgk.ingest import ocr
+
+        return self.notes if self.read else ocr.pictures_not_read(self.count)
 
 
 # --- reader -----------------------------------------------------------------------------------
@@ -418,14 +488,18 @@ class HtmlReader:
 
     def read(self, path: Path, data: bytes, source: str) -> Document:
         text, encoding, warnings = decode(data)
-        return from_text(text, source=source, report_id=report_id(data), encoding=encoding, warnings=warnings)
+        return from_text(
+            text, source=source, report_id=report_id(data), encoding=encoding, warnings=warnings, base=path.parent
+        )
 
 
 def from_text(
-    text: str, *, source: str, report_id: str, encoding: str | None, warnings: list[Note] | None = None
+    text: str, *, source: str, report_id: str, encoding: str | None, warnings: list[Note] | None = None,
+    base: Path | None = None,
 ) -> Document:
     """The Document of an HTML page already decoded to ``text`` (also for HTML found inside other files:
-    ingest/embedded.py). ``warnings`` are the decoding's notes, listed first."""
+    ingest/embedded.py). ``warnings`` are the decoding's notes, listed first; ``base`` the folder its
+    pictures' relative addresses start from."""
     text = text.replace(_BREAK, "")
     root, parse_warnings = _parse(text)
     metadata: dict[str, str] = {}
@@ -434,7 +508,7 @@ def from_text(
     if root is not None:
         metadata = _metadata(root)
         _clean(root)
-        blocks, table_warnings = _read(root)
+        blocks, table_warnings = _read(root, base)
     return Document(
         source=source,
         report_id=report_id,

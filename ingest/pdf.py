@@ -22,7 +22,7 @@ import threading
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -58,6 +58,9 @@ MIN_CONTINUATION_RULINGS = 8
 # Page numbers and running heads live in this share of the page height at the top and bottom;
 # text there does not separate a table from the page edge.
 MARGIN_BAND = 0.1
+# An image at least this wide and high (points) on a page whose text layer reads may be a table
+# pasted as a picture: OCR reads it when no text of the page lies on it.
+MIN_TABLE_IMAGE = (150.0, 40.0)
 # Cell borders drawn by word processors land within a point or two of each other.
 X_TOLERANCE = 4.0
 # Word and WPS pad a table cell by 0.19 cm (5.4 points) a side; the gap before a cell's text is its
@@ -175,6 +178,7 @@ class _PageScan:
     has_pictures: bool  # images or form XObjects: what a scan is made of
     rulings: int  # visible paths (and forms, which may hold them): what ruled tables are drawn with
     complete: bool  # PDFium read every text object; otherwise pdfplumber reads the page again
+    images: tuple[BBox, ...] = ()  # the boxes of its images large enough to hold a table
 
     def has_table_signal(self) -> bool:
         text = "".join(line.text for line in self.lines).replace(" ", "")
@@ -289,6 +293,7 @@ class _Graphics:
     unmeasured: int = 0  # text objects PDFium gave no extent: their glyphs are missing from its text
     pictures: int = 0  # images and forms: what scans are made of
     rulings: int = 0  # visible paths and forms (which may hold paths): what ruled tables are made of
+    images: list[tuple[float, float, float, float]] = field(default_factory=list)  # PDF user space
 
 
 def _is_unmeasured(obj: Any) -> bool:
@@ -312,6 +317,9 @@ def _graphics(page: pdfium.PdfPage) -> _Graphics:
             found.rulings += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             found.pictures += 1
+            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+            if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                found.images.append((left.value, bottom.value, right.value, top.value))
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and _is_visible_path(obj):
             found.rulings += 1
     return found
@@ -321,7 +329,8 @@ def _scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) 
     left, bottom, right, top = page.get_mediabox()
     rotation = page.get_rotation()
     height = (right - left) if rotation in (90, 270) else (top - bottom)
-    chars = _page_chars(textpage, _to_top_left(rotation, (left, bottom, right, top)))
+    transform = _to_top_left(rotation, (left, bottom, right, top))
+    chars = _page_chars(textpage, transform)
     graphics = _graphics(page)
     return _PageScan(
         number=number,
@@ -334,7 +343,15 @@ def _scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) 
         # font that is neither embedded nor installed) and gives that object no extent; every text
         # object it reads shows at least one char.
         complete=graphics.unmeasured == 0 and len(chars) >= graphics.texts,
+        images=tuple(box for box in (_image_box(image, transform) for image in graphics.images) if box is not None),
     )
+
+
+def _image_box(bounds: tuple[float, float, float, float], transform: Transform) -> BBox | None:
+    """An image's box from the top-left of the page, when it is large enough to hold a table."""
+    (ax, ay), (bx, by) = transform(bounds[0], bounds[1]), transform(bounds[2], bounds[3])
+    box = (min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
+    return box if box[2] - box[0] >= MIN_TABLE_IMAGE[0] and box[3] - box[1] >= MIN_TABLE_IMAGE[1] else None
 
 
 def _open_error(exc: pdfium.PdfiumError) -> IngestError:
@@ -580,7 +597,7 @@ def _deduped(page: PlumberPage) -> PlumberPage:
 
 def _find_parts(page: PlumberPage, number: int) -> list[_Part]:
     prepared = _deduped(page.filter(is_visible))
-    return _parts(prepared.find_tables(TABLE_SETTINGS), number, lambda table, rows: table.extract())
+    return _parts(prepared.find_tables(TABLE_SETTINGS), number, _marked_texts)
 
 
 def _parts(tables: list[Table], number: int, extract: Extract) -> list[_Part]:
@@ -588,11 +605,72 @@ def _parts(tables: list[Table], number: int, extract: Extract) -> list[_Part]:
     return [part for part in parts if part is not None]
 
 
+# A note marker set as ordinary digits, smaller and raised after a number ("2" then a small raised "11",
+# a footnote reference), reads as part of it (211). Digits at most this share of the size of the cell's
+# largest digits, whose bottom is at least this share of that size above the bottom of the digit before
+# them (the text rise of a superscript is about a third of the size, a smaller font on the same baseline
+# lifts its bottom by a tenth at most), are emitted as Unicode superscripts, which the cell reader cuts off
+# as a note marker (P-NOTE-MARK).
+NOTE_DIGIT_SIZE = 0.75
+NOTE_DIGIT_RISE = 0.25
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_SUPERSCRIPTS = str.maketrans("0123456789０１２３４５６７８９", "⁰¹²³⁴⁵⁶⁷⁸⁹" * 2)
+
+
+def note_digits(chars: list[dict[str, Any]]) -> str | None:
+    """The text of a cell (its chars in page order) that prints a number followed by note digits, with
+    those digits as Unicode superscripts ("2¹¹"); None for any other cell. Conservative: the rest of the
+    cell is a number on one line, the small digits all stand after its last digit and above its bottom."""
+    ink = [c for c in chars if not c["text"].isspace()]
+    digits = [c["size"] for c in ink if c["text"] in _DIGITS]
+    if not digits:
+        return None
+    limit = NOTE_DIGIT_SIZE * max(digits)
+    small = [c for c in ink if c["size"] <= limit]
+    if not small or any(c["text"] not in _DIGITS for c in small):
+        return None
+    body = [c for c in chars if c["size"] > limit]  # spaces too: extract_text places them
+    printed = [c for c in body if not c["text"].isspace()]
+    last = max(printed, key=lambda c: c["x1"])
+    if last["text"] not in _DIGITS:
+        return None
+    one_line = all(last["top"] <= (c["top"] + c["bottom"]) / 2 <= last["bottom"] for c in printed)
+    after = all(c["x0"] >= (last["x0"] + last["x1"]) / 2 for c in small)
+    raised = all(c["bottom"] <= last["bottom"] - NOTE_DIGIT_RISE * last["size"] for c in small)
+    number = extract_text(body)
+    if not (one_line and after and raised and _is_numeric(number)):
+        return None
+    return number + "".join(c["text"] for c in sorted(small, key=lambda c: c["x0"])).translate(_SUPERSCRIPTS)
+
+
+def _cell_text(chars: list[dict[str, Any]]) -> str:
+    """What pdfplumber's Table.extract makes of a cell's chars, with note digits as superscripts."""
+    size = chars[0]["size"]
+    marked = note_digits(chars) if any(c["size"] != size for c in chars) else None
+    return extract_text(chars) if marked is None else marked
+
+
+def _marked_texts(table: Table, rows: list[CellGroup]) -> Texts:
+    """pdfplumber's Table.extract, with note digits as superscripts (what _CharsByHeight.extract gives)."""
+    texts = table.extract()
+    by_height: _CharsByHeight | None = None
+    for row, line in zip(rows, texts):
+        for col, (box, text) in enumerate(zip(row.cells, line)):
+            if box is None or not text or not any(ch in _DIGITS for ch in text):
+                continue
+            by_height = by_height or _CharsByHeight(table.page.chars)
+            marked = note_digits(by_height.cell_chars(box))
+            if marked is not None:
+                line[col] = marked
+    return texts
+
+
 class _CharsByHeight:
     """A page's characters sorted by the middle of their height, so that a row takes its own with
     two bisections. `extract` gives what pdfplumber's Table.extract does (which tests every char of
     the page against every row, and every char of the row against every cell): a char belongs to
-    a box when its middle is inside, right and bottom edges excluded; cells keep the page order."""
+    a box when its middle is inside, right and bottom edges excluded; cells keep the page order.
+    Note digits become superscripts (note_digits), as _marked_texts does after Table.extract."""
 
     def __init__(self, chars: list[dict[str, Any]]) -> None:
         self._chars = chars
@@ -606,6 +684,11 @@ class _CharsByHeight:
         across, down = self._across, self._down
         return [i for i in indices if x0 <= across[i] < x1 and top <= down[i] < bottom]
 
+    def cell_chars(self, box: BBox) -> list[dict[str, Any]]:
+        """The chars of a cell, as extract takes them."""
+        band = sorted(self._order[bisect_left(self._sorted, box[1]) : bisect_left(self._sorted, box[3])])
+        return [self._chars[i] for i in self._inside(band, box)]
+
     def extract(self, table: Table, rows: list[CellGroup]) -> Texts:
         texts: Texts = []
         for row in rows:
@@ -618,7 +701,7 @@ class _CharsByHeight:
                     line.append(None)
                     continue
                 inside = self._inside(own, cell)
-                line.append(extract_text([self._chars[i] for i in inside]) if inside else "")
+                line.append(_cell_text([self._chars[i] for i in inside]) if inside else "")
             texts.append(line)
         return texts
 
@@ -1135,7 +1218,7 @@ class PdfReader:
             format="pdf",
             metadata={"filename": path.name, "pages": str(len(scans)), **metadata, **(ocr.metadata() if ocr else {})},
             blocks=tuple(ocr.merge(blocks) if ocr else blocks),
-            warnings=() if ocr else tuple(_ocr_warnings(scans)),
+            warnings=tuple(ocr.warnings) if ocr else tuple(_ocr_warnings(scans)),
         )
 
 
@@ -1145,11 +1228,18 @@ def _ocr(data: bytes, scans: list[_PageScan], first_table: int) -> OcrPages | No
 
     unreadable = [scan.number for scan in scans if not scan.has_chars and scan.has_pictures]
     numbers = ocr.pages_to_read(ocr.MODE.get(), unreadable, [scan.number for scan in scans])
-    if not numbers:
+    # Pictures without text on them, on pages whose text layer reads (and are not read whole).
+    regions = {
+        scan.number: pictures for scan in scans if scan.has_chars and scan.number not in numbers
+        and (pictures := [box for box in scan.images if not any(line.centre_in(box) for line in scan.lines)])
+    }
+    if ocr.MODE.get() == "never" or not ocr.available():
+        regions = {}
+    if not numbers and not regions:
         return None
     from xxgk.ingest.ocr import pdfpages
 
-    return pdfpages.read_pages(data, numbers, first_table, _PDFIUM_LOCK)
+    return pdfpages.read_pages(data, numbers, first_table, _PDFIUM_LOCK, regions)
 
 
 def _ocr_hint() -> str:

@@ -2,19 +2,22 @@
 
 P-OCR-LOW: a row holding cells read below the confidence threshold (after their re-read at a higher
 resolution). P-OCR-CHECK: an identity that fails on cells read by OCR may be a misreading before it is
-the body's error; the finding gives the cells' confidences beside the identity's own finding.
+the body's error. Its cells are read again at the higher resolution first (``reread``: xxgk.api.parse_file
+reads the file once more); still failing, the finding gives the cells' confidences beside the
+identity's own finding. The identity chooses which cells are read again, never which reading stands.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from xxgk.ingest.ocr import LOW_CONFIDENCE
+from xxgk.ingest.ocr import LOW_CONFIDENCE, REREAD, CellKey, cell_key
 from xxgk.normalize.schema import Cell, Finding
 from xxgk.template import TABLE_NAMES, column_name, row_name
 from xxgk.types import Position, Severity
 
-IDENTITIES = {"T3-BAL", "T3-COLSUM", "T3-ROWSUM", "T3-INT", "T4-SUM", "T4-INT"}
+# The cells each identity adds up: along its row, down its column, or the one cell.
+IDENTITIES = {"T3-BAL": "col", "T3-COLSUM": "row", "T3-ROWSUM": "col", "T3-INT": "cell", "T4-SUM": "row", "T4-INT": "cell"}
 
 
 def _read(cells: Iterable[Cell]) -> list[Cell]:
@@ -45,23 +48,45 @@ def ocr_findings(cells: list[Cell], findings: list[Finding]) -> list[Finding]:
             evidence={"confidence": {c.col_key: round(c.provenance.confidence or 0.0, 3) for c in row_cells}},
             provenance=row_cells[0].provenance,
         ))
+    again = REREAD.get()
     for finding in findings:
-        if finding.code not in IDENTITIES or finding.severity != Severity.ERROR:
-            continue
-        involved = sorted(
-            (c for c in read if c.table == finding.table
-             and ((finding.col_key and c.col_key == finding.col_key) or (finding.row_key and c.row_key == finding.row_key))),
-            key=lambda c: c.provenance.confidence or 0.0,
-        )
+        involved = _involved(read, finding)
         if not involved:
             continue
         found.append(Finding(
             code="P-OCR-CHECK", severity=Severity.WARNING, table=finding.table, row_key=finding.row_key,
             col_key=finding.col_key,
-            message=f"{finding.code} 不成立的单元格由文字识别读出，可能是识别误差而非报告本身的错误；"
-                    f"置信度最低的：{_said(involved[:3])}，请对照原件核对",
-            evidence={"check": finding.code, "confidence": {
+            message=f"{finding.code} 不成立的单元格由文字识别读出"
+                    f"{'（已以更高分辨率重新识别）' if any(_key(c) in again for c in involved) else ''}，"
+                    f"可能是识别误差而非报告本身的错误；置信度最低的：{_said(involved[:3])}，请对照原件核对",
+            evidence={"check": finding.code, "reread": any(_key(c) in again for c in involved), "confidence": {
                 f"{c.row_key}.{c.col_key}": round(c.provenance.confidence or 0.0, 3) for c in involved[:10]}},
             provenance=involved[0].provenance,
         ))
     return found
+
+
+def _involved(read: list[Cell], finding: Finding) -> list[Cell]:
+    """The cells read by OCR that a failing identity adds up, least confident first."""
+    along = IDENTITIES.get(finding.code)
+    if along is None or finding.severity != Severity.ERROR:
+        return []
+    cells = [
+        c for c in read if c.table == finding.table
+        and (along != "row" or c.row_key == finding.row_key)
+        and (along != "col" or c.col_key == finding.col_key)
+        and (along != "cell" or (c.row_key, c.col_key) == (finding.row_key, finding.col_key))
+    ]
+    return sorted(cells, key=lambda c: c.provenance.confidence or 0.0)
+
+
+def _key(cell: Cell) -> CellKey:
+    prov = cell.provenance
+    return cell_key(prov.page, prov.image, prov.bbox or ())
+
+
+def to_reread(cells: list[Cell], findings: list[Finding]) -> frozenset[CellKey]:
+    """The cells read by OCR of every failing identity: read again at the higher resolution before the
+    identity is reported."""
+    read = _read(cells)
+    return frozenset(_key(c) for finding in findings for c in _involved(read, finding) if c.provenance.bbox)

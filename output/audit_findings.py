@@ -45,7 +45,17 @@ def place_name(place: dict[str, Any]) -> str:
 
 
 def place_where(place: dict[str, Any]) -> str:
-    return f"p{place['page']}" if place.get("page") else f"L{place['line']}"
+    if place.get("page"):
+        return f"p{place['page']}"
+    if place.get("grid"):
+        table, row, col = place["grid"]
+        return f"T{table + 1}R{row + 1}C{col + 1}"
+    return f"L{place['line']}"
+
+
+def grid_words(places: list[dict[str, Any]]) -> str:
+    """第1个表格第3行第2列: the DOCX cells of places (a DOCX has no pages or lines), counted from 1."""
+    return "、".join(f"第{t + 1}个表格第{r + 1}行第{c + 1}列" for t, r, c in (p["grid"] for p in places if p.get("grid")))
 
 
 class AuditFindingsWriter:
@@ -84,12 +94,12 @@ class AuditFindingsWriter:
             self._csv.writerow([safe(v) for v in (
                 report.report_id, report.source, f.code, f.severity, f.table, f.row_key, f.col_key, f.message,
                 p.page if p else None, p.line if p else None,
-                body.name, report.bureau_key, body.key, report.year, info.defect, info.area, f.evidence.get("other_source"),
+                body.shown, report.bureau_key, body.key, report.year, info.defect, info.area, f.evidence.get("other_source"),
                 places_text(f), *_decided(f),
             )])
             if self._json is not None:
                 record: dict[str, Any] = {
-                    "report_id": report.report_id, "source": report.source, "bureau": body.name,
+                    "report_id": report.report_id, "source": report.source, "bureau": body.shown,
                     "bureau_key": report.bureau_key, "body_id": body.key,
                     "year": report.year, "defect": info.defect, "area": info.area,
                     **f.model_dump(mode="json", exclude={"provenance"}),

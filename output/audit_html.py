@@ -32,6 +32,7 @@ from xxgk.normalize.audit.evidence import cell_map, involved_cells
 from xxgk.normalize.audit.overview import SEVERITIES, SEVERITY_NAMES, BureauEntry, Overview
 from xxgk.normalize.schema import Cell, Finding, Report
 from xxgk.output import audit_crops
+from xxgk.output.audit_findings import grid_words
 from xxgk.parsers.cellvalue import split_note_marker
 from xxgk.template import (
     COLUMN_LABELS,
@@ -600,7 +601,7 @@ def where(finding: Finding) -> str:
         return f"第{'、'.join(map(str, pages))}页" + ("起" if all(p.get("section") for p in places) else "") + _ocr_said(places)
     if lines:
         return f"第{'、'.join(map(str, lines))}行"
-    return ""
+    return grid_words(places)
 
 
 def _ocr_said(places: list[dict[str, object]]) -> str:
@@ -636,7 +637,7 @@ def render_report(index: int, report: Report, body: Body, findings: list[Finding
         counts += " " + _badge(f"读取问题 {n_reading}", "info", "文件或解析所限，不是报告本身的问题")
     head = (
         f'<section class="report" id="r{index}" data-report-id="{e(report.report_id)}" data-bureau="{e(body.key)}">'
-        f"<details{' open' if serious else ''}><summary><h3 style=\"display:inline\">{e(body.name or '（机关名称未识别）')} "
+        f"<details{' open' if serious else ''}><summary><h3 style=\"display:inline\">{e(body.shown)} "
         f"{e(report.year or '')}年</h3> {counts or '<span class=ok>未发现问题</span>'}</summary>"
         f'<p class="muted">{e(report.source)} · 状态 {e(report.status)} · 格式 {e(report.template)} · '
         f"机关标识 {e(body.key or '—')} · report_id {e(report.report_id)}</p>"

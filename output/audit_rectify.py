@@ -30,10 +30,10 @@ from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import code_info, is_reading
 from xxgk.normalize.audit.decisions import DECISION_NAMES, decision_of, set_aside
 from xxgk.normalize.audit.evidence import cell_map
-from xxgk.normalize.audit.overview import SEVERITY_NAMES, UNKNOWN
+from xxgk.normalize.audit.overview import SEVERITY_NAMES
 from xxgk.normalize.schema import Cell, Finding, Report
 from xxgk.output import audit_crops
-from xxgk.output.audit_findings import ocr_mark
+from xxgk.output.audit_findings import grid_words, ocr_mark
 from xxgk.template import TABLE_NAMES, column_name, row_name
 
 FOLDER = "整改通知"
@@ -95,8 +95,7 @@ class Rectification:
         if not chosen or report.status in ("failed", "skipped"):
             return
         key = body.key or f"?{report.source}"
-        name = body.name or f"{UNKNOWN}{Path(report.source).name}"
-        entry = self.bodies.setdefault(key, BodyList(key, name))
+        entry = self.bodies.setdefault(key, BodyList(key, body.shown))
         cells = cell_map(report)
         pictures = self._crops(report, chosen, cells)
         defects = []
@@ -180,7 +179,7 @@ def _where(places: list[dict[str, Any]]) -> str:
     if pages:
         return f"第{'、'.join(map(str, pages))}页"
     lines = sorted({int(p["line"]) for p in places if p.get("line")})
-    return f"第{'、'.join(map(str, lines))}行" if lines else ""
+    return f"第{'、'.join(map(str, lines))}行" if lines else grid_words(places)
 
 
 def _order(places: list[dict[str, Any]]) -> tuple[float, float]:
@@ -190,6 +189,8 @@ def _order(places: list[dict[str, Any]]) -> tuple[float, float]:
     first = places[0]
     if first.get("page"):
         return (float(first["page"]), float((first.get("bbox") or [0, 0])[1]))
+    if first.get("grid"):  # a DOCX cell: by table, then row
+        return (0.0, float(first["grid"][0] * 10_000 + first["grid"][1]))
     return (0.0, float(first.get("line") or float("inf")))
 
 

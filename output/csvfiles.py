@@ -92,6 +92,8 @@ def write_lines(handle: IO[str], head: list[str], lines: list[str]) -> None:
 
 def section_rows(report: Report) -> Iterator[tuple[Any, ...]]:
     """sections.csv's fields of each section after report_id and source."""
+    if report.status == "skipped":  # not a report: its text is no narrative section (reports.jsonl keeps it)
+        return
     for s in report.sections:
         yield (
             s.key, safe(s.title), safe(prose(s.text)),  # tables as [表二] … (reports.jsonl keeps them)

@@ -37,6 +37,7 @@ class BatchSummary:
 
 
 def print_summary(summary: BatchSummary, console: Console, out: str) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     copies = f" (and {summary.copies} identical copies, counted once)" if summary.copies else ""
@@ -55,7 +56,8 @@ def print_summary(summary: BatchSummary, console: Console, out: str) -> None:
             table.add_row(code, severity, str(count))
         console.print(table)
     for source, error in summary.failures[:20]:
-        console.print(f"[red]failed[/red] {source}: {error}", markup=True, highlight=False)
+        # escape: a source or message may hold brackets ('xxgk[ocr]') that rich would take for markup and drop
+        console.print(f"[red]failed[/red] {escape(source)}: {escape(error)}", markup=True, highlight=False)
     if len(summary.failures) > 20:
         console.print(f"… and {len(summary.failures) - 20} more failed files (see reports.csv)")
 

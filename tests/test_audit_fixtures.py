@@ -69,3 +69,28 @@ def test_findings_are_located_where_the_break_is(tmp_path: Path) -> None:
     assert all(r["related_source"].endswith("2022.txt") and r["year"] == "2023" for r in rows)
     rows = audit(CASES_DIR / "d02_t3_balance", tmp_path / "out2")
     assert {(r["defect"], r["area"]) for r in rows} == {("D2", "表格勾稽")}
+
+
+NOT_REPORTS = [  # (file name, text): files that are not reports, some with what a report would be faulted for
+    ("README.md", (CASES_DIR / "README.md").read_text(encoding="utf-8")),
+    ("notice.txt", "关于召开工作会议的通知\n\n定于2023年2月30日召开会议，请各单位准时参加。\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), NOT_REPORTS, ids=[n for n, _ in NOT_REPORTS])
+def test_a_file_skipped_as_not_a_report_gets_no_findings_and_no_rows(name: str, text: str, tmp_path: Path) -> None:
+    """It is listed in reports.csv as skipped, and that is all: no audit finding, no section, keyword or fact."""
+    folder = tmp_path / "in"
+    clean = CLEAN[0]
+    (folder / clean.name).mkdir(parents=True)
+    for path in clean.iterdir():
+        (folder / clean.name / path.name).write_bytes(path.read_bytes())
+    (folder / name).write_text(text, encoding="utf-8")
+    rows = audit(clean, tmp_path / "out", [folder])
+    skipped = str(folder / name)
+    assert [r for r in rows if r["source"] == skipped] == []
+    for listing in ("findings.jsonl", "decisions.csv", "parse/sections.csv", "parse/keywords.csv", "parse/facts.csv"):
+        assert skipped not in (tmp_path / "out" / listing).read_text(encoding="utf-8-sig"), listing
+    with open(tmp_path / "out" / "parse" / "reports.csv", encoding="utf-8-sig", newline="") as handle:
+        statuses = {r["source"]: r["status"] for r in csv.DictReader(handle)}
+    assert statuses[skipped] == "skipped"

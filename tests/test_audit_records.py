@@ -349,3 +349,35 @@ def test_decisions_filled_in_out_are_kept_by_a_run_without_decisions(tmp_path: P
     assert f"decisions in {out / 'decisions.csv'}" in result.stderr
     assert read_csv(out / "decisions.csv") == template
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["option_files"]["decisions"]["path"] == str(out / "decisions.csv")
+
+
+UNKNOWN = "（机关名称未识别）"
+NAMELESS_LAYOUTS = [  # (files under the input folder, what is given, the names the audit shows)
+    (("a/source.txt", "b/source.txt"), ".", {"a/source.txt", "b/source.txt"}),
+    (("x/2023/source.txt", "y/2023/source.txt"), "x", {"2023/source.txt", "source.txt"}),
+    (("one/source.txt",), "one/source.txt", {"source.txt"}),
+]
+
+
+@pytest.mark.parametrize(("files", "given", "names"), NAMELESS_LAYOUTS, ids=[g for _, g, _ in NAMELESS_LAYOUTS])
+def test_a_body_whose_name_is_not_read_is_named_by_its_file_under_the_input(
+    files: tuple[str, ...], given: str, names: set[str], tmp_path: Path
+) -> None:
+    """Files all named source.txt in different folders stay told apart: in the terminal's table, the
+    page, findings.csv and the notices' file names (sanitised: no path in them)."""
+    text = (CASES / "clean_department_2023" / "report.txt").read_text(encoding="utf-8").replace("青禾县文化和旅游局", "")
+    folder = tmp_path / "in"
+    for number, name in enumerate(files):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text.replace("着力提升", "着力" * number + "提升"), encoding="utf-8")
+    inputs = [folder / given] if given != "x" else [folder / "x", folder / "y" / "2023" / "source.txt"]
+    out = tmp_path / "out"
+    summary = run_audit(inputs, out, AuditOptions(), executor=InProcessExecutor())
+    shown = {UNKNOWN + name for name in names}
+    assert {b.name for b in summary.overview.bureaus()} == shown
+    page = (out / "audit.html").read_text(encoding="utf-8")
+    assert all(name in page for name in shown)
+    rows = findings_csv(out)
+    assert {r["bureau"] for r in rows} <= shown and (len(files) == 1 or {r["bureau"] for r in rows} == shown)
+    notices = {p.stem for p in (out / "整改通知").glob("*.docx")}
+    assert notices == ({re.sub(r"[/.]", "_", name) for name in shown} if rows else set())

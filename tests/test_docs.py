@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from xxgk.normalize.audit.codes import CODES
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ("report-format.md", "output-contract.md", "design.md")
 
@@ -53,3 +55,14 @@ def test_design_md_and_the_readme_say_how_the_folders_map_into_the_package() -> 
         for stage in ("ingest", "parsers", "normalize", "output"):
             assert f'"xxgk.{stage}" = "{stage}"' in pyproject
             assert f"`{stage}/`" in text and f"`xxgk.{stage}`" in text
+
+
+@pytest.mark.parametrize("code", sorted(CODES), ids=sorted(CODES))
+def test_every_audit_code_is_in_the_readme_table_and_its_defect_in_report_format(code: str) -> None:
+    """The terminal and audit.html show every code of normalize/audit/codes.py: the README explains each."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_cells = {line.split("|")[1] for line in readme.splitlines() if line.startswith("| `")}
+    assert any(f"`{code}`" in cell for cell in first_cells), code
+    defect = CODES[code].defect
+    spec = (ROOT / "docs" / "report-format.md").read_text(encoding="utf-8")
+    assert f"\n| {defect} |" in spec or (defect in ("D2", "D3", "D4", "D5") and "\n| D2–D5 |" in spec), (code, defect)

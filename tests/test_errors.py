@@ -353,3 +353,17 @@ def test_a_log_that_cannot_be_written_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("a file, not a folder", encoding="utf-8")
     result = CliRunner().invoke(main, ["parse", str(TEXT), "-o", str(tmp_path / "file" / "out"), "-v", "-q"])
     assert result.exit_code == 2 and "xxgk: error: cannot write the log" in result.stderr
+
+
+def test_a_failure_message_is_printed_as_written_not_as_markup() -> None:
+    import io
+
+    from rich.console import Console
+
+    from xxgk.output.terminal import BatchSummary, print_summary
+
+    summary = BatchSummary(failures=[("scans/[2023]/a.pdf", "NEEDS_OCR: install the OCR extra: pip install 'xxgk[ocr]'")])
+    summary.statuses["failed"] += 1
+    buffer = io.StringIO()
+    print_summary(summary, Console(file=buffer, width=200, color_system=None), "out")
+    assert "pip install 'xxgk[ocr]'" in buffer.getvalue() and "scans/[2023]/a.pdf" in buffer.getvalue()

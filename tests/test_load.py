@@ -200,3 +200,19 @@ def test_to_frame_without_pandas_says_how_to_install(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas raises ImportError
     with pytest.raises(MissingExtra, match=r"pip install 'xxgk\[pandas\]'"):
         report.to_frame()
+
+
+def test_a_clean_panel_reads_findings_on_no_table_as_not_this_table(tmp_path: Path) -> None:
+    # x14's D1 is on no table: with pyarrow strings its empty `table` is <NA>, which `&` cannot decide.
+    src = tmp_path / "in"
+    for name in ("t01_tabs_2021", "x14_mixed_2019_table2_2022"):
+        (src / name).mkdir(parents=True)
+        shutil.copy(next((FIXTURES / name).glob("source.*")), src / name)
+    run_parse([src], tmp_path / "out", executor=InProcessExecutor())
+    loaded = xxgk.load(tmp_path / "out")
+    assert loaded.findings["table"].isna().any()
+    everyone = loaded.panel("table3", harmonised=True)
+    clean = loaded.panel("table3", harmonised=True, clean=True)
+    doubted = set(loaded.findings.loc[loaded.findings["code"].str.startswith("P-").fillna(False)
+                                      & loaded.findings["table"].eq("table3").fillna(False), "source"])
+    assert len(clean) == len(everyone) - len(doubted) and len(everyone) == 2

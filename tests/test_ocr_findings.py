@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
+import pytest
+
+from xxgk.audit import run_audit
 from xxgk.ingest.document import Provenance
-from xxgk.normalize.ocr import ocr_findings
+from xxgk.normalize.ocr import ocr_findings, to_reread
 from xxgk.normalize.schema import Cell, Finding
+from xxgk.options import AuditOptions, ParseOptions
 from xxgk.types import Severity
 
 
@@ -35,3 +42,35 @@ def test_a_failing_identity_on_ocr_cells_is_suspected_as_a_misreading() -> None:
     assert (check.code, check.table, check.col_key) == ("P-OCR-CHECK", "table3", "total")
     assert check.evidence["check"] == "T3-BAL" and check.evidence["confidence"]["new_requests.total"] == 0.93
     assert check.provenance is not None and check.provenance.page == 3
+
+
+def test_an_identity_rereads_and_suspects_the_cells_it_adds_up_only() -> None:
+    """T4-SUM adds up its row: the totals of other rows are not its cells (neither re-read nor named)."""
+    def cell(row: str, col: str, value: int, confidence: float, left: float) -> Cell:
+        prov = Provenance(page=4, bbox=(left, 10, left + 20, 30), ocr=True, confidence=confidence)
+        return Cell(table="table4", row_key=row, col_key=col, raw=str(value), kind="number", value=value, provenance=prov)
+
+    cells = [cell("review", "upheld", 2, 0.99, 0), cell("review", "total", 5, 0.98, 20), cell("litigation_direct", "total", 0, 0.91, 40)]
+    failing = Finding(code="T4-SUM", severity=Severity.ERROR, table="table4", row_key="review", col_key="total", message="不等")
+    assert to_reread(cells, [failing]) == {(4, None, (0.0, 10.0, 20.0, 30.0)), (4, None, (20.0, 10.0, 40.0, 30.0))}
+    (check,) = ocr_findings(cells, [failing])
+    assert set(check.evidence["confidence"]) == {"review.upheld", "review.total"} and check.evidence["reread"] is False
+
+
+OCR_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ocr"
+UNREAD_PICTURES = [  # (fixture, its tables): tables as pictures, left unread (--ocr never, as without the OCR extra)
+    ("o03_pdf_table_images", "PDF image areas"),
+    ("o04_docx_table_images", "DOCX pictures"),
+    ("o05_html_table_images", "HTML img"),
+]
+
+
+@pytest.mark.parametrize(("fixture", "what"), UNREAD_PICTURES, ids=[f for f, _ in UNREAD_PICTURES])
+def test_tables_left_unread_in_pictures_are_a_reading_problem_not_a_missing_table(fixture: str, what: str, tmp_path: Path) -> None:
+    """NEEDS_OCR stands; no D1 (no tables) nor D9b (tables only as images) counts against the body."""
+    (source,) = (OCR_FIXTURES / fixture).glob("source.*")
+    run_audit([source], tmp_path / "out", AuditOptions(parse=ParseOptions(ocr="never")))
+    with open(tmp_path / "out" / "findings.csv", encoding="utf-8-sig", newline="") as handle:
+        codes = [row["code"] for row in csv.DictReader(handle)]
+    assert "NEEDS_OCR" in codes, what
+    assert not {"D1", "D9b"} & set(codes), (what, codes)

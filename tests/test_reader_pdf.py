@@ -23,7 +23,7 @@ from xxgk.errors import CorruptFileError, EncryptedError
 from xxgk.ingest import ocr
 from xxgk.ingest.document import Document, Grid, Paragraph
 from xxgk.ingest.ocr import OcrMode
-from xxgk.ingest.pdf import READER, NeedsOcrError, clean_cell, pdf_date
+from xxgk.ingest.pdf import READER, NeedsOcrError, PdfReader, clean_cell, note_digits, pdf_date
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -358,6 +358,54 @@ def test_fake_bold_characters_are_read_once() -> None:
     assert _paragraphs(document)[0].text == "加粗标题"
     (grid,) = _grids(document)
     assert _texts(grid) == [["信息内容", "粗体"], ["行政许可", "12"]]
+
+
+def _glyphs(*runs: tuple[str, float, float]) -> list[dict[str, object]]:
+    """Chars as pdfplumber gives them, left to right: (text, font size, bottom) per run."""
+    chars: list[dict[str, object]] = []
+    x = 100.0
+    for text, size, bottom in runs:
+        for ch in text:
+            width = size / 2
+            chars.append({"text": ch, "size": size, "x0": x, "x1": x + width, "top": bottom - size, "bottom": bottom,
+                          "doctop": bottom - size, "upright": True})
+            x += width
+    return chars
+
+
+@pytest.mark.parametrize(
+    ("runs", "text"),
+    [
+        ([("2", 8, 100), ("11", 5.5, 96.6)], "2¹¹"),  # a footnote reference, not 211
+        ([("35", 8, 100), ("10", 5.5, 96.6)], "35¹⁰"),
+        ([("1,234", 10.5, 100), ("3", 7, 95.5)], "1,234³"),
+        ([("2", 8, 100), ("11", 6, 96.6)], "2¹¹"),  # 0.75 of the size is still small
+        ([("211", 8, 100)], None),  # one size: never changed
+        ([("2", 8, 100), ("11", 8, 96.6)], None),  # raised, same size
+        ([("2", 8, 100), ("11", 6.5, 96.6)], None),  # not small enough
+        ([("2", 8, 100), ("11", 5.5, 99.6)], None),  # smaller on the same baseline
+        ([("2", 8, 100), ("11", 5.5, 98.5)], None),  # not raised by a clear margin
+        ([("11", 5.5, 96.6), ("2", 8, 100)], None),  # before the number
+        ([("2", 8, 100), ("a", 5.5, 96.6)], None),  # not digits
+        ([("合计", 8, 100), ("1", 5.5, 96.6)], None),  # a label: its digits are all the same size
+        ([("第2", 8, 100), ("1", 5.5, 96.6)], None),  # not a number
+        ([("总计", 10, 100), ("25", 7, 96)], None),  # small digits, but no larger digits
+        ([("2", 8, 100), ("3", 8, 110), ("1", 5.5, 96.6)], None),  # a number on two lines
+        ([], None),
+    ],
+)
+def test_small_raised_digits_after_a_number_are_a_note_marker(runs: list[tuple[str, float, float]], text: str | None) -> None:
+    assert note_digits(_glyphs(*runs)) == text
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_note_digits_in_a_cell_are_read_as_superscripts(engine: str) -> None:
+    style = ParagraphStyle("cell", fontName=FONT, fontSize=10, leading=12)
+    cells = [["信息内容", "本年新收"], ["自然人", Para('2<super size="6.5" rise="3.5">11</super>', style)],
+             ["法人", Para("211", style)], ["其他", Para('3<font size="6.5">4</font>', style)]]
+    data = _story_pdf([_table(cells, colWidths=[100, 100], rowHeights=[30] * 4)])  # type: ignore[list-item]
+    (grid,) = _grids(PdfReader(engine).read(Path("report.pdf"), data, "report.pdf"))
+    assert _texts(grid) == [["信息内容", "本年新收"], ["自然人", "2¹¹"], ["法人", "211"], ["其他", "34"]]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """Findings say where: every finding about a cell, row or column carries its table, row_key and col_key and
-the page or line of a cell involved; missing rows are named; users read printed labels, never keys;
+the page or line of a cell involved (a DOCX cell: its table, row and column); missing rows are named; users read printed labels, never keys;
 our own reading problems are P- findings, never a D-code against the body."""
 
 from __future__ import annotations
@@ -476,3 +476,27 @@ def test_the_audit_page_and_overview_keep_our_reading_apart() -> None:
     own = [f for f in findings if not f.code.startswith("P-")]
     assert sum(overview.severities.values()) == len(own) and overview.reading == len(findings) - len(own)
     assert all(area != "读取" for bureau in overview.bureaus() for area, _, _ in bureau.areas())
+
+
+DOCX_PLACES = [  # (finding on d01_docx_merged, its places, the page's and the notice's words for them)
+    (Finding(code="D12", severity=Severity.ERROR, table="table2", row_key="regulations", col_key="made", message="x"),
+     "table2.regulations.made@T1R3C2", "第1个表格第3行第2列"),
+    (Finding(code="T4-SUM", severity=Severity.ERROR, table="table4", row_key="litigation_after_review", col_key="total", message="x"),
+     "; ".join(f"table4.litigation_after_review.{col}@T3R4C{n}" for n, col in enumerate(("upheld", "corrected", "other", "pending", "total"), 11)),
+     "、".join(f"第3个表格第4行第{n}列" for n in range(11, 16))),  # the row it adds up
+    (Finding(code="X-VERSION", severity=Severity.WARNING, message="本机关报告有2个版本"), "", ""),  # the whole document
+]
+
+
+@pytest.mark.parametrize(("finding", "places", "words"), DOCX_PLACES, ids=[f.code for f, _, _ in DOCX_PLACES])
+def test_a_docx_cell_is_placed_by_its_table_row_and_column(finding: Finding, places: str, words: str) -> None:
+    """A DOCX has no pages or lines: a cell's place is its table, grid row and column (from 1, in document order)."""
+    from xxgk.normalize.audit.evidence import with_places
+    from xxgk.output.audit_findings import places_text
+    from xxgk.output.audit_html import where
+    from xxgk.output.audit_rectify import _where
+
+    report = parse_file(ROOT / "fixtures" / "d01_docx_merged" / "source.docx")
+    (placed,) = with_places([finding], report)
+    assert places_text(placed) == places
+    assert where(placed) == words and _where(placed.evidence["places"]) == words

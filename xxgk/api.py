@@ -14,9 +14,12 @@ from xxgk.ingest import embedded
 from xxgk.ingest.document import Document
 from xxgk.ingest.files import discover
 from xxgk.ingest.ocr import MODE as OCR_MODE
+from xxgk.ingest.ocr import READS as OCR_READS
+from xxgk.ingest.ocr import REREAD as OCR_REREAD
 from xxgk.ingest.ocr import OcrMode
 from xxgk.ingest.reader import known_extensions, path_id, read_document
 from xxgk.normalize.build import build_report, failed_report
+from xxgk.normalize.ocr import to_reread
 from xxgk.normalize.schema import Report
 from xxgk.parsers.report import parse_document
 from xxgk.types import ErrorCode
@@ -52,6 +55,15 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None, ocr: Ocr
             f"not a report format ({path.suffix or 'no extension'}); readable: {', '.join(sorted(known_extensions()))}",
             status="skipped",
         )
+    # What OCR read is kept while the file is parsed: a second reading for identity re-reads reuses it.
+    reads = OCR_READS.set({} if ocr != "never" else None)
+    try:
+        return _parse(path, source, ocr)
+    finally:
+        OCR_READS.reset(reads)
+
+
+def _parse(path: Path, source: str, ocr: OcrMode) -> Report:
     try:
         doc = _read(path, source, ocr)
     except IngestError as exc:
@@ -70,7 +82,20 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None, ocr: Ocr
             source, path_id(source), ErrorCode.READ_ERROR, f"internal reader error {type(exc).__name__}: {exc}"
         )
     try:
-        return build_report(doc, parse_document(doc))
+        report = build_report(doc, parse_document(doc))
+        again = to_reread(report.cells, report.findings) if ocr != "never" else frozenset()
+        if again:
+            # Identities failed on cells read by OCR: the file is read once more with those cells read
+            # at the higher resolution (the readings with the higher confidence stand), then judged again.
+            token = OCR_REREAD.set(again)
+            try:
+                doc = _read(path, source, ocr)
+                report = build_report(doc, parse_document(doc))
+            finally:
+                OCR_REREAD.reset(token)
+        return report
+    except IngestError as exc:  # only a second reading can raise it here; the first one read the same file
+        return failed_report(source, path_id(source), exc.code, str(exc), page=exc.page)
     except MemoryError:
         return failed_report(
             source, doc.report_id, ErrorCode.OUT_OF_MEMORY, "parsing the file needed more memory than allowed",

@@ -164,6 +164,15 @@ def is_audit_out(folder: Path) -> bool:
     return (folder / "findings.csv").is_file() and (folder / "parse" / "reports.jsonl").is_file()
 
 
+def under_input(source: str, inputs: Sequence[str | os.PathLike[str]]) -> str:
+    """The file's path under the input folder it was found in (``a/source.txt``), its name when given
+    itself: how the audit names a body whose name is unknown, so files named alike stay apart."""
+    file = os.path.abspath(source)
+    folders = [os.path.abspath(given) for given in inputs if os.path.isdir(given)]
+    paths = [os.path.relpath(file, folder) for folder in folders if os.path.commonpath([folder, file]) == folder]
+    return min(paths, key=len, default=os.path.basename(source)).replace(os.sep, "/")
+
+
 def previous_reports(path: Path, out: Path, number: int, options: ParseOptions, executor: Executor | None = None) -> Batch:
     """The reports.jsonl holding an earlier year's reports: given directly, in an earlier run's OUT
     (a parse OUT, or an audit OUT with parse/), beside an xxgk.sqlite store, or — for a folder of
@@ -228,10 +237,11 @@ def run_audit(
     own: list[list[Finding]] = []
     digests: list[Digest] = []
     for index, report in enumerate(batch.reports()):
-        subject = roster.subject(subject_of(report, dates.lookup(report.source)))
+        subject = roster.subject(subject_of(report, dates.lookup(report.source), under_input(report.source, inputs)))
         bodies.append(subject.body)
         own.append(audit_report(subject))
-        digests.append(digest_of(subject, index))
+        if report.status != "skipped":  # not a report: nothing to compare with the others
+            digests.append(digest_of(subject, index))
     versions = Versions((body_key(d.body.key, d.source), d.year, d.report_id, d.source) for d in digests)
     seen = {d.report_id for d in digests}
     for previous in earlier:
@@ -254,7 +264,7 @@ def run_audit(
             findings = decisions.mark_all(key, report.year, placed, versions.of(key, report.year, report.report_id, report.source))
             findings_csv.write(report, bodies[index], findings)
             for finding in findings:
-                template.add(finding, bodies[index].name or report.source, report.year, places_text(finding))
+                template.add(finding, bodies[index].shown, report.year, places_text(finding))
             entry = overview.add(index, report, bodies[index], findings)
             lists.add(report, bodies[index], findings)
             if entry not in overview.unread:

@@ -153,7 +153,8 @@ class Batch:
         wide = wide[wide["source"].isin(meta["source"])].drop(columns=ids)
         if clean:
             doubts = self.findings
-            doubts = doubts[doubts["code"].str.startswith("P-") & (doubts["table"] == table)]
+            # fillna: a finding on no table has table <NA>, which `&` cannot decide under pyarrow strings.
+            doubts = doubts[doubts["code"].str.startswith("P-").fillna(False) & doubts["table"].eq(table).fillna(False)]
             wide = wide[~wide["source"].isin(doubts["source"])]
         if harmonised:
             wide = _harmonise(wide, table)

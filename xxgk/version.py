@@ -4,4 +4,4 @@ It is kept with every report as its parser version: a new version parses every s
 A module of its own so that a resumed batch can read it without importing the parser.
 """
 
-PARSER_VERSION = "0.3.2"
+PARSER_VERSION = "0.3.4"

@@ -24,16 +24,18 @@ MAX_SKEW_DEGREES = 5.0
 @dataclass(frozen=True)
 class PageImage:
     """A page rendered upright: ``image`` greyscale (0 ink … 255 paper) at ``dpi``; ``angle`` the
-    rotation (degrees) applied to straighten it; ``size`` the page in PDF points."""
+    rotation (degrees) applied to straighten it; ``size`` the page in PDF points. A picture (not a PDF
+    page) is worked on as if at ``dpi`` and placed in its own pixels: ``unit`` of them to one of these."""
 
     image: np.ndarray
     dpi: int
     angle: float
     size: tuple[float, float]
+    unit: float | None = None
 
     def to_points(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-        """A box in this image's pixels as PDF points from the top-left of the page."""
-        scale = 72.0 / self.dpi
+        """A box in this image's pixels as PDF points from the top-left of the page (a picture's pixels)."""
+        scale = self.unit if self.unit is not None else 72.0 / self.dpi
         return (box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale)
 
 
@@ -104,8 +106,10 @@ def rotate(image: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def upright(image: np.ndarray, size: tuple[float, float], dpi: int, angle: float | None = None) -> PageImage:
+def upright(
+    image: np.ndarray, size: tuple[float, float], dpi: int, angle: float | None = None, unit: float | None = None
+) -> PageImage:
     """The page turned so that its rules are level (by ``angle`` when given: a re-read at another dpi)."""
     if angle is None:
         angle = skew(ink(image))
-    return PageImage(rotate(image, angle), dpi, angle, size)
+    return PageImage(rotate(image, angle), dpi, angle, size, unit)

@@ -41,12 +41,16 @@ __all__ = [
 ]
 
 
-def subject_of(report: Report, published: DatedEvidence | None = None) -> Subject:
-    return Subject(report=report, body=body_of(report), published=published)
+def subject_of(report: Report, published: DatedEvidence | None = None, file: str | None = None) -> Subject:
+    """``file``: the report's file as the audit names a body whose name is unknown (by default its name)."""
+    return Subject(report=report, body=body_of(report, file), published=published)
 
 
 def audit_report(subject: Subject) -> list[Finding]:
+    """Findings of the per-report checks; none for a file that is not a report (it is listed as skipped)."""
     findings: list[Finding] = []
+    if subject.report.status == "skipped":
+        return findings
     for check in REPORT_CHECKS.values():
         findings.extend(check(subject))
     return findings

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from xxgk.normalize.schema import Report
 from xxgk.parsers.bureau import describe
+
+UNKNOWN = "（机关名称未识别）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,12 @@ class Body:
     government: bool | None  # 人民政府 / 街道办事处 / 乡 / 镇 rather than a department
     people_government: bool | None  # a 人民政府 itself: its report is the 本级政府 report
     makes_rules: bool | None  # may make 规章
+    file: str = ""  # the report's file, as the audit names a body whose name is unknown
+
+    @property
+    def shown(self) -> str:
+        """The name the audit shows: an unknown body's is its file's (one row per file, never merged)."""
+        return self.name or f"{UNKNOWN}{self.file}"
 
 
 _GOVERNMENT_OFFICE = ("人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室")
@@ -30,12 +39,13 @@ _GOVERNMENT_OFFICE = ("人民政府办公厅", "人民政府办公室", "政府�
 _MINISTRY = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:部|总局|署)$")
 
 
-def body_of(report: Report) -> Body:
+def body_of(report: Report, file: str | None = None) -> Body:
+    """``file``: the report's file as the audit shows it (by default its name)."""
     # The parser reads the name from the title, a year-first title or the line above it, and the
     # signature; the audit adds no reading of its own.
     name = report.bureau
     if not name:
-        return Body(None, "", None, None, None, None)
+        return Body(None, "", None, None, None, None, file or PurePath(report.source).name)
     context = "\n".join(s.text for s in report.sections if s.key in ("preamble", "overview"))[:3000]
     found = describe(name, context)
     government, level = found.is_government, found.level

@@ -1,5 +1,7 @@
 """Where the evidence of a finding stands in the report: the page (PDF) or line (text) of every cell
-it involves, else of the text it quotes, else of the section it is about.
+it involves, else of the text it quotes, else of the section it is about. A DOCX has neither: its
+cells are placed by their table, grid row and column (``"grid": [table, row, col]``, 0-based as the
+provenance has them); its paragraphs carry no place, nor do findings about the whole document.
 
 A supervisor turns a finding into a rectification notice by pointing at the printed report, so each
 finding gets ``evidence["places"]``: a list of ``{"cell" or "section", "page", "line", "bbox"}``, the
@@ -72,10 +74,14 @@ def with_places(findings: Iterable[Finding], report: Report) -> list[Finding]:
 
 
 def _place(what: str, name: str, where: Provenance | None, line: int | None = None) -> dict[str, Any] | None:
-    if where is None or (where.page is None and where.line is None and line is None):
+    if where is None:
         return None
     place: dict[str, Any] = {what: name, "page": where.page, "line": line if line is not None else where.line,
                              "bbox": list(where.bbox) if where.bbox else None}
+    if place["page"] is None and place["line"] is None:
+        if what != "cell" or where.table is None or where.row is None or where.col is None:
+            return None
+        place["grid"] = [where.table, where.row, where.col]  # a DOCX cell: no page, no line
     if where.ocr:
         place.update(ocr=True, confidence=where.confidence)
     return place

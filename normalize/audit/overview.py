@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from xxgk.normalize.audit.body import Body
 from xxgk.normalize.audit.codes import AREAS, code_info, is_reading
 from xxgk.normalize.audit.decisions import decision_of, set_aside
 from xxgk.normalize.schema import Finding, Report
 
-UNKNOWN = "（机关名称未识别）"
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -84,8 +82,7 @@ class Overview:
             return entry
         # A report whose body is unknown is a row of its own, named by its file: never merged with others.
         key = body.key or f"?{report.source}"
-        name = body.name or f"{UNKNOWN}{PurePath(report.source).name}"
-        bureau = self._bureaus.setdefault(key, BureauEntry(key, name, known=bool(body.key)))
+        bureau = self._bureaus.setdefault(key, BureauEntry(key, body.shown, known=bool(body.key)))
         bureau.reports.append(entry)
         for finding in findings:
             if (decision := decision_of(finding)):

@@ -99,7 +99,7 @@ def _candidates(digests: Sequence[Digest]) -> set[tuple[int, int]]:
 
 
 def _label(digest: Digest) -> str:
-    name = digest.body.name or "（机关名称未识别）"
+    name = digest.body.shown
     return f"{name}{digest.year or ''}年报告（{digest.source}）"
 
 

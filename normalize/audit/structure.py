@@ -1,5 +1,6 @@
 """The report's parts: D8 a section missing, D9 section 一 lacking a required part, D9b tables given
-only as images or attachments, D22 a declared structure that differs from the sections printed.
+only as images or attachments (not when the reader left pictures unread: NEEDS_OCR says so), D22 a
+declared structure that differs from the sections printed.
 
 Sections are known by their titles, whatever their numbers. A section the copy does not reach (the
 parse's P-TRUNCATED) is not missing from the report; one whose numbered heading is not found but whose
@@ -117,6 +118,12 @@ def overview_parts(subject: Subject) -> Iterator[Finding]:
             )
 
 
+def pictures_unread(report: Report) -> bool:
+    """The reader left pictures or image areas of the document unread (NEEDS_OCR: no OCR extra, or --ocr
+    never). Tables may be in them: a table not found is then a reading problem, never the body's defect."""
+    return any(f.code == "NEEDS_OCR" for f in report.findings)
+
+
 def tables_only_as_images(report: Report) -> bool:
     """Headings 二–四 printed with nothing (or only a pointer to a picture or attachment) under them,
     and no table cell found anywhere."""
@@ -133,8 +140,8 @@ def tables_only_as_images(report: Report) -> bool:
 @report_check("D9b")
 def tables_not_verifiable(subject: Subject) -> Iterator[Finding]:
     report = subject.report
-    if report.status in ("failed", "skipped") or not tables_only_as_images(report):
-        return
+    if report.status in ("failed", "skipped") or not tables_only_as_images(report) or pictures_unread(report):
+        return  # unread pictures: NEEDS_OCR stands for them
     titles = "、".join(s.title for s in report.sections if s.key in SECTION_TABLES)
     yield Finding(
         code="D9b", severity=Severity.WARNING,

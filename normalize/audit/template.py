@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from xxgk.normalize.audit.registry import Subject, report_check
-from xxgk.normalize.audit.structure import tables_only_as_images
+from xxgk.normalize.audit.structure import pictures_unread, tables_only_as_images
 from xxgk.normalize.audit.text import flat
 from xxgk.normalize.schema import Finding
 from xxgk.types import Severity, TableKey
@@ -30,7 +30,8 @@ def template_vs_year(subject: Subject) -> Iterator[Finding]:
     evidence = report.guesses.get("template")
     why = f"（依据：{evidence.evidence}）" if evidence and evidence.evidence else ""
     if not any(c.table in STAT_TABLES for c in report.cells):
-        if not tables_only_as_images(report):
+        # Tables only as images are D9b; in pictures the reader left unread, NEEDS_OCR (a reading problem).
+        if not tables_only_as_images(report) and not pictures_unread(report):
             yield Finding(
                 code="D1", severity=Severity.WARNING,
                 message=f"{year}年度报告应按统一格式列出表二至表四，未发现统计表格",
