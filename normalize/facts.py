@@ -14,6 +14,7 @@ states, else the first.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from xxgk.normalize.audit.narrative import Statement, statements
@@ -54,34 +55,65 @@ def _flat(text: str) -> str:
     return to_simplified(re.sub(r"\s+", "", text))
 
 
-def _printed(sections: list[Section], sentence: str) -> tuple[str, int | None, int | None] | None:
-    """(the sentence as printed, its line, its page) for a sentence the audit read (simplified, lines
-    joined); the page is the section's first (a section's text does not say where its pages break)."""
-    target = _flat(sentence)
-    for section in sections:
-        kept = [i for i, ch in enumerate(section.text) if not ch.isspace()]
-        flat = to_simplified("".join(section.text[i] for i in kept))
-        at = flat.find(target) if target else -1
-        if at < 0 or len(flat) != len(kept):
-            continue
-        start, end = kept[at], kept[at + len(target) - 1] + 1
-        printed = re.sub(r"\s*\n\s*", "", section.text[start:end])
-        prov = section.provenance
-        line = prov.line + section.text.count("\n", 0, start) if prov is not None and prov.line is not None else None
-        return printed, line, prov.page if prov is not None else None
-    return None
+class _Sections:
+    """A report's sections as the sentences the audit read are looked up in: each section flattened (and
+    cut into sentences) once per report rather than once per fact — what made facts.csv cost as much as
+    the rest of the export (tests/test_fast_paths.py keeps the plain lookups as reference)."""
 
+    def __init__(self, sections: list[Section]) -> None:
+        self.sections = sections
+        self._flattened: dict[int, tuple[str, int, list[int], list[int]]] = {}
+        self._sentences: dict[int, list[tuple[str, str]]] = {}
 
-def _whole_sentence(sections: list[Section], fact: NarrativeFact) -> tuple[str, int | None, int | None] | None:
-    """The sentence a parsed fact was read from, whole (the parse reads line by line, and a PDF's lines
-    cut sentences), as :func:`_printed` gives it."""
-    fragment = _flat(fact.sentence)
-    ordered = sorted(sections, key=lambda s: s.key != fact.section)
-    for section in ordered:
-        for sentence in sentences(section.text):
-            if fragment and fragment in _flat(sentence):
-                return _printed([section], sentence)
-    return None
+    def _flat_section(self, index: int) -> tuple[str, int, list[int], list[int]]:
+        """(the section's text flattened, how many characters it keeps, and where its runs of spaces
+        fall: at each run's place in the kept characters, how many characters come before it)."""
+        if index not in self._flattened:
+            text = self.sections[index].text
+            at, skipped = [], [0]
+            for run in re.finditer(r"\s+", text):  # \s is str.isspace: the characters _flat drops
+                at.append(run.start() - skipped[-1])
+                skipped.append(skipped[-1] + run.end() - run.start())
+            self._flattened[index] = to_simplified(re.sub(r"\s+", "", text)), len(text) - skipped[-1], at, skipped
+        return self._flattened[index]
+
+    def _original(self, index: int, kept: int) -> int:
+        """Where the ``kept``-th kept character of section ``index`` is in its text."""
+        _, _, at, skipped = self._flat_section(index)
+        return kept + skipped[bisect_right(at, kept)]
+
+    def printed(self, sentence: str, among: list[int] | None = None) -> tuple[str, int | None, int | None] | None:
+        """(the sentence as printed, its line, its page) for a sentence the audit read (simplified, lines
+        joined), looked for in the sections ``among`` (all by default); the page is the section's first (a
+        section's text does not say where its pages break)."""
+        target = _flat(sentence)
+        for index in range(len(self.sections)) if among is None else among:
+            section = self.sections[index]
+            flat, kept, _, _ = self._flat_section(index)
+            at = flat.find(target) if target else -1
+            if at < 0 or len(flat) != kept:
+                continue
+            start, end = self._original(index, at), self._original(index, at + len(target) - 1) + 1
+            printed = re.sub(r"\s*\n\s*", "", section.text[start:end])
+            prov = section.provenance
+            line = prov.line + section.text.count("\n", 0, start) if prov is not None and prov.line is not None else None
+            return printed, line, prov.page if prov is not None else None
+        return None
+
+    def whole_sentence(self, fact: NarrativeFact) -> tuple[str, int | None, int | None] | None:
+        """The sentence a parsed fact was read from, whole (the parse reads line by line, and a PDF's lines
+        cut sentences), as :meth:`printed` gives it."""
+        fragment = _flat(fact.sentence)
+        if not fragment:
+            return None
+        ordered = sorted(range(len(self.sections)), key=lambda i: self.sections[i].key != fact.section)
+        for index in ordered:
+            if index not in self._sentences:
+                self._sentences[index] = [(s, _flat(s)) for s in sentences(self.sections[index].text)]
+            for sentence, flat in self._sentences[index]:
+                if fragment in flat:
+                    return self.printed(sentence, [index])
+        return None
 
 
 def _compared(index: CellIndex, key: str, value: Number) -> tuple[str, Number | None]:
@@ -102,11 +134,10 @@ def _compared(index: CellIndex, key: str, value: Number) -> tuple[str, Number | 
     return keys[at], options[at][0]
 
 
-def _same(fact: NarrativeFact, statement: Statement) -> bool:
+def _same(fact_flat: str, fact: NarrativeFact, statement: Statement, statement_flat: str) -> bool:
     if AUDIT_KEYS.get(fact.key) != statement.key or fact.value != statement.value:
         return False
-    a, b = _flat(fact.sentence), _flat(statement.sentence)
-    return bool(a) and bool(b) and (a in b or b in a)
+    return bool(fact_flat) and bool(statement_flat) and (fact_flat in statement_flat or statement_flat in fact_flat)
 
 
 def stated_facts(report: Report) -> list[StatedFact]:
@@ -114,19 +145,22 @@ def stated_facts(report: Report) -> list[StatedFact]:
     if report.status in ("failed", "skipped"):
         return []
     index = CellIndex(report.cells)
+    sections = _Sections(report.sections)
+    flats = {id(f): _flat(f.sentence) for f in report.facts}
     parsed = list(report.facts)
+    # The pages the parse read lines on, with those lines: a section's text only has its first page.
+    pages = [(f.provenance.page, flats[id(f)]) for f in report.facts
+             if f.provenance is not None and f.provenance.page is not None]
     rows: list[StatedFact] = []
     for statement in statements(report):
         key = KEY_NAMES[statement.key]
-        twin = next((f for f in parsed if _same(f, statement)), None)
+        flat = _flat(statement.sentence)
+        twin = next((f for f in parsed if _same(flats[id(f)], f, statement, flat)), None)
         if twin is not None:
             parsed.remove(twin)
-        found = _printed(report.sections, statement.sentence)
+        found = sections.printed(statement.sentence)
         sentence, line, page = found if found else (statement.sentence, None, None)
-        flat = _flat(statement.sentence)
-        # The page a line of the sentence is on, when the parse read one; a section's text only has its first.
-        page = next((f.provenance.page for f in report.facts if f.provenance is not None
-                     and f.provenance.page is not None and _flat(f.sentence) in flat), page)
+        page = next((p for p, line_flat in pages if line_flat in flat), page)
         unit = twin.unit if twin is not None else UNITS.get(key, "件")
         table_key, table_value = _compared(index, key, statement.value)
         rows.append(StatedFact(statement.section, key, statement.value, unit, sentence, line, page, table_key, table_value))
@@ -134,7 +168,7 @@ def stated_facts(report: Report) -> list[StatedFact]:
         prov = fact.provenance
         line, page = (prov.line, prov.page) if prov is not None else (None, None)
         sentence = fact.sentence
-        if (whole := _whole_sentence(report.sections, fact)) is not None:
+        if (whole := sections.whole_sentence(fact)) is not None:
             sentence, line = whole[0], whole[1] if whole[1] is not None else line
         table_key, table_value = _compared(index, fact.key, fact.value)
         rows.append(StatedFact(fact.section, fact.key, fact.value, fact.unit, sentence, line, page, table_key, table_value))

@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
@@ -277,6 +277,8 @@ def _tables_named(lines: list[str]) -> list[str]:
     return found or ["表"]
 
 
+# A parse worker reads each section's prose twice: for its keywords, then for sections.csv's rows.
+@lru_cache(maxsize=64)
 def prose(text: str) -> str:
     """A section's text with every statistics table printed inside it (rows of labels and numbers, one
     cell per line, header lines) replaced by one marker line per table, ``[表二]`` ``[表三]`` ``[表四]``

@@ -7,7 +7,9 @@ every text field that a spreadsheet would run as a formula is written so it show
 from __future__ import annotations
 
 import csv
+import io
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -62,6 +64,44 @@ def _lowest_confidence(report: Report) -> str:
     return f"{min(read):.3f}" if read else ""
 
 
+class _LineRenderer:
+    """One row as the CSV line ``csv.writer`` writes for it (QUOTE_MINIMAL, \\r\\n)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
+
+    def __call__(self, row: Iterable[Any]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(row)
+        return self.buffer.getvalue()
+
+
+csv_line = _LineRenderer()
+
+
+def write_lines(handle: IO[str], head: list[str], lines: list[str]) -> None:
+    """Rows whose fields after ``head`` come rendered by :func:`csv_line` (made by the parse worker,
+    output/narrative.narrative_json): each written as the CSV line of ``head``'s fields followed by its
+    stored line — the bytes ``csv.writer`` writes for the whole row, as it quotes each field on its own."""
+    if lines:
+        start = csv_line(head)[:-2] + ","  # without its \r\n
+        handle.write("".join(start + line for line in lines))
+
+
+def section_rows(report: Report) -> Iterator[tuple[Any, ...]]:
+    """sections.csv's fields of each section after report_id and source."""
+    if report.status == "skipped":  # not a report: its text is no narrative section (reports.jsonl keeps it)
+        return
+    for s in report.sections:
+        yield (
+            s.key, safe(s.title), safe(prose(s.text)),  # tables as [表二] … (reports.jsonl keeps them)
+            s.provenance.line if s.provenance else None, s.provenance.line_end if s.provenance else None,
+            s.provenance.page if s.provenance else None,
+        )
+
+
 class ContractWriter:
     """Opens OUT's five files, appends each report as it comes, closes them on exit."""
 
@@ -76,6 +116,7 @@ class ContractWriter:
         self.cells = self._csv("cells.csv", CELL_COLUMNS)
         self.findings = self._csv("findings.csv", FINDING_COLUMNS)
         self.sections = self._csv("sections.csv", SECTION_COLUMNS)
+        self._sections_file = self._files[-1]
         self.jsonl = open(self.out / "reports.jsonl", "w", encoding="utf-8", newline="\n")
         self._files.append(self.jsonl)
         return self
@@ -87,8 +128,9 @@ class ContractWriter:
         writer.writerow(columns)
         return writer
 
-    def write(self, report: Report, text: str | None = None) -> None:
-        """``text``: the report as JSON when already made (the store keeps it so), for reports.jsonl."""
+    def write(self, report: Report, text: str | None = None, sections: list[str] | None = None) -> None:
+        """``text``: the report as JSON when already made (the store keeps it so), for reports.jsonl;
+        ``sections``: its sections.csv rows when already rendered (:func:`write_lines`)."""
         # Keys, codes, kinds and numbers are ours and cannot start a formula; only text that
         # comes from the input (or embeds it) goes through ``safe``.
         rid, src = report.report_id, safe(report.source)
@@ -117,15 +159,10 @@ class ContractWriter:
             )
             for f in report.findings
         )
-        self.sections.writerows(
-            (
-                rid, src, s.key, safe(s.title), safe(prose(s.text)),  # tables as [表二] … (reports.jsonl keeps them)
-                s.provenance.line if s.provenance else None, s.provenance.line_end if s.provenance else None,
-                s.provenance.page if s.provenance else None,
-            )
-            for s in report.sections
-            if report.status != "skipped"  # not a report: its text is no narrative section (reports.jsonl keeps it)
-        )
+        if sections is None:
+            self.sections.writerows((rid, src, *row) for row in section_rows(report))
+        else:
+            write_lines(self._sections_file, [rid, src], sections)
         self.jsonl.write((text or report.model_dump_json()) + "\n")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

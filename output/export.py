@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import shutil
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from xxgk.normalize.narrative import terms_version
 from xxgk.normalize.schema import Report
 from xxgk.output.csvfiles import ContractWriter
-from xxgk.output.narrative import Frequencies
+from xxgk.output.narrative import Frequencies, narrative_version
 from xxgk.output.options import ResearchOptions
 from xxgk.output.research import ResearchWriter
 from xxgk.output.store import stored_rows
@@ -27,7 +28,8 @@ def write_range(
     summary = BatchSummary()
     overrides = research.overrides()
     with ContractWriter(folder, encoding=encoding) as writer, ResearchWriter(folder, encoding) as extra:
-        for source, stored, terms, first in stored_rows(store, run_id, parser_version, start, stop, terms_version()):
+        rows_made = stored_rows(store, run_id, parser_version, start, stop, terms_version(), narrative_version())
+        for source, stored, terms, rows, first in rows_made:
             report = Report.model_validate_json(stored)
             text: str | None = stored  # written as stored while the export changes nothing in it
             if report.source != source or first is not None:  # the same content was parsed under another path
@@ -36,8 +38,10 @@ def write_range(
             if overrides:
                 report = overrides.apply(report)
                 text = None
-            writer.write(report, text)
-            extra.write(report, terms)
+            # The rows the parse worker rendered are of the report as stored.
+            sections, problems = json.loads(rows) if rows is not None and text is not None else (None, None)
+            writer.write(report, text, sections)
+            extra.write(report, terms, problems)
             summary.add(report)
     return summary, extra.terms.frequencies
 

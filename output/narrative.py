@@ -12,56 +12,92 @@ batch's counts, so the texts are never all in memory.
 from __future__ import annotations
 
 import csv
+import hashlib
 import heapq
 import json
 import math
+import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from xxgk.normalize import schema
 from xxgk.normalize.facts import stated_facts
-from xxgk.normalize.narrative import problems, section_terms
+from xxgk.normalize.narrative import problems, section_terms, terms_version
 from xxgk.normalize.schema import Report
-from xxgk.output.csvfiles import open_csv, safe
-from xxgk.output.dictionary import FACT_COLUMNS, KEYWORD_COLUMNS, PROBLEM_COLUMNS
+from xxgk.output import csvfiles
+from xxgk.output.csvfiles import csv_line, open_csv, safe, section_rows, write_lines
+from xxgk.output.dictionary import FACT_COLUMNS, KEYWORD_COLUMNS, PROBLEM_COLUMNS, Column
 
 
-class ProblemsWriter:
+class _RowsWriter:
+    """A per-report CSV file whose rows start with the report's report_id and source; the others' fields
+    may come rendered already (:func:`narrative_json`)."""
+
+    name = ""
+    columns: tuple[Column, ...] = ()
+
     def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
         out.mkdir(parents=True, exist_ok=True)
-        self.handle = open_csv(out / "problems.csv", encoding)
+        self.handle = open_csv(out / self.name, encoding)
         self.writer = csv.writer(self.handle)
-        self.writer.writerow([c.name for c in PROBLEM_COLUMNS])
+        self.writer.writerow([c.name for c in self.columns])
 
-    def write(self, report: Report) -> None:
-        for problem in problems(report.sections):
-            self.writer.writerow([safe(v) for v in (
-                report.report_id, report.source, problem.section, problem.n, problem.sentence, problem.category,
-                "、".join(problem.keywords),
-            )])
+    def write(self, report: Report, lines: list[str] | None = None) -> None:
+        """``lines``: the rows' fields after report_id and source, rendered (output/csvfiles.write_lines)."""
+        if lines is None:
+            self.writer.writerows([safe(report.report_id), safe(report.source), *row] for row in self.rows(report))
+        else:
+            write_lines(self.handle, [safe(report.report_id), safe(report.source)], lines)
+
+    @staticmethod
+    def rows(report: Report) -> Iterator[list[str]]:
+        raise NotImplementedError
 
     def close(self) -> None:
         self.handle.close()
 
 
-class FactsWriter:
+class ProblemsWriter(_RowsWriter):
+    name, columns = "problems.csv", PROBLEM_COLUMNS
+
+    @staticmethod
+    def rows(report: Report) -> Iterator[list[str]]:
+        for problem in problems(report.sections):
+            yield [safe(v) for v in (problem.section, problem.n, problem.sentence, problem.category, "、".join(problem.keywords))]
+
+
+class FactsWriter(_RowsWriter):
     """facts.csv: one row per number the narrative states, beside the table cell it should equal."""
 
-    def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
-        out.mkdir(parents=True, exist_ok=True)
-        self.handle = open_csv(out / "facts.csv", encoding)
-        self.writer = csv.writer(self.handle)
-        self.writer.writerow([c.name for c in FACT_COLUMNS])
+    name, columns = "facts.csv", FACT_COLUMNS
 
-    def write(self, report: Report) -> None:
+    @staticmethod
+    def rows(report: Report) -> Iterator[list[str]]:
         for fact in stated_facts(report):
-            self.writer.writerow([safe(v) for v in (
-                report.report_id, report.source, fact.section, fact.key, fact.value, fact.unit, fact.sentence,
-                fact.line, fact.page, fact.table_key, fact.table_value,
-            )])
+            yield [safe(v) for v in (fact.section, fact.key, fact.value, fact.unit, fact.sentence, fact.line, fact.page,
+                                     fact.table_key, fact.table_value)]
 
-    def close(self) -> None:
-        self.handle.close()
+
+def narrative_json(report: Report) -> str:
+    """The report's sections.csv and problems.csv rows as JSON [sections, problems], each row the CSV line
+    of its fields after report_id and source: made by the parse worker (where the keyword counts have just
+    cut the same prose) and kept in the store beside the report, so that the export only joins lines.
+    facts.csv's rows are not among them: X-TEXT's reading segments with jieba, which a worker never loads."""
+    rendered = [[csv_line(row) for row in section_rows(report)], [csv_line(row) for row in ProblemsWriter.rows(report)]]
+    return json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
+
+
+@cache
+def narrative_version() -> str:
+    """Changes whenever the rows :func:`narrative_json` renders could: the code that finds the problems
+    and the prose (and the words, :func:`terms_version`), and the CSV fields' escaping."""
+    digest = hashlib.sha256(terms_version().encode())
+    for module in (schema, csvfiles, sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 # Working file of TermsWriter, removed by write_keywords: not one of OUT's files.

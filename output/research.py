@@ -27,10 +27,11 @@ class ResearchWriter:
         self.facts = narrative.FactsWriter(out, encoding)
         self.terms = narrative.TermsWriter(out)
 
-    def write(self, report: Report, terms: str | None = None) -> None:
-        """``terms``: the report's section word counts when already made (output/narrative.terms_json)."""
+    def write(self, report: Report, terms: str | None = None, problems: list[str] | None = None) -> None:
+        """``terms``: the report's section word counts when already made (output/narrative.terms_json);
+        ``problems``: its problems.csv rows when already rendered (output/narrative.narrative_json)."""
         self.wide.write(report)
-        self.problems.write(report)
+        self.problems.write(report, problems)
         self.facts.write(report)
         self.terms.write(report, terms)
 

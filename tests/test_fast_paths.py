@@ -4,9 +4,11 @@ reference): the same answers on every input tried."""
 from __future__ import annotations
 
 import csv
+import json
 import resource
 import time
 from collections import Counter
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,17 @@ from xxgk import template
 from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor, in_process_suffices
+from xxgk.normalize import facts
+from xxgk.normalize.audit.narrative import Statement, statements
+from xxgk.normalize.audit.text import sentences
+from xxgk.normalize.checks import CellIndex
+from xxgk.normalize.facts import KEY_NAMES, UNITS, StatedFact, _compared, _flat, stated_facts
 from xxgk.normalize.narrative import section_terms, tf_idf
-from xxgk.normalize.schema import Report
+from xxgk.normalize.schema import NarrativeFact, Report, Section
 from xxgk.options import ParseOptions
-from xxgk.output.csvfiles import open_csv
-from xxgk.output.narrative import Frequencies, _IdfCache
+from xxgk.output.csvfiles import ContractWriter, open_csv
+from xxgk.output.narrative import Frequencies, _IdfCache, narrative_json
+from xxgk.output.research import ResearchWriter
 from xxgk.parsers import region
 from xxgk.parsers.region import Division
 from xxgk.template import LABELS, identities
@@ -120,3 +128,101 @@ def test_keyword_weights_from_cached_idf_are_tf_idf_to_the_last_bit(corpus: Path
         for top in (3, 10, 1000):
             assert cache.top(dict(counts), top) == tf_idf(counts, frequencies.df, frequencies.documents, top)
     assert cache.top({}, 10) == tf_idf(Counter(), frequencies.df, frequencies.documents, 10) == []
+
+
+# facts.csv's rows as first written: each sentence looked for by flattening every section again.
+
+
+def _printed_by_scan(sections: list[Section], sentence: str) -> tuple[str, int | None, int | None] | None:
+    target = _flat(sentence)
+    for section in sections:
+        kept = [i for i, ch in enumerate(section.text) if not ch.isspace()]
+        flat = facts.to_simplified("".join(section.text[i] for i in kept))
+        at = flat.find(target) if target else -1
+        if at < 0 or len(flat) != len(kept):
+            continue
+        start, end = kept[at], kept[at + len(target) - 1] + 1
+        printed = facts.re.sub(r"\s*\n\s*", "", section.text[start:end])
+        prov = section.provenance
+        line = prov.line + section.text.count("\n", 0, start) if prov is not None and prov.line is not None else None
+        return printed, line, prov.page if prov is not None else None
+    return None
+
+
+def _whole_sentence_by_scan(sections: list[Section], fact: NarrativeFact) -> tuple[str, int | None, int | None] | None:
+    fragment = _flat(fact.sentence)
+    for section in sorted(sections, key=lambda s: s.key != fact.section):
+        for sentence in sentences(section.text):
+            if fragment and fragment in _flat(sentence):
+                return _printed_by_scan([section], sentence)
+    return None
+
+
+def _same_by_scan(fact: NarrativeFact, statement: Statement) -> bool:
+    if facts.AUDIT_KEYS.get(fact.key) != statement.key or fact.value != statement.value:
+        return False
+    a, b = _flat(fact.sentence), _flat(statement.sentence)
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def _stated_facts_by_scan(report: Report) -> list[StatedFact]:
+    if report.status in ("failed", "skipped"):
+        return []
+    index = CellIndex(report.cells)
+    parsed = list(report.facts)
+    rows: list[StatedFact] = []
+    for statement in statements(report):
+        key = KEY_NAMES[statement.key]
+        twin = next((f for f in parsed if _same_by_scan(f, statement)), None)
+        if twin is not None:
+            parsed.remove(twin)
+        found = _printed_by_scan(report.sections, statement.sentence)
+        sentence, line, page = found if found else (statement.sentence, None, None)
+        flat = _flat(statement.sentence)
+        page = next((f.provenance.page for f in report.facts if f.provenance is not None
+                     and f.provenance.page is not None and _flat(f.sentence) in flat), page)
+        unit = twin.unit if twin is not None else UNITS.get(key, "件")
+        table_key, table_value = _compared(index, key, statement.value)
+        rows.append(StatedFact(statement.section, key, statement.value, unit, sentence, line, page, table_key, table_value))
+    for fact in parsed:
+        prov = fact.provenance
+        line, page = (prov.line, prov.page) if prov is not None else (None, None)
+        sentence = fact.sentence
+        if (whole := _whole_sentence_by_scan(report.sections, fact)) is not None:
+            sentence, line = whole[0], whole[1] if whole[1] is not None else line
+        table_key, table_value = _compared(index, fact.key, fact.value)
+        rows.append(StatedFact(fact.section, fact.key, fact.value, fact.unit, sentence, line, page, table_key, table_value))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def every_report(corpus: Path) -> list[Report]:
+    """Every report of the corpus and the fixtures, parsed."""
+    return [parse_file(path) for path in sorted(corpus.glob("*/source.*")) + sorted(FIXTURES.glob("**/source.*"))]
+
+
+def test_stated_facts_from_sections_flattened_once_are_those_found_by_scanning(every_report: list[Report]) -> None:
+    stated = 0
+    for report in every_report:
+        expected = [astuple(f) for f in _stated_facts_by_scan(report)]
+        assert [astuple(f) for f in stated_facts(report)] == expected, report.source
+        stated += len(expected)
+    assert stated > 100  # the comparison saw facts, of every kind of report
+
+
+def test_narrative_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(
+    every_report: list[Report], tmp_path: Path,
+) -> None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        rendered, plain = tmp_path / f"rendered-{encoding}", tmp_path / f"plain-{encoding}"
+        with ContractWriter(rendered, encoding) as contract_by_lines, ResearchWriter(rendered, encoding) as by_lines, \
+                ContractWriter(plain, encoding) as contract_by_reports, ResearchWriter(plain, encoding) as by_reports:
+            for report in every_report:
+                sections, problems = json.loads(narrative_json(report))
+                contract_by_lines.write(report, sections=sections)
+                by_lines.write(report, problems=problems)
+                contract_by_reports.write(report)
+                by_reports.write(report)
+        for name in ("sections.csv", "problems.csv"):
+            expected = (plain / name).read_bytes()
+            assert expected.count(b"\n") > 100 and (rendered / name).read_bytes() == expected

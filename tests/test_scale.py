@@ -24,6 +24,7 @@ from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor
 from xxgk.ingest.reader import content_id
 from xxgk.normalize.schema import Report
 from xxgk.options import ParseOptions
+from xxgk.output.export import write_range
 from xxgk.output.store import Store, StoreError, report_head
 from xxgk.tasks import parse_task
 
@@ -379,14 +380,29 @@ def report_only(path: str, source: str) -> Parsed:
 
 
 def test_keywords_are_the_same_whether_the_workers_or_the_export_counted_the_words(tmp_path: Path, seed: str) -> None:
+    """And sections.csv and problems.csv whether the workers or the export rendered their rows."""
     make_reports(tmp_path / "in", seed, 6)
     run_parse([tmp_path / "in"], tmp_path / "workers", executor=ProcessExecutor(2))
     run_parse([tmp_path / "in"], tmp_path / "export", executor=InProcessExecutor(task=report_only))
-    with sqlite3.connect(tmp_path / "workers" / "xxgk.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM terms").fetchone()[0] == 6
-    with sqlite3.connect(tmp_path / "export" / "xxgk.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM terms").fetchone()[0] == 0
+    for table in ("terms", "narrative"):
+        with sqlite3.connect(tmp_path / "workers" / "xxgk.sqlite") as db:
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 6
+        with sqlite3.connect(tmp_path / "export" / "xxgk.sqlite") as db:
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     keywords = (tmp_path / "workers" / "keywords.csv").read_bytes()
     assert keywords.count(b"\n") > 6 * 10 and keywords == (tmp_path / "export" / "keywords.csv").read_bytes()
     assert exported(tmp_path / "workers") == exported(tmp_path / "export")
     assert not list((tmp_path / "workers").glob(".*"))  # the word-count spool is not left in OUT
+
+
+def test_narrative_rows_rendered_by_other_code_are_rendered_again(tmp_path: Path, seed: str) -> None:
+    make_reports(tmp_path / "in", seed, 4)
+    run_parse([tmp_path / "in"], tmp_path / "out", executor=ProcessExecutor(2))
+    store = tmp_path / "out" / "xxgk.sqlite"
+    with sqlite3.connect(store) as db:  # rows an older xxgk rendered, differently
+        db.execute("""UPDATE narrative SET version = 'older', json = '[["x\\r\\n"],["y\\r\\n"]]'""")
+        run_id, parser_version = db.execute("SELECT run_id, parser_version FROM runs ORDER BY run_id DESC").fetchone()
+    write_range(store, run_id, parser_version, 0, 4, tmp_path / "again", "utf-8-sig")
+    for name in ("sections.csv", "problems.csv", "facts.csv"):
+        written = (tmp_path / "out" / name).read_bytes()
+        assert written.count(b"\n") > 4 and (tmp_path / "again" / name).read_bytes() == written

@@ -14,17 +14,18 @@ from xxgk.ingest.ocr import OcrMode
 from xxgk.ingest.reader import content_id, path_id
 from xxgk.normalize.build import failed_report
 from xxgk.normalize.narrative import keyword_tokenizer, terms_version
-from xxgk.output.narrative import terms_json
+from xxgk.output.narrative import narrative_json, narrative_version, terms_json
 from xxgk.types import ErrorCode
 
 
 def parse_task(path: str, source: str, ocr: OcrMode = "auto") -> Parsed:
-    """The file's Report as JSON and, for a report, its sections' word counts. Never raises for bad input."""
+    """The file's Report as JSON and, for a report, its sections' word counts and its problems.csv and
+    facts.csv rows. Never raises for bad input."""
     try:
         report = parse_file(path, source, ocr)
         if report.status == "skipped":
             return Parsed(report.model_dump_json())
-        return Parsed(report.model_dump_json(), terms_json(report), terms_version())
+        return Parsed(report.model_dump_json(), terms_json(report), terms_version(), narrative_json(report), narrative_version())
     except MemoryError:  # the report itself was too big to write out
         return failure(path, source, ErrorCode.OUT_OF_MEMORY, "the parsed report needed more memory than allowed")
 

@@ -170,7 +170,7 @@ def _stated_none(tokens: list[str]) -> list[str]:
 
 
 def statements(report: Report) -> list[Statement]:
-    found = []
+    found: list[Statement] = []
     for key in SECTION_ORDER:
         part = section(report, key)
         if part is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from xxgk.normalize.schema import Report, Section
 from xxgk.parsers.bureau import to_simplified
@@ -54,11 +55,13 @@ def paragraphs(text: str) -> list[str]:
     return joined
 
 
-def sentences(text: str) -> list[str]:
+# A parse worker reads each section's sentences for X-TEXT, the contents check and facts.csv's rows.
+@lru_cache(maxsize=64)
+def sentences(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for paragraph in paragraphs(text):
         found.extend(s for s in re.split(f"(?<=[{_SENTENCE_END}])", paragraph) if s.strip())
-    return found
+    return tuple(found)
 
 
 def flat(text: str) -> str:
