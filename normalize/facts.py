@@ -17,8 +17,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from xxgk.normalize.audit.narrative import Statement, statements
-from xxgk.normalize.audit.narrative import _table_values as table_values
+from xxgk.normalize.audit.narrative import Statement, statements, table_values
 from xxgk.normalize.audit.text import sentences
 from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.schema import NarrativeFact, Number, Report, Section

@@ -181,7 +181,7 @@ def statements(report: Report) -> list[Statement]:
     return found
 
 
-def _table_values(index: CellIndex, key: str) -> tuple[list[tuple[Number, str]], str, list[str]]:
+def table_values(index: CellIndex, key: str) -> tuple[list[tuple[Number, str]], str, list[str]]:
     """(acceptable values with how they are made, table description, cells compared) for a key."""
     def t3(row: str) -> Number | None:
         return index.value(TableKey.T3, row, "total")
@@ -240,7 +240,7 @@ def narrative_vs_tables(subject: Subject) -> Iterator[Finding]:
     for statement in statements(report):
         by_key.setdefault(statement.key, []).append(statement)
     for key, all_stated in by_key.items():
-        options, table, cells = _table_values(index, key)
+        options, table, cells = table_values(index, key)
         table_name = {"表三": TableKey.T3, "表四": TableKey.T4}.get(table, "")
         stated, several = _pinned(all_stated)
         for group in several:
