@@ -379,17 +379,28 @@ def describes(file: str, column: str) -> bool:
     return any(c.file == file and c.matches(column) for c in columns())
 
 
+# A wide table's cell columns (t3_received__natural_person …), as the README block names them.
+_CELL_VALUE = re.compile(r"t\d_")
+
+
 def read_csv_options(file: str) -> dict[str, Any]:
     """Keyword arguments for ``pandas.read_csv`` that give a CSV file of OUT the dictionary's types:
     counts ``Int64``, numbers ``Float64``, ``boolean``, dates ``datetime64``, text ``string`` (ids
     keep their leading zeros); an empty field is ``<NA>``, never 0, and text such as "NA" stays text.
 
         pd.read_csv("out/reports_wide.csv", **read_csv_options("reports_wide.csv"))
+
+    A ``*_labels.csv`` file is text throughout (its one row holds labels); a ``*_kinds.csv`` file has
+    its wide file's types but text (the kinds) where the wide file has the cells' values.
     """
-    described = [c for c in columns() if c.file == file and c.name != "<year>"]
+    if file.endswith("_labels.csv"):
+        return {"dtype": "string", "keep_default_na": False, "na_values": [""], "encoding": "utf-8-sig"}
+    base = SAME_COLUMNS[file][0] if file.endswith("_kinds.csv") else file
+    described = [c for c in columns() if c.file == base and c.name != "<year>"]
+    types = {c.name: "text" if base != file and _CELL_VALUE.match(c.name) else c.type for c in described}
     return {
-        "dtype": {c.name: PANDAS_DTYPES[c.type] for c in described if c.type != "date"},
-        "parse_dates": [c.name for c in described if c.type == "date"],
+        "dtype": {name: PANDAS_DTYPES[kind] for name, kind in types.items() if kind != "date"},
+        "parse_dates": [name for name, kind in types.items() if kind == "date"],
         "date_format": "%Y-%m-%d",
         "keep_default_na": False,
         "na_values": [""],
@@ -418,7 +429,7 @@ def readme_block() -> str:
     lines = [README_START, "", "| file | one row per | columns |", "|---|---|---|"]
     for file, what in FILES.items():
         names = [c.name for c in columns() if c.file == file]
-        values = [n for n in names if re.match(r"t\d_", n)]
+        values = [n for n in names if _CELL_VALUE.match(n)]
         shown = [n for n in names if n not in values]
         listing = ", ".join(f"`{n}`" for n in shown)
         if values:

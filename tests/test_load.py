@@ -183,6 +183,22 @@ def test_kinds_come_beside_the_values(batch: tuple[Path, Path]) -> None:
     assert m05["t3_denied_state_secret__natural_person"] == "dash"
 
 
+@pytest.mark.parametrize("table", ["table2", "table3", "table4"])
+def test_kinds_and_labels_files_read_typed_with_read_csv_options(batch: tuple[Path, Path], table: str) -> None:
+    _, out = batch
+    wide = pd.read_csv(out / f"{table}_wide.csv", **read_csv_options(f"{table}_wide.csv"))
+    kinds = pd.read_csv(out / f"{table}_wide_kinds.csv", **read_csv_options(f"{table}_wide_kinds.csv"))
+    labels = pd.read_csv(out / f"{table}_wide_labels.csv", **read_csv_options(f"{table}_wide_labels.csv"))
+    assert list(kinds.columns) == list(wide.columns) == list(labels.columns)
+    cells = [c for c in kinds.columns if c.startswith(("t2_", "t3_", "t4_"))]
+    assert cells and all(kinds[c].dtype == "string" for c in cells)
+    assert set(kinds[cells].stack().dropna()) <= {"number", "blank", "dash", "word", "text", "unplaced", "not_in_template", "not_found"}
+    # ids and years keep the wide file's types (report ids with leading zeros stay text)
+    for name in (c for c in kinds.columns if c not in cells):
+        assert kinds[name].dtype == wide[name].dtype, name
+    assert all(labels[c].dtype == "string" for c in labels.columns) and len(labels) == 1
+
+
 def test_one_report_as_a_frame() -> None:
     report = xxgk.parse_file(FIXTURES / "m05_blank_and_slash" / "source.txt")
     frame = report.to_frame()
