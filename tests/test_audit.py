@@ -7,6 +7,7 @@ import datetime as dt
 import importlib.util
 import json
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -392,3 +393,18 @@ def test_pdf_findings_show_a_crop_of_the_table(tmp_path: Path) -> None:
     assert crops and all(img.get("src").startswith("data:image/png;base64,") for img in crops)
     assert all(len(img.get("src")) < 200_000 for img in crops)  # bounded
     assert "第4页" in page
+
+
+def test_checks_run_in_the_modules_order_whatever_was_imported_first() -> None:
+    """The check modules load when an audit runs; a parse may have loaded X-TEXT's and the contents'
+    before (registering their checks first): the order, and so the findings', stays the package's."""
+    code = ("import xxgk.normalize.audit.narrative, xxgk.normalize.audit.contents, sys; "
+            "from xxgk.normalize.audit import REPORT_CHECKS, BATCH_CHECKS, _in_order; "
+            "assert 'xxgk.normalize.audit.values' not in sys.modules; "
+            "print([c for f in _in_order(REPORT_CHECKS) for c, g in REPORT_CHECKS.items() if g is f]); "
+            "print([c for f in _in_order(BATCH_CHECKS) for c, g in BATCH_CHECKS.items() if g is f])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == [
+        "['D13', 'D19', 'D14', 'D21', 'X-TEXT', 'D8', 'D9', 'D9b', 'D22', 'D1', 'D17', 'D12']",
+        "['X-YEAR-T3', 'X-YEAR-T2', 'D15', 'X-VERSION', 'X-COPY']",
+    ]

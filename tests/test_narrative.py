@@ -145,6 +145,9 @@ def test_the_fast_dictionary_load_gives_jiebas_own_dictionary(tmp_path: Path, mo
     assert built.FREQ == cached.FREQ == plain.FREQ and built.total == cached.total == plain.total
     text = "本机关依申请公开办理及时，政府信息公开工作年度报告按时发布"
     assert list(cached.cut(text)) == list(plain.cut(text))
+    cached.add_word("按时发布", 100000)  # each tokenizer adds its words to its own copy of the dictionary
+    again = fresh_tokenizer()
+    assert "按时发布" in cached.FREQ and "按时发布" not in again.FREQ and again.FREQ == plain.FREQ
 
 
 # --- prose: sections without their tables -----------------------------------------------------------

@@ -1,4 +1,5 @@
-"""rjieba (the ``fast`` extra) finds jieba's keyword words: jieba stays the reference.
+"""rjieba (the ``fast`` extra) finds jieba's keyword words, and cuts X-TEXT's clauses into jieba's
+words: jieba stays the reference.
 
 Compared on the words :func:`terms` counts — of two or more characters, one of them Chinese (jieba
 yields a CJK extension character alone, rjieba a space for it) — on every section of
@@ -9,15 +10,22 @@ every report of the corpus and the fixtures, and on strings built to meet the pl
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from xxgk.api import parse_file
+from xxgk.normalize.audit import narrative as audit
+from xxgk.normalize.audit.text import SECTION_ORDER, sentences
 from xxgk.normalize.narrative import fast_tokenizer, keyword_tokenizer, terms, tokenizer
+from xxgk.normalize.segmenter import chinese_words
 
 ROOT = Path(__file__).resolve().parent.parent
+_parsed = cache(parse_file)  # each report parsed once for the keywords' and the statements' comparisons
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -32,7 +40,7 @@ def _fast():  # type: ignore[no-untyped-def]
 
 
 def _section_texts(paths: Iterable[Path]) -> list[tuple[str, str]]:
-    return [(f"{path.parent.name}/{section.key}", section.text) for path in paths for section in parse_file(path).sections]
+    return [(f"{path.parent.name}/{section.key}", section.text) for path in paths for section in _parsed(path).sections]
 
 
 def _assert_same(texts: list[tuple[str, str]]) -> None:
@@ -75,3 +83,113 @@ def test_the_domain_dictionary_holds_with_either_engine() -> None:
 
 def test_keywords_are_cut_by_rjieba_when_installed() -> None:
     assert keyword_tokenizer() is _fast()
+
+
+# --- X-TEXT's clauses -----------------------------------------------------------------------------
+
+
+def _jieba_whole(clause: str) -> list[str]:
+    """How X-TEXT cut a clause before: jieba given the whole clause (the reference)."""
+    return [t for t in audit.jieba_tokenizer().lcut(clause) if t.strip()]
+
+
+def _jieba_runs(clause: str) -> list[str]:
+    return chinese_words(clause, audit.jieba_tokenizer().lcut)
+
+
+def _rjieba_runs(clause: str) -> list[str]:
+    fast = audit.rjieba_tokenizer()
+    assert fast is not None, "rjieba is part of the test extra: pip install -e '.[test]'"
+    return chinese_words(clause, fast.cut)
+
+
+def _sentences(paths: Iterable[Path]) -> list[tuple[str, str, bool]]:
+    """Every sentence X-TEXT reads, with its section and whether the one before spoke of applications."""
+    found = []
+    for path in paths:
+        report = _parsed(path)
+        for key in SECTION_ORDER:
+            for section in (s for s in report.sections if s.key == key):
+                previous = ""
+                for sentence in sentences(section.text):
+                    found.append((sentence, key, "申请" in previous))
+                    previous = sentence
+    return found
+
+
+def _assert_same_statements(found: list[tuple[str, str, bool]]) -> None:
+    """rjieba and jieba cut the same Chinese runs into the same words (so the statements are the same
+    by construction), and the statements are those of jieba given the whole clause."""
+    assert found
+    for sentence, key, about in found:
+        for clause in [sentence, *audit.clauses(sentence)]:
+            assert _rjieba_runs(clause) == _jieba_runs(clause), clause
+        reference = audit.statements_in(sentence, key, about, _jieba_whole)
+        assert audit.statements_in(sentence, key, about, _rjieba_runs) == reference, sentence
+        assert audit.statements_in(sentence, key, about, _jieba_runs) == reference, sentence
+        assert audit.statements_in(sentence, key, about) == reference, sentence  # the default: rjieba
+
+
+def test_the_same_statements_as_jieba_on_the_corpus(corpus: Path) -> None:
+    _assert_same_statements(_sentences(sorted(corpus.glob("*/source.*"))))
+
+
+def test_the_same_statements_as_jieba_on_the_fixtures() -> None:
+    _assert_same_statements(_sentences(sorted(ROOT.glob("fixtures/**/source.*"))))
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("本年新收政府信息公开申请12件，上年结转3件，共办理15件。", [("received", 12), ("carried_over", 3), ("completed", 15)]),
+    ("本年度新收申请12件，办结11件，结转下年度1件。", [("received", 12), ("completed", 11), ("carried_forward", 1)]),
+    ("上年度结转政府信息公开申请2件", [("carried_over", 2)]),
+    ("结转下一年度继续办理的申请4件", [("carried_forward", 4)]),
+    ("已办结申请20件", [("completed", 20)]),
+    ("本年度办结政府信息公开申请25件", [("completed", 25)]),
+    ("办结上年结转申请3件", [("carried_over", 3)]),
+    ("全年共受理政府信息公开申请718件，已全部办结", [("received", 718)]),
+    ("收到17件政府信息公开申请", [("received", 17)]),
+    ("新收依申请公开申请9件", [("received", 9)]),
+    ("本年共新收申请书10件", [("received", 10)]),  # 新收 only a word with X-TEXT's terms
+    ("新收12件、办结3件", []),
+    ("共办理718件", []),
+    ("收到申请12件、3件", [("received", 12)]),
+    ("收到申请12件3件", [("received", 12), ("received", 3)]),
+    ("共收到申请3 件", [("received", 3)]),  # a space between number and unit
+    ("收到申请１２件", [("received", 2)]),  # full-width digits are single characters to jieba (text.py's NFKC comes first)
+    ("未收到政府信息公开申请", [("received", 0)]),
+    ("未发生行政复议、行政诉讼", [("admin_review", 0), ("admin_litigation", 0)]),
+    ("发生行政复议2起、行政诉讼1起", [("admin_review", 2), ("admin_litigation", 1)]),
+    ("主动公开政府信息61条", [("active", 61)]),
+    ("依申请公开信息3条", []),
+    ("收到意见建议17条", []),
+    ("本年新收42件其中自然人40件", []),
+    ("新收申请较上年增加5件", []),
+    # digits and symbols that rjieba, given them, would cut otherwise (0000-7654321, 12+3 whole)
+    ("联系电话0000-7654321共收到申请5件", [("received", 5)]),
+    ("2021年共收到申请1-2件", [("received", 2)]),
+    ("2020-2021年度收到申请3件", [("received", 3)]),
+    ("收到申请12+3件", [("received", 3)]),
+    ("收到申请2.5件", []),
+    ("收到申请50%件", []),
+    ("收到申请3_4件", [("received", 4)]),
+    ("收到C++申请3件", [("received", 3)]),
+    ("收到AT&T申请3件", [("received", 3)]),
+    ("Received 3件 applications 收到申请4件", [("received", 4)]),
+    # jieba's words mixing Latin or digits with Chinese, which the Chinese runs cut apart
+    ("1号店收到申请3件", [("received", 3)]),
+    ("4S店新收申请2件", [("received", 2)]),
+    ("T恤N年收到申请3件", [("received", 3)]),
+    ("本机㐀关收到申请3件", [("received", 3)]),  # CJK extension A: not cut by jieba
+    ("收到申请\t3件\u3000，办结2件", [("received", 3), ("completed", 2)]),
+])
+def test_the_same_statements_as_jieba_where_they_could_differ(sentence: str, expected: list[tuple[str, int]]) -> None:
+    _assert_same_statements([(sentence, "requests", False)])
+    assert [(s.key, s.value) for s in audit.statements_in(sentence, "requests")] == expected
+
+
+def test_a_text_report_is_read_without_loading_jieba(tmp_path: Path) -> None:
+    code = ("import sys; from xxgk.batch import run_parse; "
+            f"run_parse([{str(ROOT / 'fixtures/t01_tabs_2021/source.txt')!r}], {str(tmp_path)!r}); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'jieba'))")
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stderr

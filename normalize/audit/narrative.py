@@ -1,6 +1,7 @@
 """X-TEXT (D7): the counts the narrative states agree with the tables and with each other.
 
-Each sentence is cut into clauses and segmented with jieba, so that the number is tied to the noun
+Each sentence is cut into clauses and segmented (rjieba when installed, else jieba: the same words,
+normalize/segmenter.py chinese_words), so that the number is tied to the noun
 it counts: “收到政府信息公开申请17件” counts applications, “收到意见建议17条” does not. A count of
 received applications may be the year's new ones (表三 一) or those plus last year's carried over
 (一+二): either is accepted. 主动公开 N 条 has no counterpart in the tables and is compared only
@@ -14,7 +15,7 @@ never as one contradiction per reading.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.audit.text import SECTION_ORDER, section, sentences
 from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.schema import Finding, Number, Report
-from xxgk.normalize.segmenter import fresh_tokenizer
+from xxgk.normalize.segmenter import FastTokenizer, chinese_words, fast_tokenizer, fresh_tokenizer
 from xxgk.parsers.sections import SECTION_TITLES
 from xxgk.types import Severity, TableKey
 
@@ -60,12 +61,36 @@ KEYS: dict[str, str] = {
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> jieba.Tokenizer:
-    """One jieba tokenizer for the process, quiet, with the report's terms as words."""
+def jieba_tokenizer() -> jieba.Tokenizer:
+    """One jieba tokenizer for the process, quiet, with the report's terms as words: the reference,
+    and what clauses are cut with when rjieba is not installed."""
     tokenizer = fresh_tokenizer()
     for term in _TERMS:
         tokenizer.add_word(term, freq=100000)
     return tokenizer
+
+
+@lru_cache(maxsize=1)
+def rjieba_tokenizer() -> FastTokenizer | None:
+    """rjieba with the report's terms as words (None without the ``fast`` extra): jieba's words on
+    the Chinese runs :func:`words` gives it, without loading jieba (half a second) at all."""
+    tokenizer = fast_tokenizer()
+    if tokenizer is not None:
+        for term in _TERMS:
+            tokenizer.add_word(term, 100000, "")
+    return tokenizer
+
+
+Words = Callable[[str], list[str]]
+
+
+def words(clause: str, cut: Words | None = None) -> list[str]:
+    """The clause's words, spaces left out. ``cut``: what cuts its Chinese runs (default rjieba's
+    when installed, else jieba's)."""
+    if cut is None:
+        fast = rjieba_tokenizer()
+        cut = fast.cut if fast is not None else jieba_tokenizer().lcut
+    return chinese_words(clause, cut)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,20 +101,21 @@ class Statement:
     section: str
 
 
-def _clauses(text: str) -> list[str]:
+def clauses(text: str) -> list[str]:
     return [c for c in re.split(r"[，,、：:（）()；;。！？!?“”]", text) if c]
 
 
-def statements_in(sentence: str, section_key: str, about_applications: bool = False) -> list[Statement]:
+def statements_in(sentence: str, section_key: str, about_applications: bool = False,
+                  cut: Words = words) -> list[Statement]:
     """Every count the sentence states, with what it counts. `about_applications`: the sentence
-    before spoke of applications, so “共办理718件” continues it."""
+    before spoke of applications, so “共办理718件” continues it. ``cut``: a clause's words, spaces
+    left out (tests give the reference ways)."""
     found: list[Statement] = []
-    tokenizer = _tokenizer()
     about_applications = about_applications or "申请" in sentence
-    for clause in _clauses(sentence):
+    for clause in clauses(sentence):
         if not _COUNT.search(clause):
             continue  # segmenting is the slow part: only clauses that state a count
-        tokens = [t for t in tokenizer.lcut(clause) if t.strip()]
+        tokens = cut(clause)
         for index, token in enumerate(tokens[:-1]):
             if token.isdigit() and tokens[index + 1] in UNITS:
                 key = _counted(tokens[:index], tokens[index + 2: index + 5], about_applications)
@@ -101,7 +127,7 @@ def statements_in(sentence: str, section_key: str, about_applications: bool = Fa
     for part in re.split(r"[，,；;。！？!?]", sentence):
         if not _NONE.search(part):
             continue
-        for key in _stated_none([t for t in tokenizer.lcut(part) if t.strip()]):
+        for key in _stated_none(cut(part)):
             if key not in counted:
                 found.append(Statement(key, 0, sentence, section_key))
     return found
@@ -169,14 +195,14 @@ def _stated_none(tokens: list[str]) -> list[str]:
     return keys
 
 
-def statements(report: Report) -> list[Statement]:
+def statements(report: Report, cut: Words = words) -> list[Statement]:
     found: list[Statement] = []
     for key in SECTION_ORDER:
         part = section(report, key)
         if part is not None:
             previous = ""
             for sentence in sentences(part.text):
-                found.extend(statements_in(sentence, key, "申请" in previous))
+                found.extend(statements_in(sentence, key, "申请" in previous, cut))
                 previous = sentence
     return found
 
