@@ -138,11 +138,13 @@ class ContractWriter:
         """``text``: the report as JSON when already made (the store keeps it so), for reports.jsonl;
         ``lines``: its rows of some of the files already rendered (output/lines.py). ``report`` may be
         None when ``text`` and ``lines`` hold everything."""
-        rows = contract_rows(report) if report is not None else {}
+        rows: dict[str, Iterable[tuple[Any, ...]]] = {}
         for name, (handle, writer) in self._csvs.items():
             if lines is not None and name in lines:
                 handle.write(lines[name])
             else:
+                assert report is not None, "a report or its rendered rows"
+                rows = rows or contract_rows(report)
                 writer.writerows(rows[name])
         if text is None:
             assert report is not None, "a report or its JSON"

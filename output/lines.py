@@ -16,11 +16,11 @@ import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from xxgk.normalize.schema import Report
-from xxgk.output.csvfiles import CONTRACT_FILES, contract_rows
+from xxgk.output.csvfiles import CONTRACT_FILES, contract_rows, safe
 from xxgk.output.narrative import FactsWriter, ProblemsWriter
 from xxgk.output.options import code_fingerprint
 from xxgk.output.terminal import BatchSummary
@@ -43,20 +43,28 @@ WORKER_FILES = tuple(name for name in PER_REPORT_FILES if name != FactsWriter.na
 
 @dataclass(frozen=True)
 class Rendered:
-    """A report's rows of ``files`` (name → its CSV lines, header not included), and what the batch
-    summary counts of it, so that an export with every file rendered need not decode the report."""
+    """A report's rows of some files, rendered, and what the batch summary counts of it: an export
+    with every file's rows here need not decode the report."""
 
     report_id: str
     source: str
     status: str
     findings: list[tuple[str, str, int]]  # (code, severity, how many)
     failure: str | None  # "CODE: message" of a failed report
-    files: dict[str, str]
+    # File name → its rows, each the CSV line of its fields after report_id and source (which every
+    # per-report file starts with): the store keeps a third of the text it would with them.
+    rows: dict[str, list[str]]
 
     @property
     def complete(self) -> bool:
         """Whether every per-report file's rows are here."""
-        return all(name in self.files for name in PER_REPORT_FILES)
+        return all(name in self.rows for name in PER_REPORT_FILES)
+
+    @cached_property
+    def files(self) -> dict[str, str]:
+        """File name → the text of the report's rows, as a CSV writer writes them."""
+        head = _line([self.report_id, safe(self.source)])[:-2] + ","  # its \r\n off
+        return {name: head + head.join(lines) if lines else "" for name, lines in self.rows.items()}
 
     def add_to(self, summary: BatchSummary) -> None:
         """Count this report in ``summary`` as :meth:`BatchSummary.add` counts the report (not a copy)."""
@@ -67,40 +75,48 @@ class Rendered:
             summary.failures.append((self.source, self.failure))
 
     def to_json(self) -> str:
-        return json.dumps([self.report_id, self.source, self.status, self.findings, self.failure, self.files],
+        return json.dumps([self.report_id, self.source, self.status, self.findings, self.failure, self.rows],
                           ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> Rendered:
-        report_id, source, status, findings, failure, files = json.loads(text)
-        return cls(report_id, source, status, [(c, s, n) for c, s, n in findings], failure, files)
+        report_id, source, status, findings, failure, rows = json.loads(text)
+        return cls(report_id, source, status, [(c, s, n) for c, s, n in findings], failure, rows)
 
 
-class _Lines:
-    """Rows as the text ``csv.writer`` writes for them (QUOTE_MINIMAL, \\r\\n)."""
-
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer)
-
-    def __call__(self, rows: Iterable[Sequence[Any]]) -> str:
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerows(rows)
-        return self.buffer.getvalue()
+_buffer = io.StringIO()
+_writer = csv.writer(_buffer)
 
 
-_lines = _Lines()
+def _line(row: Sequence[Any]) -> str:
+    """The line ``csv.writer`` writes for the row (QUOTE_MINIMAL, \r\n)."""
+    _buffer.seek(0)
+    _buffer.truncate()
+    _writer.writerow(row)
+    return _buffer.getvalue()
+
+
+def _tails(rows: Iterable[Sequence[Any]]) -> list[str]:
+    """Each row's CSV line without its first two fields (csv.writer quotes each field on its own)."""
+    _buffer.seek(0)
+    _buffer.truncate()
+    lengths = [_writer.writerow(row[2:]) for row in rows]  # the characters each line took
+    text = _buffer.getvalue()
+    lines, start = [], 0
+    for length in lengths:
+        lines.append(text[start:start + length])
+        start += length
+    return lines
 
 
 def render(report: Report, files: Sequence[str] = WORKER_FILES) -> Rendered:
     """The report's rows of ``files`` (of :data:`PER_REPORT_FILES`), rendered."""
-    rendered: dict[str, str] = {}
+    rendered: dict[str, list[str]] = {}
     for names, rows_of in _GROUPS:
         if any(name in files for name in names):
             for name, rows in rows_of(report).items():
                 if name in files:
-                    rendered[name] = _lines(rows)
+                    rendered[name] = _tails(rows)
     counts: dict[tuple[str, str], int] = {}
     for finding in report.findings:
         counts[(finding.code, finding.severity)] = counts.get((finding.code, finding.severity), 0) + 1
