@@ -52,7 +52,7 @@ class Rendered:
     findings: list[tuple[str, str, int]]  # (code, severity, how many)
     failure: str | None  # "CODE: message" of a failed report
     # File name → its rows, each the CSV line of its fields after report_id and source (which every
-    # per-report file starts with): the store keeps a third of the text it would with them.
+    # per-report file starts with): cells.csv's rows are half as long without them.
     rows: dict[str, list[str]]
 
     @property
