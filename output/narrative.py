@@ -140,9 +140,12 @@ def write_keywords(out: Path, encoding: str, frequencies: Frequencies, top: int 
         weight_of = _IdfCache(frequencies)
         for line in lines:
             report_id, source, sections = json.loads(line)
+            head = [safe(report_id), safe(source)]
             for section, counts in sections:
-                for rank, (word, weight) in enumerate(weight_of.top(counts, top), start=1):
-                    writer.writerow([safe(v) for v in (report_id, source, section, rank, word, f"{weight:.4f}")])
+                key = safe(section)
+                # A rank and a weight (0.1234) cannot start a formula: only the words go through safe.
+                writer.writerows([*head, key, rank, safe(word), f"{weight:.4f}"]
+                                 for rank, (word, weight) in enumerate(weight_of.top(counts, top), start=1))
     spool.unlink()
 
 
