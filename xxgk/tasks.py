@@ -39,7 +39,8 @@ def failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
 
 def warm_up() -> None:
     """The heavy state, once per worker: the keyword segmenter's dictionary loaded (and the code's
-    fingerprint taken), before the worker reports ready (its files' clocks start after). The readers a batch needs are imported beside it
-    (:func:`xxgk.executors.worker_context`); any other is imported by the first file that needs it."""
+    fingerprint taken), before the worker reports ready (its files' clocks start after). The readers
+    a batch needs are imported beside it (:func:`xxgk.executors.worker_context`); any other is
+    imported by the first file that needs it."""
     keyword_tokenizer()
     lines_version()  # reads every module of xxgk once
