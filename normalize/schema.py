@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter, model_validator
 
 from xxgk.ingest.document import Provenance
 from xxgk.types import ErrorCategory, ErrorCode, Position, Severity, TableKey
@@ -28,6 +28,14 @@ Template = Literal["2021", "2019", "pre2019", "unknown"]
 Level = Literal["national", "province", "city", "county", "township"]
 # Decimals (万元 amounts) travel as JSON numbers, not strings, so notebooks read them as numbers.
 Number = int | Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+_NUMBER: TypeAdapter[Number] = TypeAdapter(Number)
+
+
+def as_stored(value: Number) -> Number:
+    """``value`` as a report written to JSON and read back holds it: a Decimal travels as a JSON
+    number, so 3.00 comes back as 3 and 1.50 as 1.5. What is rendered from a report just made (the
+    parse worker's rows, output/lines.py) must read as what is rendered from the stored report."""
+    return _NUMBER.validate_json(_NUMBER.dump_json(value)) if isinstance(value, Decimal) else value
 
 
 class Frozen(BaseModel):

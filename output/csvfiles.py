@@ -7,7 +7,6 @@ every text field that a spreadsheet would run as a formula is written so it show
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from xxgk.normalize.narrative import prose
-from xxgk.normalize.schema import Report
+from xxgk.normalize.schema import Report, as_stored
 
 REPORT_COLUMNS = (
     "report_id", "source", "status", "template", "bureau", "year", "error",
@@ -28,6 +27,9 @@ CELL_COLUMNS = (
 )
 FINDING_COLUMNS = ("report_id", "source", "code", "severity", "table", "row_key", "col_key", "message", "page", "line")
 SECTION_COLUMNS = ("report_id", "source", "section", "title", "text", "line", "line_end", "page")
+CONTRACT_FILES = {
+    "reports.csv": REPORT_COLUMNS, "cells.csv": CELL_COLUMNS, "findings.csv": FINDING_COLUMNS, "sections.csv": SECTION_COLUMNS,
+}
 
 _FORMULA_START = "=+-@\t\r"
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -64,32 +66,6 @@ def _lowest_confidence(report: Report) -> str:
     return f"{min(read):.3f}" if read else ""
 
 
-class _LineRenderer:
-    """One row as the CSV line ``csv.writer`` writes for it (QUOTE_MINIMAL, \\r\\n)."""
-
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer)
-
-    def __call__(self, row: Iterable[Any]) -> str:
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerow(row)
-        return self.buffer.getvalue()
-
-
-csv_line = _LineRenderer()
-
-
-def write_lines(handle: IO[str], head: list[str], lines: list[str]) -> None:
-    """Rows whose fields after ``head`` come rendered by :func:`csv_line` (made by the parse worker,
-    output/narrative.narrative_json): each written as the CSV line of ``head``'s fields followed by its
-    stored line — the bytes ``csv.writer`` writes for the whole row, as it quotes each field on its own."""
-    if lines:
-        start = csv_line(head)[:-2] + ","  # without its \r\n
-        handle.write("".join(start + line for line in lines))
-
-
 def section_rows(report: Report) -> Iterator[tuple[Any, ...]]:
     """sections.csv's fields of each section after report_id and source."""
     if report.status == "skipped":  # not a report: its text is no narrative section (reports.jsonl keeps it)
@@ -102,6 +78,41 @@ def section_rows(report: Report) -> Iterator[tuple[Any, ...]]:
         )
 
 
+def contract_rows(report: Report) -> dict[str, Iterable[tuple[Any, ...]]]:
+    """The report's rows of reports.csv, cells.csv, findings.csv and sections.csv."""
+    # Keys, codes, kinds and numbers are ours and cannot start a formula; only text that
+    # comes from the input (or embeds it) goes through ``safe``.
+    rid, src = report.report_id, safe(report.source)
+    errors = sum(1 for f in report.findings if f.severity == "error")
+    warnings = sum(1 for f in report.findings if f.severity == "warning")
+    error = report.error
+    return {
+        "reports.csv": [(
+            rid, src, report.status, report.template, safe(report.bureau), report.year,
+            safe(error.message) if error else "", error.code if error else "",
+            report.format, report.encoding, safe(report.title), safe("; ".join(report.missing)), len(report.cells),
+            errors, warnings, report.parser_version, report.schema_version,
+            report.metadata.get("ocr_pages", ""), _lowest_confidence(report), safe(report.duplicate_of),
+        )],
+        "cells.csv": (
+            (
+                rid, src, c.table, c.row_key, c.col_key, "" if c.value is None else as_stored(c.value), safe(c.raw), c.kind,
+                safe(c.label), c.position, c.match_score, p.page, p.line, _bbox(p.bbox), p.table, p.row, p.col,
+            )
+            for c in report.cells
+            for p in (c.provenance,)
+        ),
+        "findings.csv": (
+            (
+                rid, src, f.code, f.severity, f.table, f.row_key, f.col_key, safe(f.message),
+                f.provenance.page if f.provenance else None, f.provenance.line if f.provenance else None,
+            )
+            for f in report.findings
+        ),
+        "sections.csv": ((rid, src, *row) for row in section_rows(report)),
+    }
+
+
 class ContractWriter:
     """Opens OUT's five files, appends each report as it comes, closes them on exit."""
 
@@ -109,61 +120,36 @@ class ContractWriter:
         self.out = out
         self.encoding = encoding
         self._files: list[IO[str]] = []
+        self._csvs: dict[str, tuple[IO[str], Any]] = {}
 
     def __enter__(self) -> ContractWriter:
         self.out.mkdir(parents=True, exist_ok=True)
-        self.reports = self._csv("reports.csv", REPORT_COLUMNS)
-        self.cells = self._csv("cells.csv", CELL_COLUMNS)
-        self.findings = self._csv("findings.csv", FINDING_COLUMNS)
-        self.sections = self._csv("sections.csv", SECTION_COLUMNS)
-        self._sections_file = self._files[-1]
+        for name, columns in CONTRACT_FILES.items():
+            handle = open_csv(self.out / name, self.encoding)
+            self._files.append(handle)
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            self._csvs[name] = handle, writer
         self.jsonl = open(self.out / "reports.jsonl", "w", encoding="utf-8", newline="\n")
         self._files.append(self.jsonl)
         return self
 
-    def _csv(self, name: str, columns: tuple[str, ...]) -> Any:
-        handle = open_csv(self.out / name, self.encoding)
-        self._files.append(handle)
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        return writer
-
-    def write(self, report: Report, text: str | None = None, sections: list[str] | None = None) -> None:
+    def write(self, report: Report | None, text: str | None = None, lines: dict[str, str] | None = None) -> None:
         """``text``: the report as JSON when already made (the store keeps it so), for reports.jsonl;
-        ``sections``: its sections.csv rows when already rendered (:func:`write_lines`)."""
-        # Keys, codes, kinds and numbers are ours and cannot start a formula; only text that
-        # comes from the input (or embeds it) goes through ``safe``.
-        rid, src = report.report_id, safe(report.source)
-        errors = sum(1 for f in report.findings if f.severity == "error")
-        warnings = sum(1 for f in report.findings if f.severity == "warning")
-        error = report.error
-        self.reports.writerow((
-            rid, src, report.status, report.template, safe(report.bureau), report.year,
-            safe(error.message) if error else "", error.code if error else "",
-            report.format, report.encoding, safe(report.title), safe("; ".join(report.missing)), len(report.cells),
-            errors, warnings, report.parser_version, report.schema_version,
-            report.metadata.get("ocr_pages", ""), _lowest_confidence(report), safe(report.duplicate_of),
-        ))
-        self.cells.writerows(
-            (
-                rid, src, c.table, c.row_key, c.col_key, "" if c.value is None else c.value, safe(c.raw), c.kind,
-                safe(c.label), c.position, c.match_score, p.page, p.line, _bbox(p.bbox), p.table, p.row, p.col,
-            )
-            for c in report.cells
-            for p in (c.provenance,)
-        )
-        self.findings.writerows(
-            (
-                rid, src, f.code, f.severity, f.table, f.row_key, f.col_key, safe(f.message),
-                f.provenance.page if f.provenance else None, f.provenance.line if f.provenance else None,
-            )
-            for f in report.findings
-        )
-        if sections is None:
-            self.sections.writerows((rid, src, *row) for row in section_rows(report))
-        else:
-            write_lines(self._sections_file, [rid, src], sections)
-        self.jsonl.write((text or report.model_dump_json()) + "\n")
+        ``lines``: its rows of some of the files already rendered (output/lines.py). ``report`` may be
+        None when ``text`` and ``lines`` hold everything."""
+        rows: dict[str, Iterable[tuple[Any, ...]]] = {}
+        for name, (handle, writer) in self._csvs.items():
+            if lines is not None and name in lines:
+                handle.write(lines[name])
+            else:
+                assert report is not None, "a report or its rendered rows"
+                rows = rows or contract_rows(report)
+                writer.writerows(rows[name])
+        if text is None:
+            assert report is not None, "a report or its JSON"
+            text = report.model_dump_json()
+        self.jsonl.write(text + "\n")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         for handle in self._files:

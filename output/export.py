@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import shutil
 from pathlib import Path
@@ -11,7 +10,8 @@ from pathlib import Path
 from xxgk.normalize.narrative import terms_version
 from xxgk.normalize.schema import Report
 from xxgk.output.csvfiles import ContractWriter
-from xxgk.output.narrative import Frequencies, narrative_version
+from xxgk.output.lines import Rendered, lines_version
+from xxgk.output.narrative import Frequencies
 from xxgk.output.options import ResearchOptions
 from xxgk.output.research import ResearchWriter
 from xxgk.output.store import stored_rows
@@ -28,21 +28,28 @@ def write_range(
     summary = BatchSummary()
     overrides = research.overrides()
     with ContractWriter(folder, encoding=encoding) as writer, ResearchWriter(folder, encoding) as extra:
-        rows_made = stored_rows(store, run_id, parser_version, start, stop, terms_version(), narrative_version())
-        for source, stored, terms, rows, first in rows_made:
-            report = Report.model_validate_json(stored)
+        rows_made = stored_rows(store, run_id, parser_version, start, stop, terms_version(), lines_version())
+        for source, stored, terms, lines, first in rows_made:
+            rendered = Rendered.from_json(lines) if lines is not None else None
+            if rendered is not None and (rendered.source != source or first is not None or overrides):
+                rendered = None  # rows of the report as stored, which the export changes (a copy, a correction)
+            report: Report | None = None
             text: str | None = stored  # written as stored while the export changes nothing in it
-            if report.source != source or first is not None:  # the same content was parsed under another path
-                report = report.model_copy(update={"source": source, "duplicate_of": first})
-                text = None
-            if overrides:
-                report = overrides.apply(report)
-                text = None
-            # The rows the parse worker rendered are of the report as stored.
-            sections, problems = json.loads(rows) if rows is not None and text is not None else (None, None)
-            writer.write(report, text, sections)
-            extra.write(report, terms, problems)
-            summary.add(report)
+            if rendered is None or not rendered.complete or terms is None:
+                report = Report.model_validate_json(stored)
+                if report.source != source or first is not None:  # the same content was parsed under another path
+                    report = report.model_copy(update={"source": source, "duplicate_of": first})
+                    text = None
+                if overrides:
+                    report = overrides.apply(report)
+                    text = None
+            writer.write(report, text, rendered.files if rendered is not None else None)
+            extra.write(report, terms, rendered)
+            if report is not None:
+                summary.add(report)
+            else:
+                assert rendered is not None
+                rendered.add_to(summary)
     return summary, extra.terms.frequencies
 
 

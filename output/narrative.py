@@ -12,23 +12,18 @@ batch's counts, so the texts are never all in memory.
 from __future__ import annotations
 
 import csv
-import hashlib
 import heapq
 import json
 import math
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from xxgk.normalize import schema
 from xxgk.normalize.facts import stated_facts
-from xxgk.normalize.narrative import problems, section_terms, terms_version
+from xxgk.normalize.narrative import problems, section_terms
 from xxgk.normalize.schema import Report
-from xxgk.output import csvfiles
-from xxgk.output.csvfiles import csv_line, open_csv, safe, section_rows, write_lines
+from xxgk.output.csvfiles import open_csv, safe
 from xxgk.output.dictionary import FACT_COLUMNS, KEYWORD_COLUMNS, PROBLEM_COLUMNS, Column
 
 
@@ -45,12 +40,19 @@ class _RowsWriter:
         self.writer = csv.writer(self.handle)
         self.writer.writerow([c.name for c in self.columns])
 
-    def write(self, report: Report, lines: list[str] | None = None) -> None:
-        """``lines``: the rows' fields after report_id and source, rendered (output/csvfiles.write_lines)."""
-        if lines is None:
-            self.writer.writerows([safe(report.report_id), safe(report.source), *row] for row in self.rows(report))
+    def write(self, report: Report | None, lines: str | None = None) -> None:
+        """``lines``: the report's rows already rendered (output/lines.py); else ``report``'s are rendered."""
+        if lines is not None:
+            self.handle.write(lines)
         else:
-            write_lines(self.handle, [safe(report.report_id), safe(report.source)], lines)
+            assert report is not None, "a report or its rendered rows"
+            self.writer.writerows(self.report_rows(report))
+
+    @classmethod
+    def report_rows(cls, report: Report) -> Iterator[list[str]]:
+        """The file's rows of the report: report_id and source, then :meth:`rows`'s fields."""
+        head = [safe(report.report_id), safe(report.source)]
+        return ([*head, *row] for row in cls.rows(report))
 
     @staticmethod
     def rows(report: Report) -> Iterator[list[str]]:
@@ -81,25 +83,6 @@ class FactsWriter(_RowsWriter):
                                      fact.table_key, fact.table_value)]
 
 
-def narrative_json(report: Report) -> str:
-    """The report's sections.csv and problems.csv rows as JSON [sections, problems], each row the CSV line
-    of its fields after report_id and source: made by the parse worker (where the keyword counts have just
-    cut the same prose) and kept in the store beside the report, so that the export only joins lines.
-    facts.csv's rows are not among them: X-TEXT's reading segments with jieba, which a worker never loads."""
-    rendered = [[csv_line(row) for row in section_rows(report)], [csv_line(row) for row in ProblemsWriter.rows(report)]]
-    return json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
-
-
-@cache
-def narrative_version() -> str:
-    """Changes whenever the rows :func:`narrative_json` renders could: the code that finds the problems
-    and the prose (and the words, :func:`terms_version`), and the CSV fields' escaping."""
-    digest = hashlib.sha256(terms_version().encode())
-    for module in (schema, csvfiles, sys.modules[__name__]):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.hexdigest()[:16]
-
-
 # Working file of TermsWriter, removed by write_keywords: not one of OUT's files.
 TERMS_SPOOL = ".keyword-terms.jsonl"
 
@@ -127,13 +110,15 @@ class TermsWriter:
 
     def write(self, report: Report, terms: str | None = None) -> None:
         """``terms``: the counts as JSON when the parse worker already made them (:func:`terms_json`)."""
-        if report.status == "skipped":
-            return
-        terms = terms or terms_json(report)
+        if report.status != "skipped":
+            self.write_counted(report.report_id, report.source, terms or terms_json(report))
+
+    def write_counted(self, report_id: str, source: str, terms: str) -> None:
+        """A report's counts as JSON (:func:`terms_json`), without the report."""
         for _, counts in json.loads(terms):
             self.frequencies.documents += 1
             self.frequencies.df.update(counts.keys())
-        head = json.dumps([report.report_id, report.source], ensure_ascii=False)
+        head = json.dumps([report_id, source], ensure_ascii=False)
         self.handle.write(f"{head[:-1]},{terms}]\n")
 
     def close(self) -> None:
@@ -155,9 +140,12 @@ def write_keywords(out: Path, encoding: str, frequencies: Frequencies, top: int 
         weight_of = _IdfCache(frequencies)
         for line in lines:
             report_id, source, sections = json.loads(line)
+            head = [safe(report_id), safe(source)]
             for section, counts in sections:
-                for rank, (word, weight) in enumerate(weight_of.top(counts, top), start=1):
-                    writer.writerow([safe(v) for v in (report_id, source, section, rank, word, f"{weight:.4f}")])
+                key = safe(section)
+                # A rank and a weight (0.1234) cannot start a formula: only the words go through safe.
+                writer.writerows([*head, key, rank, safe(word), f"{weight:.4f}"]
+                                 for rank, (word, weight) in enumerate(weight_of.top(counts, top), start=1))
     spool.unlink()
 
 

@@ -15,6 +15,7 @@ from types import TracebackType
 
 from xxgk.normalize.schema import Report
 from xxgk.output import coverage, dictionary, narrative, wide
+from xxgk.output.lines import Rendered
 from xxgk.output.options import ResearchOptions
 
 
@@ -27,13 +28,19 @@ class ResearchWriter:
         self.facts = narrative.FactsWriter(out, encoding)
         self.terms = narrative.TermsWriter(out)
 
-    def write(self, report: Report, terms: str | None = None, problems: list[str] | None = None) -> None:
+    def write(self, report: Report | None, terms: str | None = None, rendered: Rendered | None = None) -> None:
         """``terms``: the report's section word counts when already made (output/narrative.terms_json);
-        ``problems``: its problems.csv rows when already rendered (output/narrative.narrative_json)."""
-        self.wide.write(report)
-        self.problems.write(report, problems)
-        self.facts.write(report)
-        self.terms.write(report, terms)
+        ``rendered``: its rows of some of the files, already rendered (output/lines.py). ``report`` may
+        be None when ``rendered`` holds every file's rows and ``terms`` is given."""
+        lines = rendered.files if rendered is not None else {}
+        self.wide.write(report, lines)
+        self.problems.write(report, lines.get(self.problems.name))
+        self.facts.write(report, lines.get(self.facts.name))
+        if report is not None:
+            self.terms.write(report, terms)
+        else:
+            assert rendered is not None and terms is not None, "a report, or its rendered rows and word counts"
+            self.terms.write_counted(rendered.report_id, rendered.source, terms)
 
     def close(self) -> None:
         self.wide.close()

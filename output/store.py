@@ -12,8 +12,10 @@ Tables:
 - ``run_inputs``: the current run's inputs in discovery order → report_id; exports are read from it.
 - ``terms``: per report, its sections' word counts for keywords.csv, made by the parse worker, and the
   version of the code that counted them (an export counts again when its code differs).
-- ``narrative``: per report, its problems.csv and facts.csv rows rendered by the parse worker, and the
-  version of the code that rendered them (an export renders them again when its code differs).
+- ``lines``: per report, its rows of the per-report CSV files rendered by the parse worker
+  (output/lines.py), and the version of the code that rendered them (an export renders them again
+  when its code differs). It replaced ``narrative`` (sections.csv and problems.csv rows only), which
+  opening a store drops: an export renders what an older store lacks from its reports.
 
 Writes are committed every tenth of a second (WAL journal), a few reports per transaction, so a run
 killed at any moment leaves a database that opens, holds whole reports only, and lets a re-run finish
@@ -83,7 +85,8 @@ CREATE TABLE IF NOT EXISTS terms (
     json TEXT NOT NULL,
     PRIMARY KEY (report_id, parser_version)
 );
-CREATE TABLE IF NOT EXISTS narrative (
+DROP TABLE IF EXISTS narrative;
+CREATE TABLE IF NOT EXISTS lines (
     report_id TEXT NOT NULL,
     parser_version TEXT NOT NULL,
     version TEXT NOT NULL,
@@ -297,9 +300,9 @@ class Store:
     def put(
         self, run_id: int, index: int, source: str, state: FileState | None, text: str,
         terms: str | None = None, terms_version: str | None = None,
-        narrative: str | None = None, narrative_version: str | None = None,
+        lines: str | None = None, lines_version: str | None = None,
     ) -> Head:
-        """Store one parsed report (with its word counts and narrative rows, when made) as input ``index``
+        """Store one parsed report (with its word counts and rendered rows, when made) as input ``index``
         of the run; returns its identity and status. Its rows are committed together, with those of the
         moment's other reports."""
         head = report_head(text)
@@ -308,7 +311,7 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?)",
             (head.report_id, head.parser_version, head.status, head.error_code, source, text),
         )
-        for table, made, version in (("terms", terms, terms_version), ("narrative", narrative, narrative_version)):
+        for table, made, version in (("terms", terms, terms_version), ("lines", lines, lines_version)):
             if made is not None and version is not None:
                 self._db.execute(
                     f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)", (head.report_id, head.parser_version, version, made)
@@ -365,10 +368,10 @@ class Store:
 
 
 def stored_rows(
-    path: Path, run_id: int, parser_version: str, start: int, stop: int, terms_version: str, narrative_version: str
+    path: Path, run_id: int, parser_version: str, start: int, stop: int, terms_version: str, lines_version: str
 ) -> Iterator[tuple[str, str, str | None, str | None, str | None]]:
-    """(source, report JSON, its word counts if made by code of ``terms_version``, its narrative rows if
-    rendered by code of ``narrative_version``, the source of the run's first input with the same content
+    """(source, report JSON, its word counts if made by code of ``terms_version``, its rendered rows if
+    rendered by code of ``lines_version``, the source of the run's first input with the same content
     when that is an earlier one) of the run's inputs ``start`` ≤ index < ``stop``, streamed, read-only.
 
     Opens its own connection, so export workers in other processes read while the batch holds the store.
@@ -382,11 +385,11 @@ def stored_rows(
             " SELECT i.source, r.json, t.json, n.json, CASE WHEN f.idx < i.idx THEN o.source END FROM run_inputs i"
             " JOIN reports r ON r.report_id = i.report_id AND r.parser_version = ?"
             " LEFT JOIN terms t ON t.report_id = i.report_id AND t.parser_version = r.parser_version AND t.version = ?"
-            " LEFT JOIN narrative n ON n.report_id = i.report_id AND n.parser_version = r.parser_version AND n.version = ?"
+            " LEFT JOIN lines n ON n.report_id = i.report_id AND n.parser_version = r.parser_version AND n.version = ?"
             " JOIN firsts f ON f.report_id = i.report_id"
             " JOIN run_inputs o ON o.run_id = i.run_id AND o.idx = f.idx"
             " WHERE i.run_id = ? AND i.idx >= ? AND i.idx < ? ORDER BY i.idx",
-            (run_id, parser_version, terms_version, narrative_version, run_id, start, stop),
+            (run_id, parser_version, terms_version, lines_version, run_id, start, stop),
         )
     finally:
         db.close()

@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import IO, Any
 
 from xxgk.errors import MissingExtra
-from xxgk.normalize.schema import Report
+from xxgk.normalize.schema import Report, as_stored
 from xxgk.output.csvfiles import safe
 from xxgk.output.dictionary import (
     META_COLUMNS,
@@ -106,7 +106,7 @@ def table_rows(report: Report, table: str, meta: dict[str, Any]) -> tuple[dict[s
         name = cell_column(table, cell.row_key, cell.col_key)
         # Unplaced numbers and non-standard rows stay in cells.csv; the first printing of a cell wins.
         if cell.position == Position.EXACT and cell.col_key and name in known and name not in row:
-            row[name] = cell.value if cell.kind == "number" else None
+            row[name] = as_stored(cell.value) if cell.kind == "number" and cell.value is not None else None
             kinds[name] = cell.kind
         elif cell.position != Position.EXACT or not cell.col_key:
             unplaced.add(cell.row_key)
@@ -122,6 +122,20 @@ def table_rows(report: Report, table: str, meta: dict[str, Any]) -> tuple[dict[s
     return row, kinds
 
 
+def wide_rows(report: Report) -> dict[str, list[list[str]]]:
+    """The report's rows of reports_wide.csv and of each table's wide and kinds files (none in a
+    table's files when the report has no cell of that table), keyed by file name."""
+    meta = meta_row(report)
+    files: dict[str, list[list[str]]] = {f"{stem}.csv": [] for stem in (*WIDE_FILES, *KINDS_FILES)}
+    files["reports_wide.csv"].append([safe(meta.get(c.name)) for c in META_COLUMNS])
+    for table, file in TABLE_FILES.items():
+        rows = table_rows(report, table, meta)
+        if rows is not None:
+            for name, row in zip((file, file.replace(".csv", "_kinds.csv")), rows, strict=True):
+                files[name].append([safe(row.get(c.name)) for c in TABLE_COLUMNS[table]])
+    return files
+
+
 class WideWriter:
     """reports_wide.csv and table{2,3,4}_wide.csv, a row per report (a table's file: reports that have
     it), each table's file with its kinds file beside it (table3_wide_kinds.csv)."""
@@ -131,19 +145,21 @@ class WideWriter:
         self.handles: dict[str, IO[str]] = {}
         self.writers: dict[str, Any] = {}
         for stem, columns in {**WIDE_FILES, **KINDS_FILES}.items():
-            self.handles[stem] = open(out / f"{stem}.csv", "w", encoding=encoding, newline="")
-            self.writers[stem] = csv.writer(self.handles[stem])
-            self.writers[stem].writerow([c.name for c in columns])
+            name = f"{stem}.csv"
+            self.handles[name] = open(out / name, "w", encoding=encoding, newline="")
+            self.writers[name] = csv.writer(self.handles[name])
+            self.writers[name].writerow([c.name for c in columns])
 
-    def write(self, report: Report) -> None:
-        meta = meta_row(report)
-        self.writers["reports_wide"].writerow([safe(meta.get(c.name)) for c in META_COLUMNS])
-        for table, file in TABLE_FILES.items():
-            rows = table_rows(report, table, meta)
-            if rows is not None:
-                stem = file.removesuffix(".csv")
-                for name, row in zip((stem, f"{stem}_kinds"), rows, strict=True):
-                    self.writers[name].writerow([safe(row.get(c.name)) for c in TABLE_COLUMNS[table]])
+    def write(self, report: Report | None, lines: dict[str, str] | None = None) -> None:
+        """``lines``: the report's rows already rendered (output/lines.py), used when they hold every
+        wide file's; else ``report``'s are rendered."""
+        if lines is not None and all(name in lines for name in self.handles):
+            for name, handle in self.handles.items():
+                handle.write(lines[name])
+            return
+        assert report is not None, "a report or its rendered rows"
+        for name, rows in wide_rows(report).items():
+            self.writers[name].writerows(rows)
 
     def close(self) -> None:
         for handle in self.handles.values():

@@ -4,7 +4,6 @@ reference): the same answers on every input tried."""
 from __future__ import annotations
 
 import csv
-import json
 import resource
 import time
 from collections import Counter
@@ -26,8 +25,10 @@ from xxgk.normalize.narrative import section_terms, tf_idf
 from xxgk.normalize.schema import NarrativeFact, Report, Section
 from xxgk.options import ParseOptions
 from xxgk.output.csvfiles import ContractWriter, open_csv
-from xxgk.output.narrative import Frequencies, _IdfCache, narrative_json
+from xxgk.output.lines import PER_REPORT_FILES, WORKER_FILES, Rendered, render
+from xxgk.output.narrative import TERMS_SPOOL, Frequencies, _IdfCache, terms_json
 from xxgk.output.research import ResearchWriter
+from xxgk.output.terminal import BatchSummary
 from xxgk.parsers import region
 from xxgk.parsers.region import Division
 from xxgk.template import LABELS, identities
@@ -210,19 +211,37 @@ def test_stated_facts_from_sections_flattened_once_are_those_found_by_scanning(e
     assert stated > 100  # the comparison saw facts, of every kind of report
 
 
-def test_narrative_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(
-    every_report: list[Report], tmp_path: Path,
+@pytest.mark.parametrize("files", [WORKER_FILES, PER_REPORT_FILES], ids=["worker", "every-file"])
+def test_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(
+    every_report: list[Report], files: tuple[str, ...], tmp_path: Path,
 ) -> None:
+    """Each per-report file written from the rows output/lines.py rendered (from them alone, the report
+    not decoded, when they hold every file's) is the file written from the reports: the reference.
+    So is the batch summary counted from them."""
     for encoding in ("utf-8-sig", "gb18030"):
         rendered, plain = tmp_path / f"rendered-{encoding}", tmp_path / f"plain-{encoding}"
+        from_rows, from_reports = BatchSummary(), BatchSummary()
         with ContractWriter(rendered, encoding) as contract_by_lines, ResearchWriter(rendered, encoding) as by_lines, \
                 ContractWriter(plain, encoding) as contract_by_reports, ResearchWriter(plain, encoding) as by_reports:
-            for report in every_report:
-                sections, problems = json.loads(narrative_json(report))
-                contract_by_lines.write(report, sections=sections)
-                by_lines.write(report, problems=problems)
+            # d09 prints amounts as 3.00: in memory Decimal('3.00'), stored as the JSON number 3.0, read back as 3.
+            for made in [*every_report, parse_file(FIXTURES / "audit" / "d09_overview_part" / "report.txt")]:
+                text = made.model_dump_json()  # as the worker made it: its rows are rendered from it
+                report = Report.model_validate_json(text)  # as the export reads it from the store
+                lines = Rendered.from_json(render(made, files).to_json())
+                # A file that is not a report gets no rows from the workers (xxgk/tasks.py).
+                given = None if lines.complete and report.status != "skipped" else report
+                contract_by_lines.write(given, text, lines.files)
+                by_lines.write(given, terms_json(made), lines)
                 contract_by_reports.write(report)
                 by_reports.write(report)
-        for name in ("sections.csv", "problems.csv"):
+                if given is None:
+                    lines.add_to(from_rows)
+                else:
+                    from_rows.add(report)
+                from_reports.add(report)
+        for name in (*PER_REPORT_FILES, "reports.jsonl", TERMS_SPOOL):
             expected = (plain / name).read_bytes()
-            assert expected.count(b"\n") > 100 and (rendered / name).read_bytes() == expected
+            assert (rendered / name).read_bytes() == expected, name
+            if name in ("cells.csv", "sections.csv", "problems.csv", "facts.csv", "table3_wide.csv"):
+                assert expected.count(b"\n") > 50, name
+        assert from_rows == from_reports

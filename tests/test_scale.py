@@ -25,6 +25,7 @@ from xxgk.ingest.reader import content_id
 from xxgk.normalize.schema import Report
 from xxgk.options import ParseOptions
 from xxgk.output.export import write_range
+from xxgk.output.lines import PER_REPORT_FILES
 from xxgk.output.store import Store, StoreError, report_head
 from xxgk.tasks import parse_task
 
@@ -253,7 +254,8 @@ def test_a_new_parser_version_parses_again(tmp_path: Path, seed: str, monkeypatc
         def results(self, tasks):  # type: ignore[no-untyped-def]
             for index, parsed in super().results(tasks):
                 report = Report.model_validate_json(parsed.report).model_copy(update={"parser_version": "9.9"})
-                yield index, parsed._replace(report=report.model_dump_json())
+                # The rows the worker rendered are of the report before the change: rendered at export.
+                yield index, parsed._replace(report=report.model_dump_json(), lines=None, lines_version=None)
 
     monkeypatch.setattr(xxgk.batch, "PARSER_VERSION", "9.9")
     newer = NextVersion()
@@ -384,7 +386,7 @@ def test_keywords_are_the_same_whether_the_workers_or_the_export_counted_the_wor
     make_reports(tmp_path / "in", seed, 6)
     run_parse([tmp_path / "in"], tmp_path / "workers", executor=ProcessExecutor(2))
     run_parse([tmp_path / "in"], tmp_path / "export", executor=InProcessExecutor(task=report_only))
-    for table in ("terms", "narrative"):
+    for table in ("terms", "lines"):
         with sqlite3.connect(tmp_path / "workers" / "xxgk.sqlite") as db:
             assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 6
         with sqlite3.connect(tmp_path / "export" / "xxgk.sqlite") as db:
@@ -395,14 +397,37 @@ def test_keywords_are_the_same_whether_the_workers_or_the_export_counted_the_wor
     assert not list((tmp_path / "workers").glob(".*"))  # the word-count spool is not left in OUT
 
 
-def test_narrative_rows_rendered_by_other_code_are_rendered_again(tmp_path: Path, seed: str) -> None:
+def test_rows_rendered_by_other_code_are_rendered_again(tmp_path: Path, seed: str) -> None:
     make_reports(tmp_path / "in", seed, 4)
     run_parse([tmp_path / "in"], tmp_path / "out", executor=ProcessExecutor(2))
+    written = exported(tmp_path / "out")
     store = tmp_path / "out" / "xxgk.sqlite"
     with sqlite3.connect(store) as db:  # rows an older xxgk rendered, differently
-        db.execute("""UPDATE narrative SET version = 'older', json = '[["x\\r\\n"],["y\\r\\n"]]'""")
+        older = {name: "x\r\n" for name in PER_REPORT_FILES}
+        db.execute("UPDATE lines SET version = 'older', json = ?", (json.dumps(["r", "s", "ok", [], None, older]),))
         run_id, parser_version = db.execute("SELECT run_id, parser_version FROM runs ORDER BY run_id DESC").fetchone()
     write_range(store, run_id, parser_version, 0, 4, tmp_path / "again", "utf-8-sig")
-    for name in ("sections.csv", "problems.csv", "facts.csv"):
-        written = (tmp_path / "out" / name).read_bytes()
-        assert written.count(b"\n") > 4 and (tmp_path / "again" / name).read_bytes() == written
+    assert written["cells.csv"].count(b"\n") > 4 * 50
+    for name in PER_REPORT_FILES:
+        assert (tmp_path / "again" / name).read_bytes() == written[name], name
+
+
+def test_a_store_of_the_former_schema_is_read_its_rows_rendered_again(tmp_path: Path, seed: str) -> None:
+    """A store written before the table lines (sections.csv and problems.csv rows in narrative): its
+    reports are reused, their rows rendered by the export, the former table dropped."""
+    make_reports(tmp_path / "in", seed, 3)
+    run_parse([tmp_path / "in"], tmp_path / "out", executor=ProcessExecutor(2))
+    written = exported(tmp_path / "out")
+    with sqlite3.connect(tmp_path / "out" / "xxgk.sqlite") as db:
+        db.execute("DROP TABLE lines")
+        db.execute("CREATE TABLE narrative (report_id TEXT NOT NULL, parser_version TEXT NOT NULL, version TEXT NOT NULL,"
+                   " json TEXT NOT NULL, PRIMARY KEY (report_id, parser_version))")
+        db.execute("UPDATE runs SET fingerprint = 'older'")  # written by other code: the files are written again
+    for path in (tmp_path / "out").glob("*.csv"):
+        path.unlink()
+    counting = Counting()
+    run_parse([tmp_path / "in"], tmp_path / "out", executor=counting)
+    assert counting.parsed == [] and exported(tmp_path / "out") == written
+    with sqlite3.connect(tmp_path / "out" / "xxgk.sqlite") as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "narrative" not in tables and "lines" in tables

@@ -36,8 +36,8 @@ class Parsed(NamedTuple):
     report: str
     terms: str | None = None
     terms_version: str | None = None
-    narrative: str | None = None  # its problems.csv and facts.csv rows (output/narrative.narrative_json)
-    narrative_version: str | None = None
+    lines: str | None = None  # its rows of the per-report CSV files (output/lines.render)
+    lines_version: str | None = None
 
 
 Task = tuple[int, str, str]  # (index in discovery order, path, source)

@@ -14,18 +14,19 @@ from xxgk.ingest.ocr import OcrMode
 from xxgk.ingest.reader import content_id, path_id
 from xxgk.normalize.build import failed_report
 from xxgk.normalize.narrative import keyword_tokenizer, terms_version
-from xxgk.output.narrative import narrative_json, narrative_version, terms_json
+from xxgk.output.lines import lines_version, render
+from xxgk.output.narrative import terms_json
 from xxgk.types import ErrorCode
 
 
 def parse_task(path: str, source: str, ocr: OcrMode = "auto") -> Parsed:
-    """The file's Report as JSON and, for a report, its sections' word counts and its problems.csv and
-    facts.csv rows. Never raises for bad input."""
+    """The file's Report as JSON and, for a report, its sections' word counts and its rows of the
+    per-report CSV files (output/lines.py). Never raises for bad input."""
     try:
         report = parse_file(path, source, ocr)
         if report.status == "skipped":
             return Parsed(report.model_dump_json())
-        return Parsed(report.model_dump_json(), terms_json(report), terms_version(), narrative_json(report), narrative_version())
+        return Parsed(report.model_dump_json(), terms_json(report), terms_version(), render(report).to_json(), lines_version())
     except MemoryError:  # the report itself was too big to write out
         return failure(path, source, ErrorCode.OUT_OF_MEMORY, "the parsed report needed more memory than allowed")
 
@@ -37,7 +38,9 @@ def failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
 
 
 def warm_up() -> None:
-    """The heavy state, once per worker: the keyword segmenter's dictionary loaded, before the worker
-    reports ready (its files' clocks start after). The readers a batch needs are imported beside it
-    (:func:`xxgk.executors.worker_context`); any other is imported by the first file that needs it."""
+    """The heavy state, once per worker: the keyword segmenter's dictionary loaded (and the code's
+    fingerprint taken), before the worker reports ready (its files' clocks start after). The readers
+    a batch needs are imported beside it (:func:`xxgk.executors.worker_context`); any other is
+    imported by the first file that needs it."""
     keyword_tokenizer()
+    lines_version()  # reads every module of xxgk once
