@@ -35,10 +35,10 @@ _GROUPS: tuple[tuple[tuple[str, ...], _Rows], ...] = (
     ((FactsWriter.name,), lambda report: {FactsWriter.name: FactsWriter.report_rows(report)}),
 )
 PER_REPORT_FILES = tuple(name for names, _ in _GROUPS for name in names)
-# The files whose rows the parse workers render: all but facts.csv, whose X-TEXT reading segments
-# with jieba, which a worker does not load (tests/test_readers.py). Once that reading is cheap
-# enough for a worker, listing facts.csv here is all it takes: the export then decodes no report.
-WORKER_FILES = tuple(name for name in PER_REPORT_FILES if name != FactsWriter.name)
+# The files whose rows the parse workers render: all of them, so the export decodes no report. facts.csv's
+# X-TEXT reading cuts clauses with rjieba when installed (jieba otherwise, which such a worker already
+# has for the keywords).
+WORKER_FILES = PER_REPORT_FILES
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from xxgk.api import parse_file
 from xxgk.executors import Parsed
 from xxgk.ingest.ocr import OcrMode
 from xxgk.ingest.reader import content_id, path_id
+from xxgk.normalize.audit.narrative import jieba_tokenizer, rjieba_tokenizer
 from xxgk.normalize.build import failed_report
 from xxgk.normalize.narrative import keyword_tokenizer, terms_version
 from xxgk.output.lines import lines_version, render
@@ -38,9 +39,11 @@ def failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
 
 
 def warm_up() -> None:
-    """The heavy state, once per worker: the keyword segmenter's dictionary loaded (and the code's
+    """The heavy state, once per worker: the keyword and X-TEXT segmenters' dictionaries loaded (and the code's
     fingerprint taken), before the worker reports ready (its files' clocks start after). The readers
     a batch needs are imported beside it (:func:`xxgk.executors.worker_context`); any other is
     imported by the first file that needs it."""
     keyword_tokenizer()
+    if rjieba_tokenizer() is None:  # X-TEXT's segmenter, which facts.csv's rows read statements with
+        jieba_tokenizer()
     lines_version()  # reads every module of xxgk once
