@@ -202,7 +202,9 @@ def _to_top_left(rotation: int, mediabox: tuple[float, float, float, float]) -> 
     return lambda x, y: (x, top - bottom - y)
 
 
-def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform) -> list[_Char]:
+def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform | None, height: float) -> list[_Char]:
+    """The page's characters from the top-left of the page as displayed: by `transform`, or for an
+    upright page (None; its y from the top of a page `height` high, what _to_top_left gives)."""
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
     box_ref = ctypes.byref(box)
@@ -219,8 +221,11 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform) -> list[_Cha
         # Loose boxes span the font's ascent and descent, so every glyph of a line shares them.
         if not loose_box(raw, index, box_ref):
             continue
-        x0, y0 = transform(box.left, box.top)
-        x1, y1 = transform(box.right, box.bottom)
+        if transform is None:  # an upright page: x as it is, y down from the top
+            x0, y0, x1, y1 = box.left, height - box.top, box.right, height - box.bottom
+        else:
+            x0, y0 = transform(box.left, box.top)
+            x1, y1 = transform(box.right, box.bottom)
         chars.append(_Char(chr(code), min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
     return chars
 
@@ -338,7 +343,7 @@ def _scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) 
     rotation = page.get_rotation()
     height = (right - left) if rotation in (90, 270) else (top - bottom)
     transform = _to_top_left(rotation, (left, bottom, right, top))
-    chars = _page_chars(textpage, transform)
+    chars = _page_chars(textpage, None if rotation == 0 else transform, height)
     graphics = _graphics(page)
     return _PageScan(
         number=number,

@@ -20,7 +20,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -139,8 +139,7 @@ def _advance(font: _Font, code: int) -> float:
     return width.value / 1000
 
 
-@dataclass(frozen=True)
-class _Run:
+class _Run(NamedTuple):  # a tuple: made for every text object
     """What the characters of one text object share (PDFium gives each the object's matrix)."""
 
     rank: int  # the text object's place among the page's objects
@@ -149,20 +148,26 @@ class _Run:
     scale: float  # horizontal: text space to page space
 
 
+# Called once per text object of every table page.
+_CHAR_MATRIX = unchecked(pdfium_c.FPDFText_GetMatrix)
+_FONT_SIZE = unchecked(pdfium_c.FPDFText_GetFontSize)
+_OBJECT_FONT = unchecked(pdfium_c.FPDFTextObj_GetFont)
+
+
 def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], decimal: _Decimals) -> _Run:
     matrix = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+    if not _CHAR_MATRIX(raw, index, ctypes.byref(matrix)):
         raise _Declined("a character without a matrix")
     if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
         raise _Declined("a character that is not upright")
-    handle = pdfium_c.FPDFTextObj_GetFont(obj)
+    handle = _OBJECT_FONT(obj)
     font = fonts.get(_address(handle))
     if font is None:
         descent = ctypes.c_float()
         if not pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent)):
             raise _Declined("a font without metrics")
         font = fonts[_address(handle)] = _Font(handle, _font_name(handle), descent.value / 1000)
-    font_size = pdfium_c.FPDFText_GetFontSize(raw, index)
+    font_size = _FONT_SIZE(raw, index)
     return _Run(rank, font, font_size * decimal(matrix.d), font_size * decimal(matrix.a))
 
 
