@@ -24,6 +24,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -37,11 +38,11 @@ from pdfplumber.pdf import PDF
 from pdfplumber.table import CellGroup, Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, obj_to_bbox, rect_to_edges
-from pdfplumber.utils.text import dedupe_chars, extract_text
+from pdfplumber.utils.text import LIGATURES, dedupe_chars, extract_text
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
 from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from xxgk.ingest.pdfium_page import PageObjects, is_visible, read_page
+from xxgk.ingest.pdfium_page import GET_OBJECT, GET_TYPE, PageObjects, is_visible, read_page, unchecked
 from xxgk.ingest.reader import report_id
 
 if TYPE_CHECKING:  # imported when a page needs OCR: the extra is optional
@@ -201,25 +202,37 @@ def _to_top_left(rotation: int, mediabox: tuple[float, float, float, float]) -> 
     return lambda x, y: (x, top - bottom - y)
 
 
-def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform) -> list[_Char]:
+def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform | None, height: float) -> list[_Char]:
+    """The page's characters from the top-left of the page as displayed: by `transform`, or for an
+    upright page (None; its y from the top of a page `height` high, what _to_top_left gives)."""
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
+    box_ref = ctypes.byref(box)
+    unicode_of, is_generated, loose_box = _UNICODE, _IS_GENERATED, _LOOSE_BOX  # once per character
     chars: list[_Char] = []
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = pdfium_c.FPDFText_GetUnicode(raw, index)
+        code = unicode_of(raw, index)
         if code < 32 or code in (0xFFFE, 0xFFFF):
             continue
         # Generated characters are PDFium's own guesses at spaces and line breaks (so only a space
         # may be one here); lines are rebuilt from positions instead.
-        if code == 32 and pdfium_c.FPDFText_IsGenerated(raw, index) != 0:
+        if code == 32 and is_generated(raw, index) != 0:
             continue
         # Loose boxes span the font's ascent and descent, so every glyph of a line shares them.
-        if not pdfium_c.FPDFText_GetLooseCharBox(raw, index, box):
+        if not loose_box(raw, index, box_ref):
             continue
-        x0, y0 = transform(box.left, box.top)
-        x1, y1 = transform(box.right, box.bottom)
+        if transform is None:  # an upright page: x as it is, y down from the top
+            x0, y0, x1, y1 = box.left, height - box.top, box.right, height - box.bottom
+        else:
+            x0, y0 = transform(box.left, box.top)
+            x1, y1 = transform(box.right, box.bottom)
         chars.append(_Char(chr(code), min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
     return chars
+
+
+_UNICODE = unchecked(pdfium_c.FPDFText_GetUnicode)
+_IS_GENERATED = unchecked(pdfium_c.FPDFText_IsGenerated)
+_LOOSE_BOX = unchecked(pdfium_c.FPDFText_GetLooseCharBox)
 
 
 def _group_lines(chars: list[_Char]) -> list[_Line]:
@@ -306,8 +319,8 @@ def _is_unmeasured(obj: Any) -> bool:
 def _graphics(page: pdfium.PdfPage) -> _Graphics:
     found = _Graphics()
     for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        obj = GET_OBJECT(page.raw, index)
+        kind = GET_TYPE(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             found.texts += 1
             if _is_unmeasured(obj):
@@ -330,7 +343,7 @@ def _scan_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) 
     rotation = page.get_rotation()
     height = (right - left) if rotation in (90, 270) else (top - bottom)
     transform = _to_top_left(rotation, (left, bottom, right, top))
-    chars = _page_chars(textpage, transform)
+    chars = _page_chars(textpage, None if rotation == 0 else transform, height)
     graphics = _graphics(page)
     return _PageScan(
         number=number,
@@ -647,7 +660,46 @@ def _cell_text(chars: list[dict[str, Any]]) -> str:
     """What pdfplumber's Table.extract makes of a cell's chars, with note digits as superscripts."""
     size = chars[0]["size"]
     marked = note_digits(chars) if any(c["size"] != size for c in chars) else None
-    return extract_text(chars) if marked is None else marked
+    if marked is not None:
+        return marked
+    text = _lined_text(chars)
+    return extract_text(chars) if text is None else text
+
+
+# pdfplumber's default tolerances (extract_text's x_tolerance and y_tolerance).
+_X_TOLERANCE = _Y_TOLERANCE = 3
+
+
+def _lined_text(chars: list[dict[str, Any]]) -> str | None:
+    """What pdfplumber's extract_text gives for chars set in lines that each share one top, more than
+    _Y_TOLERANCE apart (most cells); None for any other chars, which extract_text itself reads (its
+    word and line clustering cost ten times as much per cell). Its steps for such chars: a line per
+    top, from the top down; in a line, the chars by x0 (stable), a word breaking where a char starts
+    more than _X_TOLERANCE after the end of the one before it; the words joined by a space and the
+    lines by a newline. Spaces, ligatures (which it expands) and chars that are not upright are
+    left to it."""
+    lines: dict[float, list[dict[str, Any]]] = {}
+    for char in chars:
+        text = char["text"]
+        if len(text) != 1 or text.isspace() or text in LIGATURES or not char["upright"]:
+            return None
+        lines.setdefault(char["top"], []).append(char)
+    tops = sorted(lines)
+    if any(below <= above + _Y_TOLERANCE for above, below in zip(tops, tops[1:])):
+        return None  # lines pdfplumber would cluster into one
+    texts = []
+    for top in tops:
+        ordered = sorted(lines[top], key=_X0)
+        parts = [ordered[0]["text"]]
+        for before, char in zip(ordered, ordered[1:]):
+            if char["x0"] > before["x1"] + _X_TOLERANCE:
+                parts.append(" ")
+            parts.append(char["text"])
+        texts.append("".join(parts))
+    return "\n".join(texts)
+
+
+_X0 = itemgetter("x0")
 
 
 def _marked_texts(table: Table, rows: list[CellGroup]) -> Texts:

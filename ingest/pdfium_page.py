@@ -19,7 +19,8 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from operator import itemgetter
+from typing import Any, NamedTuple, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -87,18 +88,28 @@ _Order = dict[int, tuple[int, Any]]
 
 
 def _address(handle: Any) -> int:
-    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+    return ctypes.c_void_p.from_buffer(handle).value or 0  # the pointer's value, as ctypes.cast gives it in half the time
 
 
-def _returning_address(function: Any) -> Callable[..., int | None]:
-    """The PDFium function, returning the address of the handle it gives (an int as _address
-    gives it, None for none) instead of a ctypes pointer, saving a cast per call."""
-    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)
-    return cast(Callable[..., int | None], prototype(_address(function)))
+def unchecked(function: Any, restype: Any = None) -> Callable[..., Any]:
+    """The PDFium function without its argument types (returning `restype`, by default its own):
+    ctypes then passes the ctypes objects and ints it is given as they are, where checking each
+    argument against its type took as long as the call itself (for the functions called once or
+    more per character or page object). Callers pass handles, ints and byref()s only, as the
+    types say: a bare ctypes number would be passed by value, and a Python int as a C int."""
+    prototype = ctypes.CFUNCTYPE(function.restype if restype is None else restype)
+    return cast(Callable[..., Any], prototype(_address(function)))
 
 
-# The text object of the textpage's character at an index, once per character of every table page.
-_TEXT_OBJECT_ADDRESS = _returning_address(pdfium_c.FPDFText_GetTextObject)
+# Called once per character of every table page (FPDFText_GetTextObject: the object's address).
+_UNICODE = unchecked(pdfium_c.FPDFText_GetUnicode)
+_IS_GENERATED = unchecked(pdfium_c.FPDFText_IsGenerated)
+_MAP_ERROR = unchecked(pdfium_c.FPDFText_HasUnicodeMapError)
+_ORIGIN = unchecked(pdfium_c.FPDFText_GetCharOrigin)
+_TEXT_OBJECT_ADDRESS = unchecked(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+# Called once per page object, three times a table page.
+GET_OBJECT = unchecked(pdfium_c.FPDFPage_GetObject)
+GET_TYPE = unchecked(pdfium_c.FPDFPageObj_GetType)
 
 
 # --- characters -------------------------------------------------------------------------------
@@ -128,8 +139,7 @@ def _advance(font: _Font, code: int) -> float:
     return width.value / 1000
 
 
-@dataclass(frozen=True)
-class _Run:
+class _Run(NamedTuple):  # a tuple: made for every text object
     """What the characters of one text object share (PDFium gives each the object's matrix)."""
 
     rank: int  # the text object's place among the page's objects
@@ -138,20 +148,26 @@ class _Run:
     scale: float  # horizontal: text space to page space
 
 
+# Called once per text object of every table page.
+_CHAR_MATRIX = unchecked(pdfium_c.FPDFText_GetMatrix)
+_FONT_SIZE = unchecked(pdfium_c.FPDFText_GetFontSize)
+_OBJECT_FONT = unchecked(pdfium_c.FPDFTextObj_GetFont)
+
+
 def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], decimal: _Decimals) -> _Run:
     matrix = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+    if not _CHAR_MATRIX(raw, index, ctypes.byref(matrix)):
         raise _Declined("a character without a matrix")
     if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
         raise _Declined("a character that is not upright")
-    handle = pdfium_c.FPDFTextObj_GetFont(obj)
+    handle = _OBJECT_FONT(obj)
     font = fonts.get(_address(handle))
     if font is None:
         descent = ctypes.c_float()
         if not pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent)):
             raise _Declined("a font without metrics")
         font = fonts[_address(handle)] = _Font(handle, _font_name(handle), descent.value / 1000)
-    font_size = pdfium_c.FPDFText_GetFontSize(raw, index)
+    font_size = _FONT_SIZE(raw, index)
     return _Run(rank, font, font_size * decimal(matrix.d), font_size * decimal(matrix.a))
 
 
@@ -166,9 +182,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
     placed: list[tuple[int, int, PdfObject]] = []
     x, y = ctypes.c_double(), ctypes.c_double()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-    # Called for every character: bound once (module attribute lookups cost as much as the calls).
-    is_generated, unicode_of, map_error = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError
-    origin_of, object_of = pdfium_c.FPDFText_GetCharOrigin, _TEXT_OBJECT_ADDRESS
+    unicode_of, is_generated, map_error, origin_of, object_of = _UNICODE, _IS_GENERATED, _MAP_ERROR, _ORIGIN, _TEXT_OBJECT_ADDRESS
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
         code = unicode_of(raw, index)
         if code <= 32 and is_generated(raw, index) != 0:
@@ -182,37 +196,42 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
                 raise _Declined("text outside the page's objects")
             rank, obj = order[key]
             run = runs[key] = _run(raw, index, obj, rank, fonts, decimal)
-        advance = advances.get((id(run.font), code))
+        font = run.font
+        advance = advances.get((id(font), code))
         if advance is None:
-            advance = advances[id(run.font), code] = _advance(run.font, code)
+            advance = advances[id(font), code] = _advance(font, code)
         origin_of(raw, index, x_ref, y_ref)
+        left = x.value
         if advance < 0:
-            size = width = _vertical_size(raw, index, run, advance, x.value)
+            size = width = _vertical_size(raw, index, run, advance, left)
             top = height - (y.value + size)
         else:
             size, width = run.size, advance * run.scale
             # pdfminer's box spans the advance width, and the font size up from the font's descent.
-            top = height - (y.value + run.font.descent * size + size)
-        char = {
+            top = height - (y.value + font.descent * size + size)
+        placed.append((run.rank, index, {
             "object_type": "char",
             "text": chr(code),
-            "fontname": run.font.name,
+            "fontname": font.name,
             "size": size,
             "upright": True,
-            "x0": x.value,
-            "x1": x.value + width,
+            "x0": left,
+            "x1": left + width,
             "top": top,
             "bottom": top + size,
             "doctop": top,
             "width": width,
             "height": size,
-        }
-        placed.append((run.rank, index, char))
+        }))
     given = {run.rank for run in runs.values()}
     for rank, obj in order.values():
         if rank not in given and pdfium_c.FPDFTextObj_GetText(obj, raw, None, 0) > 2:  # more than a NUL
             raise _Declined("text PDFium leaves out")
-    return [char for _, _, char in sorted(placed, key=lambda item: item[:2])]
+    placed.sort(key=_DRAWING_ORDER)  # (rank, index): a place is never shared, dicts are never compared
+    return [char for _, _, char in placed]
+
+
+_DRAWING_ORDER = itemgetter(0, 1)
 
 
 def _vertical_size(raw: Any, index: int, run: _Run, advance: float, x: float) -> float:
@@ -400,8 +419,8 @@ def _paths(page: pdfium.PdfPage, height: float, decimal: _Decimals, rectangles: 
     curves: list[PdfObject] = []
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+        obj = GET_OBJECT(page.raw, index)
+        if GET_TYPE(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
         if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
             raise _Declined("a path without a drawing mode")
@@ -435,8 +454,8 @@ def _text_objects(page: pdfium.PdfPage) -> _Order | None:
     (whose content this model does not open)."""
     order: _Order = {}
     for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        obj = GET_OBJECT(page.raw, index)
+        kind = GET_TYPE(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             return None
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:

@@ -11,6 +11,7 @@ from typing import Any
 import pdfplumber
 import pytest
 from pdfplumber.table import TableFinder
+from pdfplumber.utils.text import extract_text
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -187,3 +188,45 @@ def test_cells_are_the_ones_pdfplumber_finds(path: Path) -> None:
         for page in pdf.pages:
             finder = TableFinder(page.filter(is_visible), pdf_reader.TABLE_SETTINGS)
             assert pdf_reader._cells(finder.intersections) == finder.cells
+
+
+def _char(text: str, x: float, top: float, width: float = 10.0, upright: bool = True) -> dict[str, Any]:
+    return {"text": text, "x0": x, "x1": x + width, "top": top, "bottom": top + 10, "doctop": top, "upright": upright,
+            "size": 10.0, "width": width, "height": 10.0}
+
+
+@pytest.mark.parametrize(
+    ("chars", "text"),
+    [
+        ([_char("总", 10, 20), _char("计", 20, 20)], "总计"),
+        ([_char("计", 20, 20), _char("总", 10, 20)], "总计"),  # by x0, whatever the drawing order
+        ([_char("1", 10, 20), _char("2", 23, 20)], "12"),  # a gap of the tolerance (3) joins
+        ([_char("1", 10, 20), _char("2", 23.5, 20)], "1 2"),  # beyond it, a new word
+        ([_char("一", 10, 20), _char("二", 10, 33.5)], "一\n二"),  # lines more than 3 apart, from the top
+        ([_char("二", 10, 33.5), _char("一", 10, 20)], "一\n二"),
+        ([_char("一", 10, 20), _char("二", 10, 23)], None),  # tops within 3: pdfplumber clusters them
+        ([_char("一", 10, 20), _char("二", 20, 20.5)], None),  # one line, two tops
+        ([_char("一", 10, 20), _char(" ", 20, 20), _char("二", 30, 20)], None),  # spaces: extract_text's
+        ([_char("ﬁ", 10, 20)], None),  # a ligature, which it expands
+        ([_char("一", 10, 20, upright=False)], None),
+    ],
+)
+def test_lined_text_is_what_pdfplumber_extracts(chars: list[dict[str, Any]], text: str | None) -> None:
+    assert pdf_reader._lined_text(chars) == text
+    assert pdf_reader._cell_text(chars) == extract_text(chars)
+
+
+@pytest.mark.parametrize("path", FIXTURE_PDFS[:3], ids=lambda p: p.parent.name)
+def test_lined_text_of_every_cell_is_what_pdfplumber_extracts(path: Path) -> None:
+    """The fast path of _cell_text, against the function it stands for, over the cells of real tables."""
+    read = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for table in page.find_tables(pdf_reader.TABLE_SETTINGS):
+                for cell in table.cells:
+                    chars = table.page.crop(cell).chars
+                    text = pdf_reader._lined_text(chars) if chars else None
+                    if text is not None:
+                        assert text == extract_text(chars)
+                        read += 1
+    assert read
