@@ -26,7 +26,7 @@ from xxgk.normalize.schema import Report
 from xxgk.options import ParseOptions
 from xxgk.output.export import write_range
 from xxgk.output.lines import PER_REPORT_FILES
-from xxgk.output.store import Store, StoreError, report_head
+from xxgk.output.store import STORED_ROWS, Store, StoreError, report_head
 from xxgk.tasks import parse_task
 
 FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.jsonl")
@@ -286,6 +286,19 @@ def test_identical_files_are_parsed_once_but_each_gets_its_row(tmp_path: Path, s
     assert fresh.statuses == {"ok": 1, "failed": 2} and fresh.copies == 2
     lines = (tmp_path / "out" / "reports.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["source"] for line in lines] == [str(folder / n) for n in sorted(by_name)]
+
+
+def test_the_export_reads_each_input_by_its_key_not_the_whole_run(tmp_path: Path) -> None:
+    """The export's query searches the run's inputs by the run alone only once (listing each content's
+    first input), never once per input: that read the whole run for every input, quadratic, the
+    slowest part of a 2,000-report export."""
+    with Store(tmp_path / "xxgk.sqlite") as store:
+        store.begin_run("0", 0)
+    db = sqlite3.connect(tmp_path / "xxgk.sqlite")
+    plan = {node: (parent, detail) for node, parent, _, detail in db.execute("EXPLAIN QUERY PLAN " + STORED_ROWS, (1, "0", "", "", 1, 0, 9))}
+    db.close()
+    whole_run = [node for node, (_, detail) in plan.items() if detail.startswith("SEARCH") and detail.endswith("(run_id=?)")]
+    assert whole_run and all(plan.get(plan[node][0], (0, ""))[1].startswith("MATERIALIZE") for node in whole_run), plan
 
 
 def test_a_deleted_export_is_written_again(tmp_path: Path, seed: str) -> None:
