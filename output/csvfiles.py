@@ -136,16 +136,15 @@ class ContractWriter:
 
     def write(self, report: Report | None, text: str | None = None, lines: dict[str, str] | None = None) -> None:
         """``text``: the report as JSON when already made (the store keeps it so), for reports.jsonl;
-        ``lines``: its rows of some of the files already rendered (output/lines.py). ``report`` may be
-        None when ``text`` and ``lines`` hold everything."""
-        rows: dict[str, Iterable[tuple[Any, ...]]] = {}
-        for name, (handle, writer) in self._csvs.items():
-            if lines is not None and name in lines:
+        ``lines``: its rows of every file already rendered (output/lines.py), else ``report``'s are
+        rendered. ``report`` may be None when ``text`` and ``lines`` are given."""
+        if lines is not None:
+            for name, (handle, _) in self._csvs.items():
                 handle.write(lines[name])
-            else:
-                assert report is not None, "a report or its rendered rows"
-                rows = rows or contract_rows(report)
-                writer.writerows(rows[name])
+        else:
+            assert report is not None, "a report or its rendered rows"
+            for name, rows in contract_rows(report).items():
+                self._csvs[name][1].writerows(rows)
         if text is None:
             assert report is not None, "a report or its JSON"
             text = report.model_dump_json()

@@ -35,7 +35,7 @@ def write_range(
                 rendered = None  # rows of the report as stored, which the export changes (a copy, a correction)
             report: Report | None = None
             text: str | None = stored  # written as stored while the export changes nothing in it
-            if rendered is None or not rendered.complete or terms is None:
+            if rendered is None or terms is None:
                 report = Report.model_validate_json(stored)
                 if report.source != source or first is not None:  # the same content was parsed under another path
                     report = report.model_copy(update={"source": source, "duplicate_of": first})

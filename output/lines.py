@@ -34,17 +34,15 @@ _GROUPS: tuple[tuple[tuple[str, ...], _Rows], ...] = (
     ((ProblemsWriter.name,), lambda report: {ProblemsWriter.name: ProblemsWriter.report_rows(report)}),
     ((FactsWriter.name,), lambda report: {FactsWriter.name: FactsWriter.report_rows(report)}),
 )
+# The parse workers render every one of them, so the export decodes no report (facts.csv's X-TEXT
+# reading cuts clauses with rjieba when installed, else with the jieba a worker has for the keywords).
 PER_REPORT_FILES = tuple(name for names, _ in _GROUPS for name in names)
-# The files whose rows the parse workers render: all of them, so the export decodes no report. facts.csv's
-# X-TEXT reading cuts clauses with rjieba when installed (jieba otherwise, which such a worker already
-# has for the keywords).
-WORKER_FILES = PER_REPORT_FILES
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A report's rows of some files, rendered, and what the batch summary counts of it: an export
-    with every file's rows here need not decode the report."""
+    """A report's rows of every per-report file, rendered, and what the batch summary counts of it: an
+    export with these need not decode the report."""
 
     report_id: str
     source: str
@@ -54,11 +52,6 @@ class Rendered:
     # File name → its rows, each the CSV line of its fields after report_id and source (which every
     # per-report file starts with): cells.csv's rows are half as long without them.
     rows: dict[str, list[str]]
-
-    @property
-    def complete(self) -> bool:
-        """Whether every per-report file's rows are here."""
-        return all(name in self.rows for name in PER_REPORT_FILES)
 
     @cached_property
     def files(self) -> dict[str, str]:
@@ -109,14 +102,12 @@ def _tails(rows: Iterable[Sequence[Any]]) -> list[str]:
     return lines
 
 
-def render(report: Report, files: Sequence[str] = WORKER_FILES) -> Rendered:
-    """The report's rows of ``files`` (of :data:`PER_REPORT_FILES`), rendered."""
+def render(report: Report) -> Rendered:
+    """The report's rows of every file of :data:`PER_REPORT_FILES`, rendered."""
     rendered: dict[str, list[str]] = {}
-    for names, rows_of in _GROUPS:
-        if any(name in files for name in names):
-            for name, rows in rows_of(report).items():
-                if name in files:
-                    rendered[name] = _tails(rows)
+    for _, rows_of in _GROUPS:
+        for name, rows in rows_of(report).items():
+            rendered[name] = _tails(rows)
     counts: dict[tuple[str, str], int] = {}
     for finding in report.findings:
         counts[(finding.code, finding.severity)] = counts.get((finding.code, finding.severity), 0) + 1

@@ -29,7 +29,7 @@ from xxgk.output.dictionary import FACT_COLUMNS, KEYWORD_COLUMNS, PROBLEM_COLUMN
 
 class _RowsWriter:
     """A per-report CSV file whose rows start with the report's report_id and source; the others' fields
-    may come rendered already (:func:`narrative_json`)."""
+    may come rendered already (output/lines.py)."""
 
     name = ""
     columns: tuple[Column, ...] = ()

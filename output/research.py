@@ -30,12 +30,12 @@ class ResearchWriter:
 
     def write(self, report: Report | None, terms: str | None = None, rendered: Rendered | None = None) -> None:
         """``terms``: the report's section word counts when already made (output/narrative.terms_json);
-        ``rendered``: its rows of some of the files, already rendered (output/lines.py). ``report`` may
-        be None when ``rendered`` holds every file's rows and ``terms`` is given."""
-        lines = rendered.files if rendered is not None else {}
+        ``rendered``: its rows of every file, already rendered (output/lines.py). ``report`` may be None
+        when ``rendered`` and ``terms`` are given."""
+        lines = rendered.files if rendered is not None else None
         self.wide.write(report, lines)
-        self.problems.write(report, lines.get(self.problems.name))
-        self.facts.write(report, lines.get(self.facts.name))
+        self.problems.write(report, lines[self.problems.name] if lines is not None else None)
+        self.facts.write(report, lines[self.facts.name] if lines is not None else None)
         if report is not None:
             self.terms.write(report, terms)
         else:

@@ -151,9 +151,9 @@ class WideWriter:
             self.writers[name].writerow([c.name for c in columns])
 
     def write(self, report: Report | None, lines: dict[str, str] | None = None) -> None:
-        """``lines``: the report's rows already rendered (output/lines.py), used when they hold every
-        wide file's; else ``report``'s are rendered."""
-        if lines is not None and all(name in lines for name in self.handles):
+        """``lines``: the report's rows of every file already rendered (output/lines.py); else
+        ``report``'s are rendered."""
+        if lines is not None:
             for name, handle in self.handles.items():
                 handle.write(lines[name])
             return

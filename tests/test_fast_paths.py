@@ -25,7 +25,7 @@ from xxgk.normalize.narrative import section_terms, tf_idf
 from xxgk.normalize.schema import NarrativeFact, Report, Section
 from xxgk.options import ParseOptions
 from xxgk.output.csvfiles import ContractWriter, open_csv
-from xxgk.output.lines import PER_REPORT_FILES, WORKER_FILES, Rendered, render
+from xxgk.output.lines import PER_REPORT_FILES, Rendered, render
 from xxgk.output.narrative import TERMS_SPOOL, Frequencies, _IdfCache, terms_json
 from xxgk.output.research import ResearchWriter
 from xxgk.output.terminal import BatchSummary
@@ -211,12 +211,9 @@ def test_stated_facts_from_sections_flattened_once_are_those_found_by_scanning(e
     assert stated > 100  # the comparison saw facts, of every kind of report
 
 
-@pytest.mark.parametrize("files", [WORKER_FILES, PER_REPORT_FILES], ids=["worker", "every-file"])
-def test_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(
-    every_report: list[Report], files: tuple[str, ...], tmp_path: Path,
-) -> None:
+def test_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(every_report: list[Report], tmp_path: Path) -> None:
     """Each per-report file written from the rows output/lines.py rendered (from them alone, the report
-    not decoded, when they hold every file's) is the file written from the reports: the reference.
+    not decoded) is the file written from the reports: the reference.
     So is the batch summary counted from them."""
     for encoding in ("utf-8-sig", "gb18030"):
         rendered, plain = tmp_path / f"rendered-{encoding}", tmp_path / f"plain-{encoding}"
@@ -227,9 +224,9 @@ def test_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(
             for made in [*every_report, parse_file(FIXTURES / "audit" / "d09_overview_part" / "report.txt")]:
                 text = made.model_dump_json()  # as the worker made it: its rows are rendered from it
                 report = Report.model_validate_json(text)  # as the export reads it from the store
-                lines = Rendered.from_json(render(made, files).to_json())
+                lines = Rendered.from_json(render(made).to_json())
                 # A file that is not a report gets no rows from the workers (xxgk/tasks.py).
-                given = None if lines.complete and report.status != "skipped" else report
+                given = None if report.status != "skipped" else report
                 contract_by_lines.write(given, text, lines.files)
                 by_lines.write(given, terms_json(made), lines)
                 contract_by_reports.write(report)
