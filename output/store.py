@@ -370,7 +370,7 @@ class Store:
 # The rows stored_rows streams. The first input of each content is looked up over the whole run: a
 # copy's original may lie in another export chunk. Its source is a subquery by primary key: as a join,
 # SQLite searched the original by run_id alone, reading the whole run for every input (quadratic: 2.3 s
-# of a 2,000-report export; tests/test_batch.py checks the plan).
+# of a 2,000-report export; tests/test_scale.py checks the plan).
 STORED_ROWS = (
     "WITH firsts AS (SELECT report_id, MIN(idx) AS idx FROM run_inputs WHERE run_id = ? GROUP BY report_id)"
     " SELECT i.source, r.json, t.json, n.json,"
