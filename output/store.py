@@ -135,12 +135,19 @@ _WANTED = ("report_id", "parser_version", "status", "error")
 _decode = json.JSONDecoder().raw_decode
 
 
-def report_head(text: str) -> Head:
-    """The identity and status of a Report's JSON, read without decoding its cells.
+# Enough of a report's JSON to hold its head, unless an error's traceback or a long path comes first.
+_HEAD_BYTES = 4096
+
+
+def report_head(data: bytes) -> Head:
+    """The identity and status of a Report's JSON (UTF-8), read without decoding its cells.
 
     Decoding a whole report costs more than parsing one file's worth of results in the parent;
     these fields come first in the schema, so only the few values before them are decoded.
     """
+    # A character cut in two at the end of the prefix is dropped: the fields wanted lie before it, or
+    # the prefix ends inside them and the slow way reads them.
+    text = data[:_HEAD_BYTES].decode("utf-8", "ignore")
     found: dict[str, Any] = {}
     try:
         pos = 1  # after "{"; the JSON is compact (model_dump_json)
@@ -151,7 +158,7 @@ def report_head(text: str) -> Head:
                 found[key] = value
             pos += 1  # after "," or "}"
     except (ValueError, IndexError):
-        found = json.loads(text)  # not compact, or fields in another order: the slow way
+        found = json.loads(data)  # not compact, fields in another order, or a long head: the slow way
     error = found.get("error")
     return Head(found["report_id"], found["parser_version"], found["status"], error["code"] if error else None, error)
 
@@ -298,23 +305,26 @@ class Store:
     # writing
 
     def put(
-        self, run_id: int, index: int, source: str, state: FileState | None, text: str,
-        terms: str | None = None, terms_version: str | None = None,
-        lines: str | None = None, lines_version: str | None = None,
+        self, run_id: int, index: int, source: str, state: FileState | None, report: bytes,
+        terms: bytes | None = None, terms_version: str | None = None,
+        lines: bytes | None = None, lines_version: str | None = None,
     ) -> Head:
-        """Store one parsed report (with its word counts and rendered rows, when made) as input ``index``
-        of the run; returns its identity and status. Its rows are committed together, with those of the
-        moment's other reports."""
-        head = report_head(text)
+        """Store one parsed report (its JSON, with its word counts and rendered rows when made, each as
+        UTF-8) as input ``index`` of the run; returns its identity and status. Its rows are committed
+        together, with those of the moment's other reports."""
+        head = report_head(report)
+        # CAST stores the bytes as they are, as TEXT (what json_extract reads), without Python decoding
+        # them into a str for SQLite to encode again.
         self._db.execute(
             "INSERT OR REPLACE INTO reports (report_id, parser_version, status, error_code, source, json)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (head.report_id, head.parser_version, head.status, head.error_code, source, text),
+            " VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT))",
+            (head.report_id, head.parser_version, head.status, head.error_code, source, report),
         )
         for table, made, version in (("terms", terms, terms_version), ("lines", lines, lines_version)):
             if made is not None and version is not None:
                 self._db.execute(
-                    f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)", (head.report_id, head.parser_version, version, made)
+                    f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, CAST(? AS TEXT))",
+                    (head.report_id, head.parser_version, version, made),
                 )
             else:  # what an earlier parse of this content made would not be of this report
                 self._db.execute(

@@ -107,7 +107,7 @@ def test_code_category_and_retry(code: ErrorCode, tmp_path: Path) -> None:
     # A re-run into the same OUT takes a stored report as it is, unless its failure is one to retry.
     with Store(tmp_path / STORE_NAME) as store:
         run_id = store.begin_run(PARSER_VERSION, 1)
-        store.put(run_id, 0, "x.txt", None, report.model_dump_json())
+        store.put(run_id, 0, "x.txt", None, report.model_dump_json().encode())
         assert store.reusable("path-x", PARSER_VERSION) is not retried
 
 

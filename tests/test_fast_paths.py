@@ -84,7 +84,7 @@ def _hangs(path: str, source: str) -> Parsed:
 
 
 def _address_limit(path: str, source: str) -> Parsed:
-    return Parsed(str(resource.getrlimit(resource.RLIMIT_AS)[0]))
+    return Parsed(str(resource.getrlimit(resource.RLIMIT_AS)[0]).encode())
 
 
 def test_in_process_parses_keep_the_timeout_and_the_memory_cap(tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_in_process_parses_keep_the_timeout_and_the_memory_cap(tmp_path: Path) -
     report = Report.model_validate_json(parsed.report)
     assert (index, report.status, report.error and report.error.code) == (0, "failed", "TIMEOUT")
     with InProcessExecutor(_address_limit, max_memory_mb=4096) as executor:
-        assert [parsed.report for _, parsed in executor.results([(0, "x", "x")])] == [str(4096 * 2**20)]
+        assert [parsed.report for _, parsed in executor.results([(0, "x", "x")])] == [str(4096 * 2**20).encode()]
     assert resource.getrlimit(resource.RLIMIT_AS) == before  # only while the file was parsed
 
 

@@ -27,7 +27,7 @@ from xxgk.options import ParseOptions
 from xxgk.output.export import write_range
 from xxgk.output.lines import PER_REPORT_FILES
 from xxgk.output.store import STORED_ROWS, Store, StoreError, report_head
-from xxgk.tasks import parse_task
+from xxgk.tasks import parse_task, report_json
 
 FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.jsonl")
 
@@ -255,7 +255,7 @@ def test_a_new_parser_version_parses_again(tmp_path: Path, seed: str, monkeypatc
             for index, parsed in super().results(tasks):
                 report = Report.model_validate_json(parsed.report).model_copy(update={"parser_version": "9.9"})
                 # The rows the worker rendered are of the report before the change: rendered at export.
-                yield index, parsed._replace(report=report.model_dump_json(), lines=None, lines_version=None)
+                yield index, parsed._replace(report=report_json(report), lines=None, lines_version=None)
 
     monkeypatch.setattr(xxgk.batch, "PARSER_VERSION", "9.9")
     newer = NextVersion()
@@ -317,14 +317,25 @@ def test_report_head_reads_identity_without_decoding_everything(seed: str, tmp_p
     path = tmp_path / "seed.txt"
     path.write_text(seed, encoding="utf-8")
     report = parse_file(path)
-    head = report_head(report.model_dump_json())
+    head = report_head(report_json(report))
     assert (head.report_id, head.parser_version, head.status, head.error_code) == (
         report.report_id, report.parser_version, report.status, None,
     )
-    spaced = report_head(report.model_dump_json(indent=2))  # not compact: read the slow way
+    spaced = report_head(report.model_dump_json(indent=2).encode())  # not compact: read the slow way
     assert spaced == head
-    failed = parse_file(tmp_path / "missing.bin").model_dump_json()
+    failed = report_json(parse_file(tmp_path / "missing.bin"))
     assert report_head(failed).error_code == "NOT_FOUND"
+    # A head longer than the prefix read first (a deep path), cut inside a character: the slow way.
+    deep = report.model_copy(update={"source": "/报告" * 2000 + "/seed.txt"})
+    assert report_head(report_json(deep)) == head
+
+
+def test_workers_send_the_json_model_dump_json_makes(seed: str, tmp_path: Path) -> None:
+    # The store keeps the bytes a worker sends; the reports' JSON must be what it always was.
+    path = tmp_path / "seed.txt"
+    path.write_text(seed, encoding="utf-8")
+    for report in (parse_file(path), parse_file(tmp_path / "missing.bin")):
+        assert report_json(report) == report.model_dump_json().encode()
 
 
 def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
@@ -344,8 +355,7 @@ def test_the_journal_is_copied_into_the_database_while_the_run_goes_on(tmp_path:
         run_id = store.begin_run("test", 200)
         created = path.stat().st_size
         for n in range(200):  # about 2 MB: far below the writer's own 40 MB
-            text = failed_report(f"r{n}.txt", f"{n:064x}", "CORRUPT", "x" * 10_000).model_dump_json()
-            store.put(run_id, n, f"r{n}.txt", None, text)
+            store.put(run_id, n, f"r{n}.txt", None, report_json(failed_report(f"r{n}.txt", f"{n:064x}", "CORRUPT", "x" * 10_000)))
         store.commit()
         deadline = time.monotonic() + 10
         while path.stat().st_size < created + 1_000_000 and time.monotonic() < deadline:

@@ -29,14 +29,16 @@ from xxgk.types import ErrorCode
 
 
 class Parsed(NamedTuple):
-    """What the per-file function sends back: the Report as JSON and, made where the work is spread
-    over processes, its sections' word counts for keywords.csv (None for a file that is not a report)
-    with the version of the code that counted them."""
+    """What the per-file function sends back, as the store writes it (UTF-8 text, so that this process
+    neither decodes what a worker encoded nor encodes it again for SQLite): the Report's JSON and, made
+    where the work is spread over processes, its sections' word counts for keywords.csv (None for a
+    file that is not a report) and its rows of the per-report CSV files (output/lines.render), each
+    with the version of the code that made them."""
 
-    report: str
-    terms: str | None = None
+    report: bytes
+    terms: bytes | None = None
     terms_version: str | None = None
-    lines: str | None = None  # its rows of the per-report CSV files (output/lines.render)
+    lines: bytes | None = None
     lines_version: str | None = None
 
 

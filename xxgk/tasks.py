@@ -15,6 +15,7 @@ from xxgk.ingest.reader import content_id, path_id
 from xxgk.normalize.audit.narrative import jieba_tokenizer, rjieba_tokenizer
 from xxgk.normalize.build import failed_report
 from xxgk.normalize.narrative import keyword_tokenizer, terms_version
+from xxgk.normalize.schema import Report
 from xxgk.output.lines import lines_version, render
 from xxgk.output.narrative import terms_json
 from xxgk.types import ErrorCode
@@ -26,8 +27,10 @@ def parse_task(path: str, source: str, ocr: OcrMode = "auto") -> Parsed:
     try:
         report = parse_file(path, source, ocr)
         if report.status == "skipped":
-            return Parsed(report.model_dump_json())
-        return Parsed(report.model_dump_json(), terms_json(report), terms_version(), render(report).to_json(), lines_version())
+            return Parsed(report_json(report))
+        return Parsed(
+            report_json(report), terms_json(report).encode(), terms_version(), render(report).to_json().encode(), lines_version()
+        )
     except MemoryError:  # the report itself was too big to write out
         return failure(path, source, ErrorCode.OUT_OF_MEMORY, "the parsed report needed more memory than allowed")
 
@@ -35,7 +38,12 @@ def parse_task(path: str, source: str, ocr: OcrMode = "auto") -> Parsed:
 def failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
     """A failed Report for a file whose parse did not come back (timeout, dead worker)."""
     report_id = content_id(Path(path)) or path_id(source)
-    return Parsed(failed_report(source, report_id, code, message).model_dump_json())
+    return Parsed(report_json(failed_report(source, report_id, code, message)))
+
+
+def report_json(report: Report) -> bytes:
+    """``report.model_dump_json()`` as pydantic makes it, UTF-8, before it decodes it into a str."""
+    return Report.__pydantic_serializer__.to_json(report)
 
 
 def warm_up() -> None:
