@@ -45,6 +45,9 @@ def path_id(source: str) -> str:
     return "path-" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:11]
 
 
+_READ_WHOLE = 1 << 20
+
+
 def content_id(path: Path) -> str | None:
     """The report_id a readable file will get (:func:`report_id`, streamed); None if it will not be read.
 
@@ -59,6 +62,11 @@ def content_id(path: Path) -> str | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
+        if info.st_size <= _READ_WHOLE:  # most reports: one read, without file_digest's 256 kB buffer
+            data = os.read(fd, _READ_WHOLE + 1)
+            if len(data) == info.st_size:
+                return report_id(data)
+            os.lseek(fd, 0, os.SEEK_SET)  # a short read, or the file changed meanwhile: streamed
         with open(fd, "rb", closefd=False) as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
     except OSError:

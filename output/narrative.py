@@ -166,4 +166,6 @@ class _IdfCache(dict[str, float]):
         total = sum(counts.values())
         if not total:
             return []
-        return heapq.nsmallest(top, ((w, c / total * self[w]) for w, c in counts.items()), key=lambda x: (-x[1], x[0]))
+        # (-weight, word) tuples compare as the ranking wants, without a key function per word (negation is exact).
+        best = heapq.nsmallest(top, [(-(c / total * self[w]), w) for w, c in counts.items()])
+        return [(w, -negated) for negated, w in best]

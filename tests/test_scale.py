@@ -21,7 +21,7 @@ from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor
-from xxgk.ingest.reader import content_id
+from xxgk.ingest.reader import content_id, report_id
 from xxgk.normalize.schema import Report
 from xxgk.options import ParseOptions
 from xxgk.output.export import write_range
@@ -369,6 +369,9 @@ def test_content_id_matches_the_readers_report_id(tmp_path: Path, seed: str) -> 
     path = tmp_path / "seed.txt"
     path.write_text(seed, encoding="utf-8")
     assert content_id(path) == parse_file(path).report_id
+    large = tmp_path / "large.txt"  # past the size read at once: streamed, the same id
+    large.write_bytes(seed.encode() * (2 * 2**20 // len(seed.encode()) + 1))
+    assert content_id(large) == report_id(large.read_bytes())
     assert content_id(tmp_path) is None and content_id(tmp_path / "missing") is None
     os.mkfifo(tmp_path / "pipe.txt")
     assert content_id(tmp_path / "pipe.txt") is None  # does not wait for a writer
