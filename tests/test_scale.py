@@ -26,7 +26,7 @@ from xxgk.normalize.schema import Report
 from xxgk.options import ParseOptions
 from xxgk.output.export import write_range
 from xxgk.output.lines import PER_REPORT_FILES
-from xxgk.output.store import STORED_ROWS, Store, StoreError, report_head
+from xxgk.output.store import PAGE_SIZE, STORED_ROWS, Store, StoreError, report_head
 from xxgk.tasks import parse_task, report_json
 
 FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.jsonl")
@@ -336,6 +336,23 @@ def test_workers_send_the_json_model_dump_json_makes(seed: str, tmp_path: Path) 
     path.write_text(seed, encoding="utf-8")
     for report in (parse_file(path), parse_file(tmp_path / "missing.bin")):
         assert report_json(report) == report.model_dump_json().encode()
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_new_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path, seed: str, existing: bool) -> None:
+    path = tmp_path / "xxgk.sqlite"
+    if existing:  # a store made before PAGE_SIZE: SQLite's default pages, already in WAL mode
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE earlier (x)")
+    (tmp_path / "seed.txt").write_text(seed, encoding="utf-8")
+    report = parse_file(tmp_path / "seed.txt")
+    with Store(path) as store:
+        run_id = store.begin_run("test", 1)
+        store.put(run_id, 0, "seed.txt", None, report_json(report))
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA page_size").fetchone() == ((4096,) if existing else (PAGE_SIZE,))
+        assert db.execute("SELECT json FROM reports").fetchone() == (report.model_dump_json(),)
 
 
 def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
