@@ -178,3 +178,9 @@ class Report(Frozen):
         from xxgk.loader import report_frame  # pandas and the output's dictionary: only when asked for
 
         return report_frame(self)
+
+
+def report_json(report: Report) -> bytes:
+    """``report.model_dump_json()`` as pydantic makes it, UTF-8, before it decodes it into a str: what
+    the store and reports.jsonl keep, made without decoding it only to encode it again."""
+    return Report.__pydantic_serializer__.to_json(report)

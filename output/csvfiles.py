@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from xxgk.normalize.narrative import prose
-from xxgk.normalize.schema import Report, as_stored
+from xxgk.normalize.schema import Report, as_stored, report_json
 
 REPORT_COLUMNS = (
     "report_id", "source", "status", "template", "bureau", "year", "error",
@@ -119,7 +119,7 @@ class ContractWriter:
     def __init__(self, out: Path, encoding: str = "utf-8-sig") -> None:
         self.out = out
         self.encoding = encoding
-        self._files: list[IO[str]] = []
+        self._files: list[IO[str] | IO[bytes]] = []
         self._csvs: dict[str, tuple[IO[str], Any]] = {}
 
     def __enter__(self) -> ContractWriter:
@@ -130,12 +130,12 @@ class ContractWriter:
             writer = csv.writer(handle)
             writer.writerow(columns)
             self._csvs[name] = handle, writer
-        self.jsonl = open(self.out / "reports.jsonl", "w", encoding="utf-8", newline="\n")
+        self.jsonl = open(self.out / "reports.jsonl", "wb")
         self._files.append(self.jsonl)
         return self
 
-    def write(self, report: Report | None, text: str | None = None, lines: dict[str, str] | None = None) -> None:
-        """``text``: the report as JSON when already made (the store keeps it so), for reports.jsonl;
+    def write(self, report: Report | None, text: bytes | None = None, lines: dict[str, str] | None = None) -> None:
+        """``text``: the report as JSON (UTF-8) when already made (the store keeps it so), for reports.jsonl;
         ``lines``: its rows of every file already rendered (output/lines.py), else ``report``'s are
         rendered. ``report`` may be None when ``text`` and ``lines`` are given."""
         if lines is not None:
@@ -147,8 +147,8 @@ class ContractWriter:
                 self._csvs[name][1].writerows(rows)
         if text is None:
             assert report is not None, "a report or its JSON"
-            text = report.model_dump_json()
-        self.jsonl.write(text + "\n")
+            text = report_json(report)
+        self.jsonl.write(text + b"\n")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         for handle in self._files:

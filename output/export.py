@@ -34,7 +34,7 @@ def write_range(
             if rendered is not None and (rendered.source != source or first is not None or overrides):
                 rendered = None  # rows of the report as stored, which the export changes (a copy, a correction)
             report: Report | None = None
-            text: str | None = stored  # written as stored while the export changes nothing in it
+            text: bytes | None = stored  # written as stored while the export changes nothing in it
             if rendered is None or terms is None:
                 report = Report.model_validate_json(stored)
                 if report.source != source or first is not None:  # the same content was parsed under another path

@@ -388,7 +388,7 @@ class Store:
 # of a 2,000-report export; tests/test_scale.py checks the plan).
 STORED_ROWS = (
     "WITH firsts AS (SELECT report_id, MIN(idx) AS idx FROM run_inputs WHERE run_id = ? GROUP BY report_id)"
-    " SELECT i.source, r.json, t.json, n.json,"
+    " SELECT i.source, CAST(r.json AS BLOB), t.json, n.json,"
     " CASE WHEN f.idx < i.idx THEN (SELECT o.source FROM run_inputs o WHERE o.run_id = i.run_id AND o.idx = f.idx) END"
     " FROM run_inputs i"
     " JOIN reports r ON r.report_id = i.report_id AND r.parser_version = ?"
@@ -401,8 +401,8 @@ STORED_ROWS = (
 
 def stored_rows(
     path: Path, run_id: int, parser_version: str, start: int, stop: int, terms_version: str, lines_version: str
-) -> Iterator[tuple[str, str, str | None, str | None, str | None]]:
-    """(source, report JSON, its word counts if made by code of ``terms_version``, its rendered rows if
+) -> Iterator[tuple[str, bytes, str | None, str | None, str | None]]:
+    """(source, report JSON (UTF-8, as reports.jsonl writes it), its word counts if made by code of ``terms_version``, its rendered rows if
     rendered by code of ``lines_version``, the source of the run's first input with the same content
     when that is an earlier one) of the run's inputs ``start`` ≤ index < ``stop``, streamed, read-only.
 

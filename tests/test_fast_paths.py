@@ -22,7 +22,7 @@ from xxgk.normalize.audit.text import sentences
 from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.facts import KEY_NAMES, UNITS, StatedFact, _compared, _flat, stated_facts
 from xxgk.normalize.narrative import section_terms, tf_idf
-from xxgk.normalize.schema import NarrativeFact, Report, Section
+from xxgk.normalize.schema import NarrativeFact, Report, Section, report_json
 from xxgk.options import ParseOptions
 from xxgk.output.csvfiles import ContractWriter, open_csv
 from xxgk.output.lines import PER_REPORT_FILES, Rendered, render
@@ -222,7 +222,7 @@ def test_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(every_repor
                 ContractWriter(plain, encoding) as contract_by_reports, ResearchWriter(plain, encoding) as by_reports:
             # d09 prints amounts as 3.00: in memory Decimal('3.00'), stored as the JSON number 3.0, read back as 3.
             for made in [*every_report, parse_file(FIXTURES / "audit" / "d09_overview_part" / "report.txt")]:
-                text = made.model_dump_json()  # as the worker made it: its rows are rendered from it
+                text = report_json(made)  # as the worker made it: its rows are rendered from it
                 report = Report.model_validate_json(text)  # as the export reads it from the store
                 lines = Rendered.from_json(render(made).to_json())
                 # A file that is not a report gets no rows from the workers (xxgk/tasks.py).

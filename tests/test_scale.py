@@ -22,12 +22,12 @@ from xxgk.batch import run_parse
 from xxgk.cli import main
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor
 from xxgk.ingest.reader import content_id, report_id
-from xxgk.normalize.schema import Report
+from xxgk.normalize.schema import Report, report_json
 from xxgk.options import ParseOptions
 from xxgk.output.export import write_range
 from xxgk.output.lines import PER_REPORT_FILES
 from xxgk.output.store import PAGE_SIZE, STORED_ROWS, Store, StoreError, report_head
-from xxgk.tasks import parse_task, report_json
+from xxgk.tasks import parse_task
 
 FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.jsonl")
 

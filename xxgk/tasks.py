@@ -15,7 +15,7 @@ from xxgk.ingest.reader import content_id, path_id
 from xxgk.normalize.audit.narrative import jieba_tokenizer, rjieba_tokenizer
 from xxgk.normalize.build import failed_report
 from xxgk.normalize.narrative import keyword_tokenizer, terms_version
-from xxgk.normalize.schema import Report
+from xxgk.normalize.schema import report_json
 from xxgk.output.lines import lines_version, render
 from xxgk.output.narrative import terms_json
 from xxgk.types import ErrorCode
@@ -40,10 +40,6 @@ def failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
     report_id = content_id(Path(path)) or path_id(source)
     return Parsed(report_json(failed_report(source, report_id, code, message)))
 
-
-def report_json(report: Report) -> bytes:
-    """``report.model_dump_json()`` as pydantic makes it, UTF-8, before it decodes it into a str."""
-    return Report.__pydantic_serializer__.to_json(report)
 
 
 def warm_up() -> None:
