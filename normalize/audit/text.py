@@ -32,8 +32,10 @@ def not_in_copy(report: Report) -> set[str]:
 def narrative_lines(text: str) -> list[str]:
     """The section's lines that are prose: table rows, page numbers and blank lines dropped."""
     lines = []
-    for line in text.splitlines():
-        line = to_simplified(line).strip()  # NFKC, and 規範 → 规范 for mirror sites' copies
+    # NFKC, and 規範 → 规范 for mirror sites' copies: of the whole text at once, the same lines (NFKC keeps
+    # line breaks and composes nothing across one; the table maps one character at a time).
+    for line in to_simplified(text).splitlines():
+        line = line.strip()
         if line and not _TABLE_ROW.search(line) and not _PAGE_NUMBER.match(line):
             lines.append(line)
     return lines
