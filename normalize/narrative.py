@@ -386,7 +386,10 @@ def terms(text: str, tk: FastTokenizer | jieba.Tokenizer | None = None) -> Count
     ``tk``: the tokenizer to cut with (default :func:`keyword_tokenizer`)."""
     stop = stop_words()
     cut = (tk or keyword_tokenizer()).cut
-    return Counter(w for w in cut(text) if len(w.strip()) >= 2 and w not in stop and _CHINESE.search(w))
+    # Every word counted, then the words tested: once each, not once per occurrence (the same counts, in
+    # the same order: that of each kept word's first occurrence).
+    counted = Counter(cut(text))
+    return Counter({w: n for w, n in counted.items() if len(w.strip()) >= 2 and w not in stop and _CHINESE.search(w)})
 
 
 def section_terms(sections: Iterable[Section]) -> list[tuple[str, Counter[str]]]:
