@@ -47,7 +47,7 @@ class CellIndex:
         for cell in cells:
             if cell.position not in PLACED or not cell.col_key:
                 self.unplaced.setdefault((cell.table, cell.row_key), cell)
-            if cell.position in PLACED and cell.col_key:
+            else:
                 key = (cell.table, cell.row_key, cell.col_key)
                 self.cells.setdefault(key, cell)
                 self.tables.setdefault(cell.table, set()).add(cell.row_key)
