@@ -60,7 +60,11 @@ class CellIndex:
 
     def total(self, table: str, keys: Iterable[CellKey]) -> Value | None:
         """The sum of these cells, or None when any of them is not a number."""
-        return side_total(self.value(table, row, col) for row, col in keys)
+        cells = self.cells
+        return side_total(
+            cell.value if (cell := cells.get((table, row, col))) is not None and cell.kind == "number" else None
+            for row, col in keys
+        )
 
     def inferred(self, table: str, keys: Iterable[CellKey]) -> bool:
         return any((table, row, col) in self.placed_by_inference for row, col in keys)

@@ -244,9 +244,8 @@ def _line_kind(line: str) -> str:
     core = _unbracketed(text)
     if _TABLE_HEAD.match(text) or (not _LIST_PUNCT.search(core) and _two_words_in(text)):
         return "head"
-    label = _unbracketed(" ".join(tokens[: len(tokens) - values]))
-    if values >= 3 or (values and not _PROSE_PUNCT.search(label)):
-        return "row"  # prose never ends in a run of bare numbers
+    if values >= 3 or (values and not _PROSE_PUNCT.search(_unbracketed(" ".join(tokens[: len(tokens) - values])))):
+        return "row"  # prose never ends in a run of bare numbers (the label is read only when values end the line)
     if len(core) <= 40 and not _PROSE_PUNCT.search(core):
         return "label"
     return "prose"

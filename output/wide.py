@@ -139,7 +139,8 @@ def wide_rows(report: Report) -> dict[str, list[list[str]]]:
         rows = table_rows(report, table, meta)
         if rows is not None:
             for name, row in zip((file, file.replace(".csv", "_kinds.csv")), rows, strict=True):
-                files[name].append([safe(row.get(column)) for column in _NAMES[table]])
+                # Most of a report's cells of a table are empty: "" without a call (safe(None) is "").
+                files[name].append(["" if value is None else safe(value) for value in map(row.get, _NAMES[table])])
     return files
 
 
