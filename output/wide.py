@@ -138,9 +138,15 @@ def wide_rows(report: Report) -> dict[str, list[list[str]]]:
     for table, file in TABLE_FILES.items():
         rows = table_rows(report, table, meta)
         if rows is not None:
-            for name, row in zip((file, file.replace(".csv", "_kinds.csv")), rows, strict=True):
-                # Most of a report's cells of a table are empty: "" without a call (safe(None) is "").
-                files[name].append(["" if value is None else safe(value) for value in map(row.get, _NAMES[table])])
+            values, kinds = rows
+            # Most of a report's cells of a table are empty: "" without a call (safe(None) is "").
+            files[file].append(["" if value is None else safe(value) for value in map(values.get, _NAMES[table])])
+            # Every cell column has a kind (number … not_found), and none starts a formula: only the meta
+            # columns, which come first, need safe().
+            head = _NAMES[table][: len(_NAMES[table]) - len(_CELL_COLUMNS[table])]
+            files[file.replace(".csv", "_kinds.csv")].append(
+                [*(safe(kinds.get(name)) for name in head), *(kinds[name] for name, _, _ in _CELL_COLUMNS[table])]
+            )
     return files
 
 
