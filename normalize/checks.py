@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from xxgk.ingest.document import Provenance
 from xxgk.normalize.schema import Cell, CheckResult, CheckStatus, Finding
@@ -46,7 +47,7 @@ class CellIndex:
         for cell in cells:
             if cell.position not in PLACED or not cell.col_key:
                 self.unplaced.setdefault((cell.table, cell.row_key), cell)
-            if cell.position in PLACED and cell.col_key:
+            else:
                 key = (cell.table, cell.row_key, cell.col_key)
                 self.cells.setdefault(key, cell)
                 self.tables.setdefault(cell.table, set()).add(cell.row_key)
@@ -59,7 +60,11 @@ class CellIndex:
 
     def total(self, table: str, keys: Iterable[CellKey]) -> Value | None:
         """The sum of these cells, or None when any of them is not a number."""
-        return side_total(self.value(table, row, col) for row, col in keys)
+        cells = self.cells
+        return side_total(
+            cell.value if (cell := cells.get((table, row, col))) is not None and cell.kind == "number" else None
+            for row, col in keys
+        )
 
     def inferred(self, table: str, keys: Iterable[CellKey]) -> bool:
         return any((table, row, col) in self.placed_by_inference for row, col in keys)
@@ -150,22 +155,32 @@ def _cell_name(identity: Identity, row: str, col: str) -> str:
     return label if len({c for _, c in identity.cells}) == 1 else f"{label}{column}"
 
 
+@lru_cache(maxsize=4096)
+def _named_cells(identity: Identity) -> tuple[tuple[tuple[str, str, str, str], ...], str]:
+    """(row, column, :func:`_cell_name`, the cell's key in a finding's evidence) of each of the identity's
+    cells, and whether they are counted in 列 or 行: made once per identity (they are made once per set of
+    printed rows), not for every report it cannot be checked on."""
+    table = identity.table
+    named = tuple((row, col, _cell_name(identity, row, col), f"{table}.{row}.{col}") for row, col in identity.cells)
+    return named, "列" if len({r for r, _ in identity.cells}) == 1 else "行"
+
+
 def _blocked(identity: Identity, index: CellIndex) -> Finding:
     """The not-assessable finding of one identity at its place: which cells block it and why."""
     table = identity.table
     reasons: dict[str, list[str]] = {}
     blocked: dict[str, str] = {}
     first: Provenance | None = None
-    for row, col in identity.cells:
+    named, unit = _named_cells(identity)
+    for row, col, name, key in named:
         found = index.blocker(table, row, col)
         if found is None:
             continue
         reason, cell = found
-        reasons.setdefault(reason, []).append(_cell_name(identity, row, col))
-        blocked[f"{table}.{row}.{col}"] = reason
+        reasons.setdefault(reason, []).append(name)
+        blocked[key] = reason
         if first is None and cell is not None:
             first = cell.provenance
-    unit = "列" if len({r for r, _ in identity.cells}) == 1 else "行"
     said = "；".join(
         f"{'、'.join(names[:3])}{f'等{len(names)}{unit}' if len(names) > 3 else ''}{reason}"
         for reason, names in reasons.items()

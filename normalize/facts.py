@@ -143,7 +143,8 @@ def stated_facts(report: Report) -> list[StatedFact]:
     """Every number the report's narrative states, in reading order of the readers (X-TEXT's first)."""
     if report.status in ("failed", "skipped"):
         return []
-    index = CellIndex(report.cells)
+    # The facts are compared with column totals alone (table_values): an index of those holds the same ones.
+    index = CellIndex(c for c in report.cells if c.col_key == "total")
     sections = _Sections(report.sections)
     flats = {id(f): _flat(f.sentence) for f in report.facts}
     parsed = list(report.facts)

@@ -231,7 +231,7 @@ def _line_kind(line: str) -> str:
     """blank · cells (one or two values alone) · row (a label and its values, or three values or more) · head ·
     label (short, unpunctuated) · prose."""
     text = line.strip()
-    if not text or set(text) <= {"|", " "}:
+    if not text.strip("| "):
         return "blank"
     if PAGE_FOOTER.match(text) and not text.isdigit():
         return "blank"  # — 4 —; a bare number may be a page's or a cell's, its neighbours tell
@@ -242,11 +242,10 @@ def _line_kind(line: str) -> str:
     if values == len(tokens):
         return "row" if values >= 3 else "cells"  # a row whose label stands on another line
     core = _unbracketed(text)
-    if _TABLE_HEAD.match(text) or (len(_words_in(text)) >= 2 and not _LIST_PUNCT.search(core)):
+    if _TABLE_HEAD.match(text) or (not _LIST_PUNCT.search(core) and _two_words_in(text)):
         return "head"
-    label = _unbracketed(" ".join(tokens[: len(tokens) - values]))
-    if values >= 3 or (values and not _PROSE_PUNCT.search(label)):
-        return "row"  # prose never ends in a run of bare numbers
+    if values >= 3 or (values and not _PROSE_PUNCT.search(_unbracketed(" ".join(tokens[: len(tokens) - values])))):
+        return "row"  # prose never ends in a run of bare numbers (the label is read only when values end the line)
     if len(core) <= 40 and not _PROSE_PUNCT.search(core):
         return "label"
     return "prose"
@@ -254,12 +253,26 @@ def _line_kind(line: str) -> str:
 
 def _unbracketed(text: str) -> str:
     """The text without its bracketed notes, also one a line break left open (（区分处理的，只计这一情 / 形）)."""
+    if "（" not in text and "(" not in text and "）" not in text and ")" not in text:  # nothing for them to take
+        return text
     text = _BRACKETED.sub("", text)
     return _OPEN_NOTE.sub("", _CLOSED_NOTE.sub("", text))
 
 
-def _words_in(line: str) -> set[str]:
-    return {w for _, words in _TABLE_WORDS for w in words if w in line}
+_EVERY_TABLE_WORD = tuple(dict.fromkeys(w for _, words in _TABLE_WORDS for w in words))  # once each (不予公开 is twice)
+# Per table, a search for any of its words: one pass of the line instead of one per word.
+_ANY_TABLE_WORD = tuple((name, re.compile("|".join(map(re.escape, words)))) for name, words in _TABLE_WORDS)
+
+
+def _two_words_in(line: str) -> bool:
+    """Whether the line holds two different table words or more."""
+    found = 0
+    for word in _EVERY_TABLE_WORD:
+        if word in line:
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 def _tables_named(lines: list[str]) -> list[str]:
@@ -269,8 +282,8 @@ def _tables_named(lines: list[str]) -> list[str]:
         return ["表"]
     found: list[str] = []
     for line in lines:
-        for name, words in _TABLE_WORDS:
-            if any(w in line for w in words):
+        for name, any_word in _ANY_TABLE_WORD:
+            if any_word.search(line):
                 if not found or name > found[-1]:
                     found.append(name)
                 break
@@ -308,12 +321,10 @@ def _table_run(lines: list[str], kinds: list[str], ends_text: bool) -> list[str]
     if not strong and sum(1 for k in kinds if k == "cells") < 2:
         return lines
     worded = {name for name, _ in _TABLE_WORDS}
-
-    def in_table(i: int) -> bool:
-        return kinds[i] in ("head", "row", "cells") or (kinds[i] == "label" and _tables_named([lines[i]])[0] in worded)
-
-    first = next(i for i in range(len(lines)) if in_table(i))
-    last = max(i for i in range(len(lines)) if in_table(i))
+    in_table = [kind in ("head", "row", "cells") or (kind == "label" and _tables_named([line])[0] in worded)
+                for line, kind in zip(lines, kinds, strict=True)]
+    first = in_table.index(True)
+    last = len(in_table) - 1 - in_table[::-1].index(True)
     if ends_text:  # a copy cut off inside the table ends on a fragment of a label (1. / 三、本年度)
         while last + 1 < len(lines) and (kinds[last + 1] == "blank" or _NUMBERED_LABEL.match(lines[last + 1])):
             last += 1
@@ -374,7 +385,10 @@ def terms(text: str, tk: FastTokenizer | jieba.Tokenizer | None = None) -> Count
     ``tk``: the tokenizer to cut with (default :func:`keyword_tokenizer`)."""
     stop = stop_words()
     cut = (tk or keyword_tokenizer()).cut
-    return Counter(w for w in cut(text) if len(w.strip()) >= 2 and w not in stop and _CHINESE.search(w))
+    # Every word counted, then the words tested: once each, not once per occurrence (the same counts, in
+    # the same order: that of each kept word's first occurrence).
+    counted = Counter(cut(text))
+    return Counter({w: n for w, n in counted.items() if len(w.strip()) >= 2 and w not in stop and _CHINESE.search(w)})
 
 
 def section_terms(sections: Iterable[Section]) -> list[tuple[str, Counter[str]]]:

@@ -90,6 +90,12 @@ UNPLACED = "unplaced"  # the report has numbers of this row (or of no known row)
 NOT_IN_TEMPLATE = "not_in_template"  # the report's template (2019 or 2021) has no such cell
 NOT_FOUND = "not_found"  # the template has it, the report printed nothing there
 _ROW_OF = {c.name: c.name.split("__")[0][3:] for columns in TABLE_COLUMNS.values() for c in columns if "__" in c.name}
+# Each table's column names, in order; and of each, the templates that have it and its row (for the kinds file).
+_NAMES = {table: tuple(c.name for c in columns) for table, columns in TABLE_COLUMNS.items()}
+_CELL_COLUMNS = {
+    table: tuple((c.name, c.templates.split(), _ROW_OF[c.name]) for c in columns if "__" in c.name)
+    for table, columns in TABLE_COLUMNS.items()
+}
 
 
 def table_rows(report: Report, table: str, meta: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -97,10 +103,10 @@ def table_rows(report: Report, table: str, meta: dict[str, Any]) -> tuple[dict[s
     cells = [c for c in report.cells if c.table == table]
     if not cells:
         return None
-    columns = TABLE_COLUMNS[table]
-    row: dict[str, Any] = {c.name: meta[c.name] for c in columns if c.name in meta}
+    names = _NAMES[table]
+    row: dict[str, Any] = {name: meta[name] for name in names if name in meta}
     kinds = dict(row)
-    known = {c.name for c in columns}
+    known = set(names)
     unplaced: set[str] = set()
     for cell in cells:
         name = cell_column(table, cell.row_key, cell.col_key)
@@ -110,15 +116,16 @@ def table_rows(report: Report, table: str, meta: dict[str, Any]) -> tuple[dict[s
             kinds[name] = cell.kind
         elif cell.position != Position.EXACT or not cell.col_key:
             unplaced.add(cell.row_key)
-    for column in columns:
-        if column.name in kinds:
+    dated = report.template in ("2019", "2021")
+    for name, templates, row_key in _CELL_COLUMNS[table]:  # a column without a cell's name is meta's, in kinds
+        if name in kinds:
             continue
-        if report.template in ("2019", "2021") and report.template not in column.templates.split():
-            kinds[column.name] = NOT_IN_TEMPLATE
-        elif "" in unplaced or _ROW_OF[column.name] in unplaced:
-            kinds[column.name] = UNPLACED
+        if dated and report.template not in templates:
+            kinds[name] = NOT_IN_TEMPLATE
+        elif "" in unplaced or row_key in unplaced:
+            kinds[name] = UNPLACED
         else:
-            kinds[column.name] = NOT_FOUND
+            kinds[name] = NOT_FOUND
     return row, kinds
 
 
@@ -131,8 +138,15 @@ def wide_rows(report: Report) -> dict[str, list[list[str]]]:
     for table, file in TABLE_FILES.items():
         rows = table_rows(report, table, meta)
         if rows is not None:
-            for name, row in zip((file, file.replace(".csv", "_kinds.csv")), rows, strict=True):
-                files[name].append([safe(row.get(c.name)) for c in TABLE_COLUMNS[table]])
+            values, kinds = rows
+            # Most of a report's cells of a table are empty: "" without a call (safe(None) is "").
+            files[file].append(["" if value is None else safe(value) for value in map(values.get, _NAMES[table])])
+            # Every cell column has a kind (number … not_found), and none starts a formula: only the meta
+            # columns, which come first, need safe().
+            head = _NAMES[table][: len(_NAMES[table]) - len(_CELL_COLUMNS[table])]
+            files[file.replace(".csv", "_kinds.csv")].append(
+                [*(safe(kinds.get(name)) for name in head), *(kinds[name] for name, _, _ in _CELL_COLUMNS[table])]
+            )
     return files
 
 

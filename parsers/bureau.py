@@ -33,9 +33,22 @@ def _t2s() -> dict[int, str]:
     return table
 
 
+@cache
+def _t2s_string() -> str:
+    """:func:`_t2s` as a string that holds at each code point up to the last Traditional one the character it
+    becomes (itself, mostly): str.translate looks a character up there by its index, where a dict raises
+    and catches a KeyError for every character it does not map (the Simplified ones, the punctuation).
+    Each Traditional character becomes one Simplified character (tests/test_fast_paths.py)."""
+    table = _t2s()
+    chars = list(map(chr, range(max(table) + 1)))
+    for code, simplified in table.items():
+        chars[code] = simplified
+    return "".join(chars)
+
+
 def to_simplified(text: str) -> str:
     """NFKC, then every Traditional character to its Simplified form (OpenCC's character table)."""
-    return unicodedata.normalize("NFKC", text).translate(_t2s())
+    return unicodedata.normalize("NFKC", text).translate(_t2s_string())
 
 
 def bureau_key(name: str) -> str:

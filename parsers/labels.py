@@ -36,6 +36,9 @@ _NUMBERING = re.compile(
 )
 
 
+# The parse simplifies a line for each reader of it (the tables' regions, the label tests, squash), and
+# a template's labels recur in every report.
+@lru_cache(maxsize=65536)
 def simplify(text: str) -> str:
     """NFKC plus Traditional → Simplified for label vocabulary."""
     text = unicodedata.normalize("NFKC", text).translate(_T2S)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import resource
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import astuple
 from pathlib import Path
@@ -21,7 +22,7 @@ from xxgk.normalize.audit.narrative import Statement, statements
 from xxgk.normalize.audit.text import sentences
 from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.facts import KEY_NAMES, UNITS, StatedFact, _compared, _flat, stated_facts
-from xxgk.normalize.narrative import section_terms, tf_idf
+from xxgk.normalize.narrative import _CHINESE, keyword_tokenizer, prose, section_terms, stop_words, terms, tf_idf
 from xxgk.normalize.schema import NarrativeFact, Report, Section, report_json
 from xxgk.options import ParseOptions
 from xxgk.output.csvfiles import ContractWriter, open_csv
@@ -29,7 +30,7 @@ from xxgk.output.lines import PER_REPORT_FILES, Rendered, render
 from xxgk.output.narrative import TERMS_SPOOL, Frequencies, _IdfCache, terms_json
 from xxgk.output.research import ResearchWriter
 from xxgk.output.terminal import BatchSummary
-from xxgk.parsers import region
+from xxgk.parsers import bureau, region
 from xxgk.parsers.region import Division
 from xxgk.template import LABELS, identities
 from xxgk.types import TableKey
@@ -242,3 +243,31 @@ def test_rows_rendered_by_the_worker_are_the_bytes_the_export_writes(every_repor
             if name in ("cells.csv", "sections.csv", "problems.csv", "facts.csv", "table3_wide.csv"):
                 assert expected.count(b"\n") > 50, name
         assert from_rows == from_reports
+
+
+def test_simplified_by_a_string_table_is_simplified_by_the_dict_on_every_character() -> None:
+    """str.translate maps one character at a time: a text holding every code point the table reaches (and
+    some beyond) shows the two tables agree on every text."""
+    table = bureau._t2s()
+    assert all(len(simplified) == 1 for simplified in table.values())
+    every = "".join(map(chr, range(max(table) + 100)))
+    assert every.translate(bureau._t2s_string()) == every.translate(table)
+    assert bureau.to_simplified("規範 ｆｕｌｌ") == unicodedata.normalize("NFKC", "規範 ｆｕｌｌ").translate(table) == "规范 full"
+
+
+def _terms_by_filtering_each_word(text: str) -> Counter[str]:
+    """The definition: each word cut tested as it comes, the kept ones counted."""
+    stop = stop_words()
+    return Counter(w for w in keyword_tokenizer().cut(text) if len(w.strip()) >= 2 and w not in stop and _CHINESE.search(w))
+
+
+def test_terms_counted_then_filtered_are_those_filtered_then_counted(every_report: list[Report]) -> None:
+    words = 0
+    for report in every_report:
+        for section in report.sections:
+            for text in (section.text, prose(section.text)):
+                expected = _terms_by_filtering_each_word(text)
+                found = terms(text)
+                assert list(found.items()) == list(expected.items()), report.source  # the order JSON keeps too
+                words += len(found)
+    assert words > 1000

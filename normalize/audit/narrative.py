@@ -112,7 +112,8 @@ def statements_in(sentence: str, section_key: str, about_applications: bool = Fa
     left out (tests give the reference ways)."""
     found: list[Statement] = []
     about_applications = about_applications or "申请" in sentence
-    for clause in clauses(sentence):
+    # A clause or part is a piece of the sentence: a sentence with no count nor denial in it has none in them.
+    for clause in clauses(sentence) if _COUNT.search(sentence) else ():
         if not _COUNT.search(clause):
             continue  # segmenting is the slow part: only clauses that state a count
         tokens = cut(clause)
@@ -124,7 +125,7 @@ def statements_in(sentence: str, section_key: str, about_applications: bool = Fa
     # A statement of none reaches over 、 (未发生…行政复议、行政诉讼 denies both), and yields to a count
     # the same sentence gives (收到申请12件，…，未收到传真申请 speaks of one channel).
     counted = {s.key for s in found}
-    for part in re.split(r"[，,；;。！？!?]", sentence):
+    for part in re.split(r"[，,；;。！？!?]", sentence) if _NONE.search(sentence) else ():
         if not _NONE.search(part):
             continue
         for key in _stated_none(cut(part)):

@@ -11,6 +11,9 @@ from xxgk.parsers.bureau import to_simplified
 # A row of a table copied as text: two or more numbers side by side, or tab/pipe separated cells.
 _TABLE_ROW = re.compile(r"\t|\s\|\s|^\||(?:\d+(?:\.\d+)?[ \u3000]+){2,}\S*\d")
 _SENTENCE_END = "。；;！!？?"
+_AFTER_SENTENCE_END = re.compile(f"(?<=[{_SENTENCE_END}])")
+_PARAGRAPH_END = _SENTENCE_END + "：:"
+_HEADING_PUNCT = re.compile("[，,。；;]")  # a line without them, and short, is a heading
 _CLAUSE_PUNCT = re.compile(r"[，,、：:（）()“”\"]")
 _PAGE_NUMBER = re.compile(r"^[-—－\s]*\d{1,3}[-—－\s]*$")
 
@@ -32,8 +35,10 @@ def not_in_copy(report: Report) -> set[str]:
 def narrative_lines(text: str) -> list[str]:
     """The section's lines that are prose: table rows, page numbers and blank lines dropped."""
     lines = []
-    for line in text.splitlines():
-        line = to_simplified(line).strip()  # NFKC, and 規範 → 规范 for mirror sites' copies
+    # NFKC, and 規範 → 规范 for mirror sites' copies: of the whole text at once, the same lines (NFKC keeps
+    # line breaks and composes nothing across one; the table maps one character at a time).
+    for line in to_simplified(text).splitlines():
+        line = line.strip()
         if line and not _TABLE_ROW.search(line) and not _PAGE_NUMBER.match(line):
             lines.append(line)
     return lines
@@ -46,8 +51,8 @@ def paragraphs(text: str) -> list[str]:
     current = ""
     for line in narrative_lines(text):
         current += line.replace(" ", "").replace("\u3000", "")
-        heading = len(line) < 20 and not any(p in line for p in "，,。；;")
-        if current[-1] in _SENTENCE_END + "：:" or heading:
+        heading = len(line) < 20 and not _HEADING_PUNCT.search(line)
+        if current[-1] in _PARAGRAPH_END or heading:
             joined.append(current)
             current = ""
     if current:
@@ -60,7 +65,7 @@ def paragraphs(text: str) -> list[str]:
 def sentences(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for paragraph in paragraphs(text):
-        found.extend(s for s in re.split(f"(?<=[{_SENTENCE_END}])", paragraph) if s.strip())
+        found.extend(s for s in _AFTER_SENTENCE_END.split(paragraph) if s.strip())
     return tuple(found)
 
 
