@@ -210,6 +210,21 @@ def test_a_one_file_run_starts_no_worker_machinery(tmp_path: Path) -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
+@pytest.mark.parametrize(("args", "status"), [
+    (["--version"], 0),
+    (["parse"], 2),  # a usage error
+    (["parse", "fixtures/t01_tabs_2021/source.txt", "-o", "OUT", "-q"], 0),
+    (["parse", "fixtures/t12_not_a_report/source.txt", "fixtures/missing.txt", "-o", "OUT", "-q"], 1),
+])
+def test_the_console_script_exits_with_the_commands_status(tmp_path: Path, args: list[str], status: int) -> None:
+    argv = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    result = subprocess.run([sys.executable, "-W", "error", "-c", "from xxgk.cli import run; run()", *argv],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == status, result.stderr
+    if "OUT" in args:
+        assert (tmp_path / "out" / "reports.csv").read_text(encoding="utf-8-sig").count("\n") - 1 == len(argv) - 4  # a row per input
+
+
 def test_memory_and_reader_errors_become_failed_reports(tmp_path: Path, seed: str, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "seed.txt"
     path.write_text(seed, encoding="utf-8")
