@@ -14,6 +14,7 @@ from __future__ import annotations
 import marshal
 import os
 import signal
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -206,7 +207,9 @@ def built_ahead(wanted: bool = True) -> Iterator[None]:
     ``wanted``, on a system that forks, with rjieba installed and neither tokenizer built yet). After
     it, this process builds its own when asked."""
     global _AHEAD
-    if not (wanted and _AHEAD is None and hasattr(os, "fork") and segmenter.keyword_engine() == "rjieba"
+    # Not on macOS, whose system libraries are not safe in a forked child (multiprocessing spawns there).
+    if not (wanted and _AHEAD is None and hasattr(os, "fork") and sys.platform != "darwin"
+            and segmenter.keyword_engine() == "rjieba"
             and not keyword_rjieba.cache_info().currsize and not statement_rjieba.cache_info().currsize):
         yield
         return

@@ -219,6 +219,7 @@ def _local_cuts() -> list[list[str]]:
     return _cuts()
 
 
+@pytest.mark.skipif(sys.platform == "darwin" or not hasattr(os, "fork"), reason="built ahead only where a child may fork")
 @pytest.mark.parametrize("child_dies", [False, True])
 def test_tokenizers_built_ahead_cut_the_same_words(child_dies: bool) -> None:
     expected = _local_cuts()
