@@ -219,9 +219,10 @@ class Store:
                 self._lock.close()
                 raise StoreError(f"{path} is in use by another xxgk run") from exc
             self._db = sqlite3.connect(path)
-            self._db.execute("PRAGMA journal_mode=WAL")
             # In WAL mode NORMAL still survives a killed process; only power loss may drop the last commits.
+            # Set first, so that turning a new database to WAL syncs less too (two fewer fdatasyncs).
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA journal_mode=WAL")
             # Every 40 MB the writer checkpoints itself, which lets the journal start over; _Checkpoints
             # has copied all but the last second's pages by then, so that takes milliseconds.
             self._db.execute("PRAGMA wal_autocheckpoint=10000")
