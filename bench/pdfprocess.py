@@ -71,7 +71,7 @@ def main() -> int:
 
         def xxgk() -> float:
             shutil.rmtree(out, ignore_errors=True)
-            return timed([sys.executable, "-c", "from xxgk.cli import main; main()", "parse", *files, "-o", str(out),
+            return timed([sys.executable, "-c", "from xxgk.cli import run; run()", "parse", *files, "-o", str(out),
                           "-q", "--jobs", "1"])
 
         xxgk(), timed(baseline)  # warm-up

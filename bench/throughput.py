@@ -70,7 +70,7 @@ def run(folder: Path, out: Path) -> tuple[float, int]:
 
 def cli_jobs1(folder: Path, out: Path) -> float:
     """Seconds of `xxgk parse FOLDER -o OUT --jobs 1` in a fresh process, as a user runs it."""
-    command = [sys.executable, "-c", "from xxgk.cli import main; main()", "parse", str(folder), "-o", str(out), "-q", "--jobs", "1"]
+    command = [sys.executable, "-c", "from xxgk.cli import run; run()", "parse", str(folder), "-o", str(out), "-q", "--jobs", "1"]
     start = time.perf_counter()
     subprocess.run(command, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
     return time.perf_counter() - start
@@ -80,7 +80,7 @@ def one_file(source: Path, tmp: Path, runs: int = 5) -> float:
     """Median wall seconds of `xxgk parse SOURCE -o OUT` into a fresh OUT (nothing resumed)."""
     times = []
     for n in range(runs + 1):
-        command = [sys.executable, "-c", "from xxgk.cli import main; main()", "parse", str(source), "-o", str(tmp / f"one{n}"), "-q"]
+        command = [sys.executable, "-c", "from xxgk.cli import run; run()", "parse", str(source), "-o", str(tmp / f"one{n}"), "-q"]
         start = time.perf_counter()
         subprocess.run(command, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
         times.append(time.perf_counter() - start)

@@ -31,9 +31,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xxgk.normalize import segmenter
+from xxgk.normalize import segmenter, tokenizers
 from xxgk.normalize.schema import Section
-from xxgk.normalize.segmenter import FastTokenizer, fresh_tokenizer
+from xxgk.normalize.segmenter import FastTokenizer
+from xxgk.normalize.tokenizers import data_lines, keyword_tokenizer
 from xxgk.parsers import cellvalue, items
 from xxgk.parsers.cellvalue import is_value
 from xxgk.parsers.items import PAGE_FOOTER
@@ -335,46 +336,11 @@ def _table_run(lines: list[str], kinds: list[str], ends_text: bool) -> list[str]
 # --- keywords ------------------------------------------------------------------------------------
 
 
-def _data_lines(name: str) -> list[str]:
-    text = files("xxgk.parsers").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-def _domain_words() -> Iterator[tuple[str, int, str]]:
-    for line in _data_lines("xxgk_dict.txt"):
-        word, freq, tag = line.split()
-        yield word, int(freq), tag
-
-
-@cache
-def tokenizer() -> jieba.Tokenizer:
-    """jieba with the domain dictionary, built once per process: the reference for :func:`fast_tokenizer`."""
-    tk = fresh_tokenizer()
-    for word, freq, tag in _domain_words():
-        tk.add_word(word, freq, tag)
-    return tk
-
-
-@cache
-def fast_tokenizer() -> FastTokenizer | None:
-    """rjieba with the domain dictionary, built once per process; None without the ``fast`` extra."""
-    tk = segmenter.fast_tokenizer()
-    if tk is not None:
-        for word, freq, tag in _domain_words():
-            tk.add_word(word, freq, tag)
-    return tk
-
-
-def keyword_tokenizer() -> FastTokenizer | jieba.Tokenizer:
-    """What :func:`terms` cuts with: rjieba when installed (the same words, 15× faster), else jieba."""
-    return fast_tokenizer() or tokenizer()
-
-
 @cache
 def stop_words() -> frozenset[str]:
     """stopwords.txt (function words, connectives) and template_words.txt (the template's own vocabulary:
     headings, table labels, the title and the boilerplate every report prints)."""
-    return frozenset(_data_lines("stopwords.txt")) | frozenset(_data_lines("template_words.txt"))
+    return frozenset(data_lines("stopwords.txt")) | frozenset(data_lines("template_words.txt"))
 
 
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -407,6 +373,7 @@ def terms_version() -> str:
     the segmenter and its version, and the parse's cell values and page numbers :func:`prose` reads lines by."""
     engine = segmenter.keyword_engine()
     digest = hashlib.sha256(Path(__file__).read_bytes() + Path(segmenter.__file__).read_bytes())
+    digest.update(Path(tokenizers.__file__).read_bytes())
     digest.update(Path(cellvalue.__file__).read_bytes() + Path(items.__file__).read_bytes())
     digest.update(f"{engine} {version(engine)}".encode())
     for name in ("xxgk_dict.txt", "stopwords.txt", "template_words.txt"):

@@ -79,7 +79,7 @@ class FastTokenizer:
     """
 
     def __init__(self) -> None:
-        self._jieba = _rjieba_class()()
+        self._jieba = rjieba_class()()
 
     def add_word(self, word: str, freq: int, tag: str) -> None:
         self._jieba.add_word(word, freq, tag)
@@ -88,7 +88,7 @@ class FastTokenizer:
         return self._jieba.cut(_NOT_CUT.sub(" ", text))
 
 
-def _rjieba_class() -> type[rjieba.Jieba]:
+def rjieba_class() -> type[rjieba.Jieba]:
     """rjieba's Jieba class. Taken from its compiled module alone, when rjieba itself is not yet
     imported: rjieba/__init__.py builds a default tokenizer of its own (0.17 s, a third of a worker's
     start) that xxgk never uses. The compiled module is registered under its own name, so a later

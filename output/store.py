@@ -231,9 +231,10 @@ class Store:
             # rather than fifteen, written to the journal and copied into the database in fewer, larger
             # writes — a third less of the parent's storing CPU, for a file 6 % larger.
             self._db.execute(f"PRAGMA page_size={PAGE_SIZE}")
-            self._db.execute("PRAGMA journal_mode=WAL")
             # In WAL mode NORMAL still survives a killed process; only power loss may drop the last commits.
+            # Set first, so that turning a new database to WAL syncs less too (two fewer fdatasyncs).
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA journal_mode=WAL")
             # Every 40 MB the writer checkpoints itself, which lets the journal start over; _Checkpoints
             # has copied all but the last second's pages by then, so that takes milliseconds.
             self._db.execute("PRAGMA wal_autocheckpoint=10000")

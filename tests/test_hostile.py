@@ -143,7 +143,7 @@ def test_hostile_inputs_each_end_as_a_row(tmp_path: Path, corpus: Path) -> None:
 
     start = time.monotonic()
     run = subprocess.Popen(
-        [sys.executable, "-c", "from xxgk.cli import main; main()", "parse", str(folder), "-o", str(out),
+        [sys.executable, "-c", "from xxgk.cli import run; run()", "parse", str(folder), "-o", str(out),
          "-j", "2", "--timeout", "30", "--max-memory-mb", str(MAX_MEMORY_MB)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )

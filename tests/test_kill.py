@@ -19,7 +19,7 @@ N = 150  # enough to be killed mid-run; every run also writes the batch-wide res
 
 
 def cli(folder: Path, out: Path) -> list[str]:
-    return [sys.executable, "-c", "from xxgk.cli import main; main()", "parse", str(folder), "-o", str(out), "-j", "2", "-q"]
+    return [sys.executable, "-c", "from xxgk.cli import run; run()", "parse", str(folder), "-o", str(out), "-j", "2", "-q"]
 
 
 def stored(out: Path) -> int:

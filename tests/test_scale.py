@@ -8,6 +8,8 @@ import os
 import resource
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 import zlib
 from pathlib import Path
@@ -29,6 +31,7 @@ from xxgk.output.lines import PER_REPORT_FILES
 from xxgk.output.store import PAGE_SIZE, STORED_ROWS, Store, StoreError, report_head
 from xxgk.tasks import parse_task
 
+ROOT = Path(__file__).resolve().parent.parent
 FILES = ("reports.csv", "cells.csv", "findings.csv", "sections.csv", "reports.jsonl")
 
 
@@ -62,7 +65,7 @@ def inherited(path: str, source: str) -> str:
     fork were frozen out of the collector there, so the worker's own collector does not list them."""
     import gc
 
-    from xxgk.normalize.narrative import keyword_tokenizer
+    from xxgk.normalize.tokenizers import keyword_tokenizer
 
     loaded = keyword_tokenizer()
     time.sleep(0.1)  # long enough for the other worker to be given files too
@@ -186,6 +189,40 @@ def test_a_nothing_to_do_run_starts_no_workers() -> None:
     with executor:
         assert list(executor.results([])) == []
         assert executor._workers == []
+
+
+@pytest.mark.parametrize("fixture", ["t01_tabs_2021", "t09_template_2019"])
+def test_a_one_file_run_with_the_tokenizers_built_ahead_writes_the_same_files(tmp_path: Path, fixture: str) -> None:
+    source = ROOT / "fixtures" / fixture / "source.txt"
+    run_parse([source], tmp_path / "here", ParseOptions(jobs=1))  # one CPU: built in this process
+    run_parse([source], tmp_path / "ahead", ParseOptions(jobs=2))
+    names = sorted(p.name for p in (tmp_path / "here").iterdir() if p.name != "xxgk.sqlite")
+    assert names == sorted(p.name for p in (tmp_path / "ahead").iterdir() if p.name != "xxgk.sqlite")
+    for name in names:
+        assert (tmp_path / "ahead" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
+
+
+def test_a_one_file_run_starts_no_worker_machinery(tmp_path: Path) -> None:
+    code = ("import sys; from xxgk.batch import run_parse; from xxgk.options import ParseOptions; "
+            f"run_parse([{str(ROOT / 'fixtures/t01_tabs_2021/source.txt')!r}], {str(tmp_path)!r}, ParseOptions(jobs=2)); "
+            "print([m for m in ('multiprocessing', 'concurrent.futures') if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+@pytest.mark.parametrize(("args", "status"), [
+    (["--version"], 0),
+    (["parse"], 2),  # a usage error
+    (["parse", "fixtures/t01_tabs_2021/source.txt", "-o", "OUT", "-q"], 0),
+    (["parse", "fixtures/t12_not_a_report/source.txt", "fixtures/missing.txt", "-o", "OUT", "-q"], 1),
+])
+def test_the_console_script_exits_with_the_commands_status(tmp_path: Path, args: list[str], status: int) -> None:
+    argv = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    result = subprocess.run([sys.executable, "-W", "error", "-c", "from xxgk.cli import run; run()", *argv],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == status, result.stderr
+    if "OUT" in args:
+        assert (tmp_path / "out" / "reports.csv").read_text(encoding="utf-8-sig").count("\n") - 1 == len(argv) - 4  # a row per input
 
 
 def test_memory_and_reader_errors_become_failed_reports(tmp_path: Path, seed: str, monkeypatch: pytest.MonkeyPatch) -> None:

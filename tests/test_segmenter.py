@@ -9,7 +9,9 @@ every report of the corpus and the fixtures, and on strings built to meet the pl
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -19,10 +21,12 @@ from pathlib import Path
 import pytest
 
 from xxgk.api import parse_file
+from xxgk.normalize import tokenizers
 from xxgk.normalize.audit import narrative as audit
 from xxgk.normalize.audit.text import SECTION_ORDER, sentences
-from xxgk.normalize.narrative import fast_tokenizer, keyword_tokenizer, terms, tokenizer
+from xxgk.normalize.narrative import terms
 from xxgk.normalize.segmenter import chinese_words
+from xxgk.normalize.tokenizers import keyword_jieba, keyword_rjieba, keyword_tokenizer, statement_jieba, statement_rjieba
 
 ROOT = Path(__file__).resolve().parent.parent
 _parsed = cache(parse_file)  # each report parsed once for the keywords' and the statements' comparisons
@@ -34,7 +38,7 @@ def _words(cut: Iterable[str]) -> list[str]:
 
 
 def _fast():  # type: ignore[no-untyped-def]
-    fast = fast_tokenizer()
+    fast = keyword_rjieba()
     assert fast is not None, "rjieba is part of the test extra: pip install -e '.[test]'"
     return fast
 
@@ -44,7 +48,7 @@ def _section_texts(paths: Iterable[Path]) -> list[tuple[str, str]]:
 
 
 def _assert_same(texts: list[tuple[str, str]]) -> None:
-    fast, reference = _fast(), tokenizer()
+    fast, reference = _fast(), keyword_jieba()
     assert texts
     for name, text in texts:
         assert _words(fast.cut(text)) == _words(reference.cut(text)), name
@@ -72,12 +76,12 @@ def test_same_words_as_jieba_on_the_fixtures() -> None:
     "ａｂｃ政府信息公开ＡＢＣ１２３工作年度报告の한국어",
 ])
 def test_same_words_as_jieba_where_they_could_differ(text: str) -> None:
-    assert _words(_fast().cut(text)) == _words(tokenizer().cut(text))
+    assert _words(_fast().cut(text)) == _words(keyword_jieba().cut(text))
 
 
 def test_the_domain_dictionary_holds_with_either_engine() -> None:
     text = "深化政务公开，规范依申请公开，加强政策解读，依法收取信息处理费。"
-    for tk in (_fast(), tokenizer()):
+    for tk in (_fast(), keyword_jieba()):
         assert {"政务公开", "依申请公开", "政策解读", "信息处理费"} <= set(terms(text, tk))
 
 
@@ -90,15 +94,15 @@ def test_keywords_are_cut_by_rjieba_when_installed() -> None:
 
 def _jieba_whole(clause: str) -> list[str]:
     """How X-TEXT cut a clause before: jieba given the whole clause (the reference)."""
-    return [t for t in audit.jieba_tokenizer().lcut(clause) if t.strip()]
+    return [t for t in statement_jieba().lcut(clause) if t.strip()]
 
 
 def _jieba_runs(clause: str) -> list[str]:
-    return chinese_words(clause, audit.jieba_tokenizer().lcut)
+    return chinese_words(clause, statement_jieba().lcut)
 
 
 def _rjieba_runs(clause: str) -> list[str]:
-    fast = audit.rjieba_tokenizer()
+    fast = statement_rjieba()
     assert fast is not None, "rjieba is part of the test extra: pip install -e '.[test]'"
     return chinese_words(clause, fast.cut)
 
@@ -193,3 +197,51 @@ def test_a_text_report_is_read_without_loading_jieba(tmp_path: Path) -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'jieba'))")
     result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+# --- built ahead in another process -----------------------------------------------------------------
+
+_AHEAD_TEXTS = [
+    "深化政务公开，规范依申请公开，加强政策解读，依法收取信息处理费。",
+    "本年度收到政府信息公开申请12件，上年结转2件，办结14件，结转下年度0件。",
+    "本机㐀关未收取信息公开处理费，联系电话：0000-7654321",
+]
+
+
+def _cuts() -> list[list[str]]:
+    return [tk.cut(text) for tk in (tokenizers.keyword_rjieba(), tokenizers.statement_rjieba()) if tk
+            for text in _AHEAD_TEXTS]
+
+
+def _local_cuts() -> list[list[str]]:
+    tokenizers.keyword_rjieba.cache_clear()
+    tokenizers.statement_rjieba.cache_clear()
+    return _cuts()
+
+
+@pytest.mark.skipif(sys.platform == "darwin" or not hasattr(os, "fork"), reason="built ahead only where a child may fork")
+@pytest.mark.parametrize("child_dies", [False, True])
+def test_tokenizers_built_ahead_cut_the_same_words(child_dies: bool) -> None:
+    expected = _local_cuts()
+    tokenizers.keyword_rjieba.cache_clear()
+    tokenizers.statement_rjieba.cache_clear()
+    with tokenizers.built_ahead():
+        ahead = tokenizers._AHEAD
+        assert ahead is not None and ahead.pid
+        pid = ahead.pid
+        if child_dies:  # killed: this process builds them itself, with the same words
+            os.kill(pid, signal.SIGKILL)
+        assert _cuts() == expected
+    assert tokenizers._AHEAD is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped
+    assert _cuts() == expected  # built here after the block
+    assert tokenizers.keyword_rjieba() is not None and not isinstance(tokenizers.keyword_rjieba(), tokenizers._Remote)
+
+
+def test_tokenizers_already_built_are_not_built_ahead() -> None:
+    tokenizers.keyword_rjieba()
+    with tokenizers.built_ahead():
+        assert tokenizers._AHEAD is None
+    with tokenizers.built_ahead(wanted=False):
+        assert tokenizers._AHEAD is None

@@ -36,6 +36,7 @@ from xxgk.executors import (
 )
 from xxgk.ingest.files import discover
 from xxgk.ingest.reader import content_id, reader_modules
+from xxgk.normalize.tokenizers import built_ahead
 from xxgk.options import ParseOptions
 from xxgk.output.options import code_fingerprint
 from xxgk.output.store import STORE_NAME, Export, FileState, Head, Store
@@ -76,6 +77,7 @@ def run_parse(
     out = Path(out)
     jobs = options.jobs or available_cpus()
     files = list(discover(inputs, options.exclude))
+    ahead = False  # the tokenizers built in another process while this one loads the parser
     if executor is None:
         readers = reader_modules({path.suffix for path, _ in files})
         chosen: DaskExecutor | ProcessExecutor | InProcessExecutor
@@ -83,6 +85,7 @@ def run_parse(
             chosen = DaskExecutor(options.scheduler, timeout=options.timeout)
         elif in_process_suffices(len(files), readers):
             chosen = InProcessExecutor(timeout=options.timeout, max_memory_mb=options.max_memory_mb)
+            ahead = jobs > 1
         else:
             chosen = ProcessExecutor(jobs, timeout=options.timeout, max_memory_mb=options.max_memory_mb, preload=readers)
         if options.ocr != "auto":  # the default options leave the workers their default task
@@ -92,7 +95,8 @@ def run_parse(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
-    with Store(out / STORE_NAME) as store:
+    # Forked before the store starts its thread; stopped when the run ends.
+    with built_ahead(ahead), Store(out / STORE_NAME) as store:
         run_id = store.begin_run(PARSER_VERSION, len(files))
         _Parse(files, store, run_id, options.resume, progress.phase("parsing", len(files))).run(executor)
         return _export(store, run_id, len(files), out, jobs, progress, options)

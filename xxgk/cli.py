@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -45,6 +46,20 @@ class _Warnings:
 @click.version_option(PARSER_VERSION, prog_name="xxgk")
 def main() -> None:
     """Turn 政府信息公开工作年度报告 into clean, audited data."""
+
+
+def run() -> None:
+    """The ``xxgk`` command: :func:`main`, then an exit that does not walk the run's objects.
+
+    At exit Python collects garbage over every object still alive (the parser's modules, pydantic's
+    schemas, what the command made): 60 ms of a one-file parse, a tenth of it. Frozen out of the
+    collector they are still freed as their modules go; those only a reference cycle keeps alive are
+    left to the operating system, finalizers unrun — the commands have closed every file by then.
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 def _log_options(command: click.decorators.FC) -> click.decorators.FC:

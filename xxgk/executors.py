@@ -8,7 +8,6 @@ that finds everything already parsed never loads the parser.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import resource
 import signal
@@ -17,15 +16,17 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
-from multiprocessing.context import BaseContext
-from multiprocessing.process import BaseProcess
 from types import TracebackType
-from typing import Any, NamedTuple, Protocol, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 
 from xxgk.errors import ExecutorError
 from xxgk.ingest.ocr import OcrMode
 from xxgk.types import ErrorCode
+
+if TYPE_CHECKING:  # multiprocessing is imported by the executor that starts workers: a one-file run has none
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
 
 
 class Parsed(NamedTuple):
@@ -90,6 +91,8 @@ def worker_context(preload: Sequence[str] = ()) -> BaseContext:
     milliseconds, and nothing of the parent (open database, threads) is inherited. Elsewhere spawn.
 
     The forkserver is started once per process, with the modules asked for by then."""
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([*preload, "xxgk.preload"])  # xxgk.preload freezes what is loaded before it
@@ -339,6 +342,8 @@ class ProcessExecutor:
 
     def _events(self) -> Iterator[Result]:
         """Wait for a message, a death or a deadline; yield the results this produces."""
+        from multiprocessing.connection import wait
+
         now = time.monotonic()
         deadlines = [w.since + (self.timeout if w.ready else STARTUP_SECONDS) for w in self._workers if w.tasks or not w.ready]
         ready = wait(

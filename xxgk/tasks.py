@@ -12,10 +12,10 @@ from xxgk.api import parse_file
 from xxgk.executors import Parsed
 from xxgk.ingest.ocr import OcrMode
 from xxgk.ingest.reader import content_id, path_id
-from xxgk.normalize.audit.narrative import jieba_tokenizer, rjieba_tokenizer
 from xxgk.normalize.build import failed_report
-from xxgk.normalize.narrative import keyword_tokenizer, terms_version
+from xxgk.normalize.narrative import terms_version
 from xxgk.normalize.schema import report_json
+from xxgk.normalize.tokenizers import keyword_tokenizer, statement_jieba, statement_rjieba
 from xxgk.output.lines import lines_version, render
 from xxgk.output.narrative import terms_json
 from xxgk.types import ErrorCode
@@ -48,6 +48,6 @@ def warm_up() -> None:
     a batch needs are imported beside it (:func:`xxgk.executors.worker_context`); any other is
     imported by the first file that needs it."""
     keyword_tokenizer()
-    if rjieba_tokenizer() is None:  # X-TEXT's segmenter, which facts.csv's rows read statements with
-        jieba_tokenizer()
+    if statement_rjieba() is None:  # X-TEXT's segmenter, which facts.csv's rows read statements with
+        statement_jieba()
     lines_version()  # reads every module of xxgk once

@@ -17,23 +17,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.audit.text import SECTION_ORDER, section, sentences
 from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.schema import Finding, Number, Report
-from xxgk.normalize.segmenter import FastTokenizer, chinese_words, fast_tokenizer, fresh_tokenizer
+from xxgk.normalize.segmenter import chinese_words
+from xxgk.normalize.tokenizers import statement_jieba, statement_rjieba
 from xxgk.parsers.sections import SECTION_TITLES
 from xxgk.types import Severity, TableKey
 
 if TYPE_CHECKING:
-    import jieba
-
-# Terms kept whole by the segmenter, so a cue is one token.
-_TERMS = ("政府信息公开申请", "信息公开申请", "依申请公开", "行政复议", "行政诉讼", "主动公开", "上年结转",
-          "上年度结转", "结转下年度", "结转下一年", "办结", "新收", "信息处理费")
+    pass
 
 UNITS = frozenset({"件", "条", "个", "起", "宗"})
 RECEIVED = frozenset({"收到", "受理", "新收", "接收", "共收", "接到", "收"})
@@ -60,27 +56,6 @@ KEYS: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=1)
-def jieba_tokenizer() -> jieba.Tokenizer:
-    """One jieba tokenizer for the process, quiet, with the report's terms as words: the reference,
-    and what clauses are cut with when rjieba is not installed."""
-    tokenizer = fresh_tokenizer()
-    for term in _TERMS:
-        tokenizer.add_word(term, freq=100000)
-    return tokenizer
-
-
-@lru_cache(maxsize=1)
-def rjieba_tokenizer() -> FastTokenizer | None:
-    """rjieba with the report's terms as words (None without the ``fast`` extra): jieba's words on
-    the Chinese runs :func:`words` gives it, without loading jieba (half a second) at all."""
-    tokenizer = fast_tokenizer()
-    if tokenizer is not None:
-        for term in _TERMS:
-            tokenizer.add_word(term, 100000, "")
-    return tokenizer
-
-
 Words = Callable[[str], list[str]]
 
 
@@ -88,8 +63,8 @@ def words(clause: str, cut: Words | None = None) -> list[str]:
     """The clause's words, spaces left out. ``cut``: what cuts its Chinese runs (default rjieba's
     when installed, else jieba's)."""
     if cut is None:
-        fast = rjieba_tokenizer()
-        cut = fast.cut if fast is not None else jieba_tokenizer().lcut
+        fast = statement_rjieba()
+        cut = fast.cut if fast is not None else statement_jieba().lcut
     return chinese_words(clause, cut)
 
 
