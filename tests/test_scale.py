@@ -202,10 +202,11 @@ def test_a_one_file_run_with_the_tokenizers_built_ahead_writes_the_same_files(tm
         assert (tmp_path / "ahead" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
 
 
-def test_a_one_file_run_starts_no_worker_machinery(tmp_path: Path) -> None:
+def test_a_one_file_text_run_loads_neither_worker_machinery_nor_jieba(tmp_path: Path) -> None:
+    # rjieba cuts the keywords and X-TEXT's statements (tests/test_segmenter.py), so jieba is not loaded.
     code = ("import sys; from xxgk.batch import run_parse; from xxgk.options import ParseOptions; "
             f"run_parse([{str(ROOT / 'fixtures/t01_tabs_2021/source.txt')!r}], {str(tmp_path)!r}, ParseOptions(jobs=2)); "
-            "print([m for m in ('multiprocessing', 'concurrent.futures') if m in sys.modules])")
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('multiprocessing', 'concurrent', 'jieba')))")
     result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]", result.stderr
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
 import sys
 from collections.abc import Iterable
 from functools import cache
@@ -189,14 +188,6 @@ def test_the_same_statements_as_jieba_on_the_fixtures() -> None:
 def test_the_same_statements_as_jieba_where_they_could_differ(sentence: str, expected: list[tuple[str, int]]) -> None:
     _assert_same_statements([(sentence, "requests", False)])
     assert [(s.key, s.value) for s in audit.statements_in(sentence, "requests")] == expected
-
-
-def test_a_text_report_is_read_without_loading_jieba(tmp_path: Path) -> None:
-    code = ("import sys; from xxgk.batch import run_parse; "
-            f"run_parse([{str(ROOT / 'fixtures/t01_tabs_2021/source.txt')!r}], {str(tmp_path)!r}); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'jieba'))")
-    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]", result.stderr
 
 
 # --- built ahead in another process -----------------------------------------------------------------
