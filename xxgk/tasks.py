@@ -41,7 +41,6 @@ def failure(path: str, source: str, code: ErrorCode, message: str) -> Parsed:
     return Parsed(report_json(failed_report(source, report_id, code, message)))
 
 
-
 def warm_up() -> None:
     """The heavy state, once per worker: the keyword and X-TEXT segmenters' dictionaries loaded (and the code's
     fingerprint taken), before the worker reports ready (its files' clocks start after). The readers

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from xxgk.normalize.audit.registry import Subject, report_check
 from xxgk.normalize.audit.text import SECTION_ORDER, section, sentences
@@ -27,9 +26,6 @@ from xxgk.normalize.segmenter import chinese_words
 from xxgk.normalize.tokenizers import statement_jieba, statement_rjieba
 from xxgk.parsers.sections import SECTION_TITLES
 from xxgk.types import Severity, TableKey
-
-if TYPE_CHECKING:
-    pass
 
 UNITS = frozenset({"件", "条", "个", "起", "宗"})
 RECEIVED = frozenset({"收到", "受理", "新收", "接收", "共收", "接到", "收"})
