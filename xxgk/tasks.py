@@ -18,6 +18,8 @@ from xxgk.normalize.schema import report_json
 from xxgk.normalize.tokenizers import keyword_tokenizer, statement_jieba, statement_rjieba
 from xxgk.output.lines import lines_version, render
 from xxgk.output.narrative import terms_json
+from xxgk.parsers.bureau import to_simplified
+from xxgk.parsers.region import division
 from xxgk.types import ErrorCode
 
 
@@ -50,3 +52,8 @@ def warm_up() -> None:
     if statement_rjieba() is None:  # X-TEXT's segmenter, which facts.csv's rows read statements with
         statement_jieba()
     lines_version()  # reads every module of xxgk once
+    terms_version()
+    # The tables every report is read with, built here rather than by each worker's first report: the
+    # workers of a forkserver then share one copy.
+    to_simplified("")
+    division("")
