@@ -354,7 +354,22 @@ def terms(text: str, tk: FastTokenizer | jieba.Tokenizer | None = None) -> Count
     # Every word counted, then the words tested: once each, not once per occurrence (the same counts, in
     # the same order: that of each kept word's first occurrence).
     counted = Counter(cut(text))
-    return Counter({w: n for w, n in counted.items() if len(w.strip()) >= 2 and w not in stop and _CHINESE.search(w)})
+    if len(_KEPT) > _KEPT_LIMIT:
+        _KEPT.clear()
+    kept: dict[str, int] = {}
+    for word, n in counted.items():
+        keep = _KEPT.get(word)
+        if keep is None:  # a word is tested the first time it is met, not in every section it is in
+            keep = _KEPT[word] = len(word.strip()) >= 2 and word not in stop and _CHINESE.search(word) is not None
+        if keep:
+            kept[word] = n
+    return Counter(kept)
+
+
+# Whether :func:`terms` keeps each word it has met (its verdict depends on the word alone); bounded, as a
+# long batch's segmenter finds new words.
+_KEPT: dict[str, bool] = {}
+_KEPT_LIMIT = 200_000
 
 
 def section_terms(sections: Iterable[Section]) -> list[tuple[str, Counter[str]]]:

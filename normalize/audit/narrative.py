@@ -38,6 +38,7 @@ SUBCOUNT = frozenset({"其中", "自然人", "法人", "企业", "组织", "同�
 LAST_YEAR = ("上年", "上一年", "去年", "前一年")
 NEXT_YEAR = ("下年", "下一年", "次年", "下一年度")
 NEGATION = frozenset({"未", "没有", "无", "均未", "尚未", "未曾"})
+_OTHER_NOUN = re.compile("|".join(map(re.escape, OTHER_NOUNS)))  # one pass over a token for any of them
 _COUNT = re.compile(r"\d\s*[件条个起宗]")
 _NONE = re.compile(r"(?:未|没有|无)[^，,；;]*(?:申请|复议|诉讼)")
 
@@ -109,7 +110,7 @@ def _counted(before: list[str], after: list[str], about_applications: bool) -> s
     """What the number right after `before` counts, from the nearest cues before it (or the noun
     just after it: 收到17件政府信息公开申请)."""
     text = "".join(before)
-    if any(t in SUBCOUNT for t in before) or (any(m in text for m in LAST_YEAR) and "结转" not in text):
+    if not SUBCOUNT.isdisjoint(before) or (any(m in text for m in LAST_YEAR) and "结转" not in text):
         return None
     review, litigation = "复议" in text, "诉讼" in text
     if review or litigation:
@@ -121,9 +122,9 @@ def _counted(before: list[str], after: list[str], about_applications: bool) -> s
         return "carried_forward" if any(m in text for m in NEXT_YEAR) or "结转" in before[-2:] else None
     noun = _nearest_noun(before) or _nearest_noun(list(reversed(after)))
     if noun == "application":
-        if any(t in RECEIVED for t in before):
+        if not RECEIVED.isdisjoint(before):
             return "received"
-        if any(t in COMPLETED for t in before):
+        if not COMPLETED.isdisjoint(before):
             return "completed"
         return None
     if noun is None and about_applications and before and before[-1] in COMPLETED | {"共办理", "共答复"}:
@@ -138,7 +139,7 @@ def _nearest_noun(tokens: list[str]) -> str | None:
         token = tokens[index]
         if "申请" in token and token != "申请人":
             return "application"
-        if any(noun in token for noun in OTHER_NOUNS):
+        if _OTHER_NOUN.search(token):
             return "other"
         if token.endswith("信息"):
             # 依申请公开信息3条 counts applications; 政府信息61条 counts information
