@@ -43,14 +43,19 @@ class CellIndex:
         self.tables: dict[str, set[str]] = {}
         self.placed_by_inference: set[tuple[str, str, str]] = set()
         self.unplaced: dict[tuple[str, str], Cell] = {}
+        by_key, tables, inferred = self.cells, self.tables, Position.INFERRED
         for cell in cells:
-            if cell.position not in PLACED or not cell.col_key:
-                self.unplaced.setdefault((cell.table, cell.row_key), cell)
+            position, table = cell.position, cell.table
+            if position not in PLACED or not cell.col_key:
+                self.unplaced.setdefault((table, cell.row_key), cell)
             else:
-                key = (cell.table, cell.row_key, cell.col_key)
-                self.cells.setdefault(key, cell)
-                self.tables.setdefault(cell.table, set()).add(cell.row_key)
-                if cell.position == Position.INFERRED:
+                key = (table, cell.row_key, cell.col_key)
+                by_key.setdefault(key, cell)
+                rows = tables.get(table)
+                if rows is None:
+                    rows = tables[table] = set()
+                rows.add(cell.row_key)
+                if position == inferred:
                     self.placed_by_inference.add(key)
 
     def value(self, table: str, row: str, col: str) -> Value | None:

@@ -36,7 +36,7 @@ from xxgk.normalize.schema import Section
 from xxgk.normalize.segmenter import FastTokenizer
 from xxgk.normalize.tokenizers import data_lines, keyword_tokenizer
 from xxgk.parsers import cellvalue, items
-from xxgk.parsers.cellvalue import is_value
+from xxgk.parsers.cellvalue import classify as cell_kind
 from xxgk.parsers.items import PAGE_FOOTER
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def _line_kind(line: str) -> str:
         return "blank"  # — 4 —; a bare number may be a page's or a cell's, its neighbours tell
     tokens = [t for t in _TOKEN_SPLIT.split(text) if t]
     values = 0
-    while values < len(tokens) and is_value(tokens[-1 - values]):
+    while values < len(tokens) and cell_kind(tokens[-1 - values])[0] != "text":  # is_value, without its call
         values += 1
     if values == len(tokens):
         return "row" if values >= 3 else "cells"  # a row whose label stands on another line
@@ -265,14 +265,23 @@ _EVERY_TABLE_WORD = tuple(dict.fromkeys(w for _, words in _TABLE_WORDS for w in 
 _ANY_TABLE_WORD = tuple((name, re.compile("|".join(map(re.escape, words)))) for name, words in _TABLE_WORDS)
 
 
+# The table words by their first character: a word can be in a line only if its first character is.
+_TABLE_WORDS_BY_FIRST: dict[str, tuple[str, ...]] = {
+    first: tuple(w for w in _EVERY_TABLE_WORD if w[0] == first) for first in dict.fromkeys(w[0] for w in _EVERY_TABLE_WORD)
+}
+_FIRST_CHARACTERS = frozenset(_TABLE_WORDS_BY_FIRST)
+
+
 def _two_words_in(line: str) -> bool:
-    """Whether the line holds two different table words or more."""
+    """Whether the line holds two different table words or more: only the words whose first character the
+    line holds are looked for (tests/test_fast_paths.py keeps the plain scan of every word)."""
     found = 0
-    for word in _EVERY_TABLE_WORD:
-        if word in line:
-            found += 1
-            if found == 2:
-                return True
+    for first in _FIRST_CHARACTERS.intersection(line):
+        for word in _TABLE_WORDS_BY_FIRST[first]:
+            if word in line:
+                found += 1
+                if found == 2:
+                    return True
     return False
 
 

@@ -18,7 +18,7 @@ from xxgk import template
 from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor, in_process_suffices
-from xxgk.normalize import facts
+from xxgk.normalize import build, facts, narrative
 from xxgk.normalize.audit import narrative as audit_narrative
 from xxgk.normalize.audit import text as audit_text
 from xxgk.normalize.audit.narrative import Statement, statements
@@ -26,7 +26,7 @@ from xxgk.normalize.audit.text import sentences
 from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.facts import KEY_NAMES, UNITS, StatedFact, _compared, _flat, stated_facts
 from xxgk.normalize.narrative import _CHINESE, keyword_tokenizer, prose, section_terms, stop_words, terms, tf_idf
-from xxgk.normalize.schema import NarrativeFact, Report, Section, report_json
+from xxgk.normalize.schema import Cell, NarrativeFact, Report, Section, report_json
 from xxgk.options import ParseOptions
 from xxgk.output.csvfiles import ContractWriter, open_csv
 from xxgk.output.lines import PER_REPORT_FILES, Rendered, render
@@ -320,3 +320,23 @@ def test_words_found_by_one_pattern_are_those_found_one_by_one(every_report: lis
     for text in texts:
         assert bool(facts_parser._NEGATION.search(text)) == any(w in text for w in facts_parser._NEGATIONS)
         assert bool(audit_narrative._OTHER_NOUN.search(text)) == any(w in text for w in audit_narrative.OTHER_NOUNS)
+
+
+def test_cells_validated_as_one_list_are_those_validated_one_by_one(every_report: list[Report]) -> None:
+    fields = [{**cell.__dict__} for report in every_report for cell in report.cells]
+    one_by_one = [Cell(**f) for f in fields]
+    assert build._CELLS.validate_python(fields) == one_by_one
+    assert build._CELLS.dump_json(build._CELLS.validate_python(fields)) == build._CELLS.dump_json(one_by_one)
+    assert len(fields) > 1000
+
+
+def _two_words_by_scan(line: str) -> bool:
+    """The definition: two different table words or more in the line, every word looked for."""
+    return sum(1 for word in narrative._EVERY_TABLE_WORD if word in line) >= 2
+
+
+def test_table_words_looked_for_by_first_character_are_those_found_by_scanning(every_report: list[Report]) -> None:
+    lines = [line for report in every_report for section in report.sections for line in section.text.splitlines()]
+    lines += ["其他处理", "其他", "行政复议行政诉讼", "总计总计", "", "予以公开 部分公开"]
+    assert [narrative._two_words_in(line) for line in lines] == [_two_words_by_scan(line) for line in lines]
+    assert sum(map(narrative._two_words_in, lines)) > 100
