@@ -369,6 +369,14 @@ def _cell_findings(cells: list[Cell], findings: list[Finding], cut: Cut | None) 
         labels_seen.setdefault((cell.table, cell.row_key), cell)
         if cell.kind != "number":
             by_row.setdefault((cell.table, cell.row_key), []).append(cell)
+    # A line's cells share its provenance: each one is dumped once (its serializer runs Python code).
+    dumped: dict[int, dict[str, Any]] = {}
+
+    def _place(prov: Provenance) -> dict[str, Any]:
+        if id(prov) not in dumped:
+            dumped[id(prov)] = prov.model_dump(exclude_none=True)
+        return dumped[id(prov)]
+
     for (table, row), row_cells in by_row.items():
         name = TABLE_NAMES.get(table, table)
         label = row_name(table, row, row_cells[0].label)
@@ -382,8 +390,7 @@ def _cell_findings(cells: list[Cell], findings: list[Finding], cut: Cut | None) 
                 evidence={
                     "cells": [c.col_key for c in row_cells],
                     "highlight": [f"{table}.{row}.{c.col_key}" for c in row_cells],
-                    "places": [{"col_key": c.col_key, "raw": c.raw, **c.provenance.model_dump(exclude_none=True)}
-                               for c in row_cells],
+                    "places": [{"col_key": c.col_key, "raw": c.raw, **_place(c.provenance)} for c in row_cells],
                 },
                 provenance=row_cells[0].provenance,
             )

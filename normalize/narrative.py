@@ -81,6 +81,7 @@ _TOPIC = re.compile(r"^[一二三四五六七八九十]是(?P<topic>.{2,12}?)(?:
 _ENUMERATION = re.compile(r"^[（(]?[一二三四五六七八九十][是）)]")
 _INTRO = re.compile(r"问题|不足|短板|表现|如下|方面|主要是|不少|差距")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+_HEADING_PUNCT = re.compile(r"[。；;，,:：]")  # a heading holds none of them
 _ENUM_SPLIT = re.compile(r"(?<=[，,、])(?=[二三四五六七八九十]是)")
 
 
@@ -95,7 +96,7 @@ class Problem:
 
 def _is_heading(line: str) -> bool:
     core = line.strip().rstrip("。.．:：")
-    if len(core) > 40 or re.search(r"[。；;，,:：]", core):
+    if len(core) > 40 or _HEADING_PUNCT.search(core):
         return False
     return bool(_NUMBERED.match(core)) or (len(core) <= 16 and bool(_PLAIN_HEADING.match(core)))
 

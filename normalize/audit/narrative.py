@@ -73,8 +73,12 @@ class Statement:
     section: str
 
 
+_CLAUSE_END = re.compile(r"[，,、：:（）()；;。！？!?“”]")
+_PARTS = re.compile(r"[，,；;。！？!?]")  # what a statement of none reaches over: 、 does not end it
+
+
 def clauses(text: str) -> list[str]:
-    return [c for c in re.split(r"[，,、：:（）()；;。！？!?“”]", text) if c]
+    return [c for c in _CLAUSE_END.split(text) if c]
 
 
 def statements_in(sentence: str, section_key: str, about_applications: bool = False,
@@ -83,9 +87,12 @@ def statements_in(sentence: str, section_key: str, about_applications: bool = Fa
     before spoke of applications, so “共办理718件” continues it. ``cut``: a clause's words, spaces
     left out (tests give the reference ways)."""
     found: list[Statement] = []
-    about_applications = about_applications or "申请" in sentence
     # A clause or part is a piece of the sentence: a sentence with no count nor denial in it has none in them.
-    for clause in clauses(sentence) if _COUNT.search(sentence) else ():
+    counts, denies = _COUNT.search(sentence) is not None, _NONE.search(sentence) is not None
+    if not counts and not denies:
+        return found  # most sentences
+    about_applications = about_applications or "申请" in sentence
+    for clause in clauses(sentence) if counts else ():
         if not _COUNT.search(clause):
             continue  # segmenting is the slow part: only clauses that state a count
         tokens = cut(clause)
@@ -97,7 +104,7 @@ def statements_in(sentence: str, section_key: str, about_applications: bool = Fa
     # A statement of none reaches over 、 (未发生…行政复议、行政诉讼 denies both), and yields to a count
     # the same sentence gives (收到申请12件，…，未收到传真申请 speaks of one channel).
     counted = {s.key for s in found}
-    for part in re.split(r"[，,；;。！？!?]", sentence) if _NONE.search(sentence) else ():
+    for part in _PARTS.split(sentence) if denies else ():
         if not _NONE.search(part):
             continue
         for key in _stated_none(cut(part)):
