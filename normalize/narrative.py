@@ -237,7 +237,8 @@ def _line_kind(line: str) -> str:
         return "blank"
     if PAGE_FOOTER.match(text) and not text.isdigit():
         return "blank"  # — 4 —; a bare number may be a page's or a cell's, its neighbours tell
-    tokens = [t for t in _TOKEN_SPLIT.split(text) if t]
+    # str.split() splits at the whitespace \s matches (str.isspace): the pattern is needed for pipes only.
+    tokens = [t for t in _TOKEN_SPLIT.split(text) if t] if "|" in text else text.split()
     values = 0
     while values < len(tokens) and cell_kind(tokens[-1 - values])[0] != "text":  # is_value, without its call
         values += 1

@@ -340,3 +340,13 @@ def test_table_words_looked_for_by_first_character_are_those_found_by_scanning(e
     lines += ["其他处理", "其他", "行政复议行政诉讼", "总计总计", "", "予以公开 部分公开"]
     assert [narrative._two_words_in(line) for line in lines] == [_two_words_by_scan(line) for line in lines]
     assert sum(map(narrative._two_words_in, lines)) > 100
+
+
+def test_lines_split_at_whitespace_are_split_as_the_token_pattern_splits_them(every_report: list[Report]) -> None:
+    """_line_kind splits a line without pipes by str.split(): the tokens _TOKEN_SPLIT leaves, on every line
+    and on every whitespace character."""
+    lines = [line.strip() for report in every_report for section in report.sections for line in section.text.splitlines()]
+    lines.append("a" + "a".join(chr(c) for c in range(0x3100) if chr(c).isspace() or c in (0x85, 0xa0, 0x3000)) + "b")
+    for line in lines:
+        if "|" not in line:
+            assert line.split() == [t for t in narrative._TOKEN_SPLIT.split(line) if t], line
