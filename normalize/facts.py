@@ -50,8 +50,11 @@ class StatedFact:
     table_value: Number | None = None
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _flat(text: str) -> str:
-    return to_simplified(re.sub(r"\s+", "", text))
+    return to_simplified(_SPACES.sub("", text))
 
 
 class _Sections:
@@ -70,10 +73,10 @@ class _Sections:
         if index not in self._flattened:
             text = self.sections[index].text
             at, skipped = [], [0]
-            for run in re.finditer(r"\s+", text):  # \s is str.isspace: the characters _flat drops
+            for run in _SPACES.finditer(text):  # \s is str.isspace: the characters _flat drops
                 at.append(run.start() - skipped[-1])
                 skipped.append(skipped[-1] + run.end() - run.start())
-            self._flattened[index] = to_simplified(re.sub(r"\s+", "", text)), len(text) - skipped[-1], at, skipped
+            self._flattened[index] = to_simplified(_SPACES.sub("", text)), len(text) - skipped[-1], at, skipped
         return self._flattened[index]
 
     def _original(self, index: int, kept: int) -> int:

@@ -14,6 +14,9 @@ from xxgk.normalize.schema import Cell, Finding
 
 
 def locate(findings: Iterable[Finding], cells: Iterable[Cell]) -> list[Finding]:
+    findings = list(findings)
+    if not any(_unplaced(f) for f in findings):
+        return findings  # most reports: every finding says where it is already, no cell need be indexed
     by_cell: dict[tuple[str, str, str], Provenance] = {}
     by_row: dict[tuple[str, str], Provenance] = {}
     by_col: dict[tuple[str, str], Provenance] = {}
@@ -24,10 +27,15 @@ def locate(findings: Iterable[Finding], cells: Iterable[Cell]) -> list[Finding]:
             by_col.setdefault((cell.table, cell.col_key), cell.provenance)
     located = []
     for finding in findings:
-        if finding.provenance is None and finding.table and (finding.row_key or finding.col_key):
+        if _unplaced(finding):
             table, row, col = finding.table, finding.row_key, finding.col_key
             where = by_cell.get((table, row, col)) or (by_row.get((table, row)) if row else by_col.get((table, col)))
             if where is not None:
                 finding = finding.model_copy(update={"provenance": where})
         located.append(finding)
     return located
+
+
+def _unplaced(finding: Finding) -> bool:
+    """Whether the finding concerns a cell, row or column and does not say where it is."""
+    return finding.provenance is None and bool(finding.table) and bool(finding.row_key or finding.col_key)

@@ -36,7 +36,7 @@ from xxgk.normalize.schema import Section
 from xxgk.normalize.segmenter import FastTokenizer
 from xxgk.normalize.tokenizers import data_lines, keyword_tokenizer
 from xxgk.parsers import cellvalue, items
-from xxgk.parsers.cellvalue import is_value
+from xxgk.parsers.cellvalue import classify as cell_kind
 from xxgk.parsers.items import PAGE_FOOTER
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ _TOPIC = re.compile(r"^[一二三四五六七八九十]是(?P<topic>.{2,12}?)(?:
 _ENUMERATION = re.compile(r"^[（(]?[一二三四五六七八九十][是）)]")
 _INTRO = re.compile(r"问题|不足|短板|表现|如下|方面|主要是|不少|差距")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+_HEADING_PUNCT = re.compile(r"[。；;，,:：]")  # a heading holds none of them
 _ENUM_SPLIT = re.compile(r"(?<=[，,、])(?=[二三四五六七八九十]是)")
 
 
@@ -95,7 +96,7 @@ class Problem:
 
 def _is_heading(line: str) -> bool:
     core = line.strip().rstrip("。.．:：")
-    if len(core) > 40 or re.search(r"[。；;，,:：]", core):
+    if len(core) > 40 or _HEADING_PUNCT.search(core):
         return False
     return bool(_NUMBERED.match(core)) or (len(core) <= 16 and bool(_PLAIN_HEADING.match(core)))
 
@@ -236,9 +237,10 @@ def _line_kind(line: str) -> str:
         return "blank"
     if PAGE_FOOTER.match(text) and not text.isdigit():
         return "blank"  # — 4 —; a bare number may be a page's or a cell's, its neighbours tell
-    tokens = [t for t in _TOKEN_SPLIT.split(text) if t]
+    # str.split() splits at the whitespace \s matches (str.isspace): the pattern is needed for pipes only.
+    tokens = [t for t in _TOKEN_SPLIT.split(text) if t] if "|" in text else text.split()
     values = 0
-    while values < len(tokens) and is_value(tokens[-1 - values]):
+    while values < len(tokens) and cell_kind(tokens[-1 - values])[0] != "text":  # is_value, without its call
         values += 1
     if values == len(tokens):
         return "row" if values >= 3 else "cells"  # a row whose label stands on another line
@@ -265,14 +267,23 @@ _EVERY_TABLE_WORD = tuple(dict.fromkeys(w for _, words in _TABLE_WORDS for w in 
 _ANY_TABLE_WORD = tuple((name, re.compile("|".join(map(re.escape, words)))) for name, words in _TABLE_WORDS)
 
 
+# The table words by their first character: a word can be in a line only if its first character is.
+_TABLE_WORDS_BY_FIRST: dict[str, tuple[str, ...]] = {
+    first: tuple(w for w in _EVERY_TABLE_WORD if w[0] == first) for first in dict.fromkeys(w[0] for w in _EVERY_TABLE_WORD)
+}
+_FIRST_CHARACTERS = frozenset(_TABLE_WORDS_BY_FIRST)
+
+
 def _two_words_in(line: str) -> bool:
-    """Whether the line holds two different table words or more."""
+    """Whether the line holds two different table words or more: only the words whose first character the
+    line holds are looked for (tests/test_fast_paths.py keeps the plain scan of every word)."""
     found = 0
-    for word in _EVERY_TABLE_WORD:
-        if word in line:
-            found += 1
-            if found == 2:
-                return True
+    for first in _FIRST_CHARACTERS.intersection(line):
+        for word in _TABLE_WORDS_BY_FIRST[first]:
+            if word in line:
+                found += 1
+                if found == 2:
+                    return True
     return False
 
 
@@ -354,7 +365,22 @@ def terms(text: str, tk: FastTokenizer | jieba.Tokenizer | None = None) -> Count
     # Every word counted, then the words tested: once each, not once per occurrence (the same counts, in
     # the same order: that of each kept word's first occurrence).
     counted = Counter(cut(text))
-    return Counter({w: n for w, n in counted.items() if len(w.strip()) >= 2 and w not in stop and _CHINESE.search(w)})
+    if len(_KEPT) > _KEPT_LIMIT:
+        _KEPT.clear()
+    kept: dict[str, int] = {}
+    for word, n in counted.items():
+        keep = _KEPT.get(word)
+        if keep is None:  # a word is tested the first time it is met, not in every section it is in
+            keep = _KEPT[word] = len(word.strip()) >= 2 and word not in stop and _CHINESE.search(word) is not None
+        if keep:
+            kept[word] = n
+    return Counter(kept)
+
+
+# Whether :func:`terms` keeps each word it has met (its verdict depends on the word alone); bounded, as a
+# long batch's segmenter finds new words.
+_KEPT: dict[str, bool] = {}
+_KEPT_LIMIT = 200_000
 
 
 def section_terms(sections: Iterable[Section]) -> list[tuple[str, Counter[str]]]:

@@ -49,6 +49,7 @@ ZERO_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _DIGIT = re.compile(r"\d")
 _NEGATIONS = ("未", "没有", "无", "不", "免")
+_NEGATION = re.compile("|".join(map(re.escape, _NEGATIONS)))  # one pass over the sentence for any of them
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ def _facts_in(sentence: str, section: str, prov: Provenance) -> list[Fact]:
             elif unit != "元":
                 unit = compact[match.end() - 1]  # as printed: 不予公开 20 件 counts 件
             found[key] = Fact(key, _number(match[1]), unit, section, sentence, prov)
-    negated = any(word in compact for word in _NEGATIONS)
+    negated = _NEGATION.search(compact) is not None
     for key, pattern in ZERO_PATTERNS if negated else ():
         if key not in found and pattern.search(compact):
             found[key] = Fact(key, 0, "件" if key != "fees_charged" else "元", section, sentence, prov)

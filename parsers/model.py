@@ -26,7 +26,7 @@ class Item:
     text: str = field(init=False)  # the cells joined; read many times, so made once
 
     def __post_init__(self) -> None:
-        self.text = " ".join(text for text, _ in self.cells)
+        self.text = " ".join([text for text, _ in self.cells])  # a list: join makes one of a generator first
 
 
 @dataclass(slots=True)

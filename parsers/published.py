@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from xxgk.parsers.items import PAGE_FOOTER
 from xxgk.parsers.model import Evidence
@@ -67,13 +68,20 @@ class Signature:
     line: str
 
 
-def _tidy(lines: Sequence[str]) -> list[str]:
-    return [t for t in (line.strip(" \t\u3000#*") for line in lines) if t and not PAGE_FOOTER.match(t)]
+def _tidy(lines: Iterable[str]) -> Iterator[str]:
+    """The lines that say something, stripped of padding and markup: page footers and blank lines left out."""
+    return (t for t in (line.strip(" \t\u3000#*") for line in lines) if t and not PAGE_FOOTER.match(t))
+
+
+def _last(lines: Sequence[str], n: int) -> list[str]:
+    """``list(_tidy(lines))[-n:]``, tidying lines from the end only until it has them: only the last page is
+    read for a signature, not the whole report (tests/test_fast_paths.py)."""
+    return list(islice(_tidy(reversed(lines)), n))[::-1]
 
 
 def find_signature(lines: Sequence[str], window: int = 8) -> Signature | None:
     """The date line among the last lines, with the body named on the line above it."""
-    tail = _tidy(lines)[-window:]
+    tail = _last(lines, window)
     for index in range(len(tail) - 1, -1, -1):
         if not _DATE_ONLY.match(tail[index]):
             continue
@@ -99,7 +107,7 @@ def find_published(metadata: dict[str, str], lines: Sequence[str], signature: Si
         return Evidence(meta.isoformat(), f"网页元数据发布时间：{metadata['published']}", 0.85)
     if signature:
         return Evidence(signature.date.isoformat(), f"落款：{signature.line}", 0.8)
-    for line in _tidy(lines)[:6]:  # 沭阳县人民政府 / (2026年1月23日) under the title
+    for line in islice(_tidy(lines), 6):  # 沭阳县人民政府 / (2026年1月23日) under the title
         if _DATE_ONLY.match(line) and (date := parse_date(line)):
             return Evidence(date.isoformat(), f"标题下日期：{line}", 0.8)
     created = parse_date(metadata.get("created", ""))

@@ -41,6 +41,7 @@ from xxgk.types import Position, Severity, TableKey
 Cell = tuple[str, Provenance]
 
 _DIGIT = re.compile(r"\d")
+_ROW_NUMBER = re.compile(r"^\s*[（(]?\d{1,2}[)）.、．]?")  # 1. or （3）: numbers a row label starts with
 
 
 def _label_like(text: str) -> bool:
@@ -49,7 +50,7 @@ def _label_like(text: str) -> bool:
     core = squash(simple)
     if not core or len(core) > 60 or "。" in simple:
         return False
-    body = re.sub(r"^\s*[（(]?\d{1,2}[)）.、．]?", "", simple)
+    body = _ROW_NUMBER.sub("", simple)
     return not _DIGIT.search(body)
 
 

@@ -9,6 +9,7 @@ import time
 import unicodedata
 from collections import Counter
 from dataclasses import astuple
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -17,20 +18,24 @@ from xxgk import template
 from xxgk.api import parse_file
 from xxgk.batch import run_parse
 from xxgk.executors import InProcessExecutor, Parsed, ProcessExecutor, in_process_suffices
-from xxgk.normalize import facts
+from xxgk.normalize import build, facts, narrative
+from xxgk.normalize.audit import narrative as audit_narrative
+from xxgk.normalize.audit import text as audit_text
 from xxgk.normalize.audit.narrative import Statement, statements
 from xxgk.normalize.audit.text import sentences
 from xxgk.normalize.checks import CellIndex
 from xxgk.normalize.facts import KEY_NAMES, UNITS, StatedFact, _compared, _flat, stated_facts
 from xxgk.normalize.narrative import _CHINESE, keyword_tokenizer, prose, section_terms, stop_words, terms, tf_idf
-from xxgk.normalize.schema import NarrativeFact, Report, Section, report_json
+from xxgk.normalize.schema import Cell, NarrativeFact, Report, Section, report_json
 from xxgk.options import ParseOptions
 from xxgk.output.csvfiles import ContractWriter, open_csv
 from xxgk.output.lines import PER_REPORT_FILES, Rendered, render
 from xxgk.output.narrative import TERMS_SPOOL, Frequencies, _IdfCache, terms_json
 from xxgk.output.research import ResearchWriter
 from xxgk.output.terminal import BatchSummary
-from xxgk.parsers import bureau, region
+from xxgk.parsers import bureau, published, region
+from xxgk.parsers import facts as facts_parser
+from xxgk.parsers.bureau import to_simplified
 from xxgk.parsers.region import Division
 from xxgk.template import LABELS, identities
 from xxgk.types import TableKey
@@ -271,3 +276,77 @@ def test_terms_counted_then_filtered_are_those_filtered_then_counted(every_repor
                 assert list(found.items()) == list(expected.items()), report.source  # the order JSON keeps too
                 words += len(found)
     assert words > 1000
+
+
+def test_lines_tidied_from_either_end_are_the_ends_of_every_line_tidied(every_report: list[Report]) -> None:
+    """The signature is looked for among the last lines and a date under the title among the first: only
+    those ends are tidied, as the plain reference tidies every line and keeps its ends."""
+    texts = [[line for section in report.sections for line in section.text.splitlines()] for report in every_report]
+    texts += [["— 5 —", " ", "甲", "第 2 页", "乙 ", "#"], [], ["  "]]
+    for lines in texts:
+        tidied = list(published._tidy(lines))
+        for n in (1, 6, 8, 1000):
+            assert published._last(lines, n) == tidied[-n:]
+            assert list(islice(published._tidy(lines), n)) == tidied[:n]
+
+
+def test_table_rows_looked_for_only_where_a_pattern_can_match_are_those_found_everywhere(every_report: list[Report]) -> None:
+    lines = [line.strip() for report in every_report for section in report.sections
+             for line in to_simplified(section.text).splitlines()]
+    lines += ["1 2 3", "1\u30002\u30003", "a\tb", "| a | b |", "甲 | 乙", "12件 5件", "共1、2、3件"]
+    assert [audit_text._table_row(line) for line in lines] == [bool(audit_text._TABLE_ROW.search(line)) for line in lines]
+    assert sum(map(audit_text._table_row, lines)) > 100
+
+
+def test_sums_of_an_index_are_side_totals_of_its_values(every_report: list[Report]) -> None:
+    """CellIndex.total sums in one loop what the identities' definition sums: side_total of each cell's value."""
+    compared = 0
+    for report in every_report:
+        index = CellIndex(report.cells)
+        for table in (TableKey.T3, TableKey.T4):
+            for identity in identities(table, index.tables.get(table, ())):
+                for keys in (identity.lhs, identity.rhs, identity.cells):
+                    expected = template.side_total(index.value(table, row, col) for row, col in keys)
+                    assert index.total(table, keys) == expected
+                    assert type(index.total(table, keys)) is type(expected)
+                    compared += 1
+    assert compared > 1000
+
+
+def test_words_found_by_one_pattern_are_those_found_one_by_one(every_report: list[Report]) -> None:
+    """A regular expression of alternatives finds one of them in a text exactly when one of them is in it."""
+    texts = [s for report in every_report for section in report.sections for s in sentences(section.text)]
+    texts += [*facts_parser._NEGATIONS, *audit_narrative.OTHER_NOUNS, "", "没", "有"]
+    for text in texts:
+        assert bool(facts_parser._NEGATION.search(text)) == any(w in text for w in facts_parser._NEGATIONS)
+        assert bool(audit_narrative._OTHER_NOUN.search(text)) == any(w in text for w in audit_narrative.OTHER_NOUNS)
+
+
+def test_cells_validated_as_one_list_are_those_validated_one_by_one(every_report: list[Report]) -> None:
+    fields = [{**cell.__dict__} for report in every_report for cell in report.cells]
+    one_by_one = [Cell(**f) for f in fields]
+    assert build._CELLS.validate_python(fields) == one_by_one
+    assert build._CELLS.dump_json(build._CELLS.validate_python(fields)) == build._CELLS.dump_json(one_by_one)
+    assert len(fields) > 1000
+
+
+def _two_words_by_scan(line: str) -> bool:
+    """The definition: two different table words or more in the line, every word looked for."""
+    return sum(1 for word in narrative._EVERY_TABLE_WORD if word in line) >= 2
+
+
+def test_table_words_looked_for_by_first_character_are_those_found_by_scanning(every_report: list[Report]) -> None:
+    lines = [line for report in every_report for section in report.sections for line in section.text.splitlines()]
+    lines += ["其他处理", "其他", "行政复议行政诉讼", "总计总计", "", "予以公开 部分公开"]
+    assert [narrative._two_words_in(line) for line in lines] == [_two_words_by_scan(line) for line in lines]
+    assert sum(map(narrative._two_words_in, lines)) > 100
+
+
+def test_lines_split_at_whitespace_are_split_as_the_token_pattern_splits_them(every_report: list[Report]) -> None:
+    """_line_kind splits a line without pipes by str.split(): the tokens _TOKEN_SPLIT leaves, on every line
+    and on every whitespace character."""
+    lines = [line.strip() for report in every_report for section in report.sections for line in section.text.splitlines()]
+    lines.append("a" + "a".join(chr(c) for c in range(0x3100) if chr(c).isspace() or c in (0x85, 0xa0, 0x3000)) + "b")
+    for line in lines:
+        if "|" not in line:
+            assert line.split() == [t for t in narrative._TOKEN_SPLIT.split(line) if t], line

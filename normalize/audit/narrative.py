@@ -38,6 +38,7 @@ SUBCOUNT = frozenset({"其中", "自然人", "法人", "企业", "组织", "同�
 LAST_YEAR = ("上年", "上一年", "去年", "前一年")
 NEXT_YEAR = ("下年", "下一年", "次年", "下一年度")
 NEGATION = frozenset({"未", "没有", "无", "均未", "尚未", "未曾"})
+_OTHER_NOUN = re.compile("|".join(map(re.escape, OTHER_NOUNS)))  # one pass over a token for any of them
 _COUNT = re.compile(r"\d\s*[件条个起宗]")
 _NONE = re.compile(r"(?:未|没有|无)[^，,；;]*(?:申请|复议|诉讼)")
 
@@ -72,8 +73,12 @@ class Statement:
     section: str
 
 
+_CLAUSE_END = re.compile(r"[，,、：:（）()；;。！？!?“”]")
+_PARTS = re.compile(r"[，,；;。！？!?]")  # what a statement of none reaches over: 、 does not end it
+
+
 def clauses(text: str) -> list[str]:
-    return [c for c in re.split(r"[，,、：:（）()；;。！？!?“”]", text) if c]
+    return [c for c in _CLAUSE_END.split(text) if c]
 
 
 def statements_in(sentence: str, section_key: str, about_applications: bool = False,
@@ -82,9 +87,12 @@ def statements_in(sentence: str, section_key: str, about_applications: bool = Fa
     before spoke of applications, so “共办理718件” continues it. ``cut``: a clause's words, spaces
     left out (tests give the reference ways)."""
     found: list[Statement] = []
-    about_applications = about_applications or "申请" in sentence
     # A clause or part is a piece of the sentence: a sentence with no count nor denial in it has none in them.
-    for clause in clauses(sentence) if _COUNT.search(sentence) else ():
+    counts, denies = _COUNT.search(sentence) is not None, _NONE.search(sentence) is not None
+    if not counts and not denies:
+        return found  # most sentences
+    about_applications = about_applications or "申请" in sentence
+    for clause in clauses(sentence) if counts else ():
         if not _COUNT.search(clause):
             continue  # segmenting is the slow part: only clauses that state a count
         tokens = cut(clause)
@@ -96,7 +104,7 @@ def statements_in(sentence: str, section_key: str, about_applications: bool = Fa
     # A statement of none reaches over 、 (未发生…行政复议、行政诉讼 denies both), and yields to a count
     # the same sentence gives (收到申请12件，…，未收到传真申请 speaks of one channel).
     counted = {s.key for s in found}
-    for part in re.split(r"[，,；;。！？!?]", sentence) if _NONE.search(sentence) else ():
+    for part in _PARTS.split(sentence) if denies else ():
         if not _NONE.search(part):
             continue
         for key in _stated_none(cut(part)):
@@ -109,7 +117,7 @@ def _counted(before: list[str], after: list[str], about_applications: bool) -> s
     """What the number right after `before` counts, from the nearest cues before it (or the noun
     just after it: 收到17件政府信息公开申请)."""
     text = "".join(before)
-    if any(t in SUBCOUNT for t in before) or (any(m in text for m in LAST_YEAR) and "结转" not in text):
+    if not SUBCOUNT.isdisjoint(before) or (any(m in text for m in LAST_YEAR) and "结转" not in text):
         return None
     review, litigation = "复议" in text, "诉讼" in text
     if review or litigation:
@@ -121,9 +129,9 @@ def _counted(before: list[str], after: list[str], about_applications: bool) -> s
         return "carried_forward" if any(m in text for m in NEXT_YEAR) or "结转" in before[-2:] else None
     noun = _nearest_noun(before) or _nearest_noun(list(reversed(after)))
     if noun == "application":
-        if any(t in RECEIVED for t in before):
+        if not RECEIVED.isdisjoint(before):
             return "received"
-        if any(t in COMPLETED for t in before):
+        if not COMPLETED.isdisjoint(before):
             return "completed"
         return None
     if noun is None and about_applications and before and before[-1] in COMPLETED | {"共办理", "共答复"}:
@@ -138,7 +146,7 @@ def _nearest_noun(tokens: list[str]) -> str | None:
         token = tokens[index]
         if "申请" in token and token != "申请人":
             return "application"
-        if any(noun in token for noun in OTHER_NOUNS):
+        if _OTHER_NOUN.search(token):
             return "other"
         if token.endswith("信息"):
             # 依申请公开信息3条 counts applications; 政府信息61条 counts information

@@ -39,9 +39,15 @@ def narrative_lines(text: str) -> list[str]:
     # line breaks and composes nothing across one; the table maps one character at a time).
     for line in to_simplified(text).splitlines():
         line = line.strip()
-        if line and not _TABLE_ROW.search(line) and not _PAGE_NUMBER.match(line):
+        if line and not _table_row(line) and not _PAGE_NUMBER.match(line):
             lines.append(line)
     return lines
+
+
+def _table_row(line: str) -> bool:
+    """Whether :data:`_TABLE_ROW` finds a row in the line, searched for only in lines holding a character
+    each of its patterns needs (a tab, a pipe, a space between numbers): most prose lines hold none."""
+    return ("\t" in line or "|" in line or " " in line or "\u3000" in line) and _TABLE_ROW.search(line) is not None
 
 
 def paragraphs(text: str) -> list[str]:
