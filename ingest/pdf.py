@@ -24,7 +24,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
-from operator import itemgetter
+from operator import itemgetter, sub
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -208,7 +208,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform | None, heigh
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
     box_ref = ctypes.byref(box)
-    unicode_of, is_generated, loose_box = _UNICODE, _IS_GENERATED, _LOOSE_BOX  # once per character
+    unicode_of, is_generated, loose_box, new_char = _UNICODE, _IS_GENERATED, _LOOSE_BOX, _new_tuple  # once per character
     chars: list[_Char] = []
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
         code = unicode_of(raw, index)
@@ -226,8 +226,21 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform | None, heigh
         else:
             x0, y0 = transform(box.left, box.top)
             x1, y1 = transform(box.right, box.bottom)
-        chars.append(_Char(chr(code), min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+        # min() and max() of each pair, as they answer (the first of two equal values, or a NaN
+        # first), without their calls: most boxes come in order.
+        if x1 < x0:
+            x0, x1 = x1, x0
+        elif not x0 < x1:
+            x1 = x0
+        if y1 < y0:
+            y0, y1 = y1, y0
+        elif not y0 < y1:
+            y1 = y0
+        chars.append(new_char(_Char, (chr(code), x0, y0, x1, y1)))
     return chars
+
+
+_new_tuple = tuple.__new__  # a _Char without the Python frame of its __new__ (thousands a page)
 
 
 _UNICODE = unchecked(pdfium_c.FPDFText_GetUnicode)
@@ -239,15 +252,20 @@ def _group_lines(chars: list[_Char]) -> list[_Line]:
     """Chars that share a band of height become one line, read left to right."""
     rows: list[list[_Char]] = []
     band = (0.0, -1.0)
-    for char in sorted(chars, key=lambda c: c.top + c.bottom):
-        middle = (char.top + char.bottom) / 2
+    keys = [c.top + c.bottom for c in chars]  # twice the middle of each char's height
+    for index in sorted(range(len(chars)), key=keys.__getitem__):
+        char = chars[index]
+        middle = keys[index] / 2
         if rows and band[0] <= middle <= band[1]:
             rows[-1].append(char)
         else:
             rows.append([char])
             band = (char.top, char.bottom)
-    lines = (_line(sorted(row, key=lambda c: c.x0)) for row in rows)
+    lines = (_line(sorted(row, key=_LEFT)) for row in rows)
     return [line for line in lines if line.text]
+
+
+_LEFT = itemgetter(1)  # _Char.x0
 
 
 def _line(chars: list[_Char]) -> _Line:
@@ -257,7 +275,8 @@ def _line(chars: list[_Char]) -> _Line:
     ink = [c for c in chars if not c.text.isspace()]
     if not ink:
         return _Line("", (0.0, 0.0, 0.0, 0.0))
-    height = max(c.bottom - c.top for c in ink) or 1.0
+    _, lefts, tops, rights, bottoms = zip(*ink)
+    height = max(map(sub, bottoms, tops)) or 1.0
     parts: list[str] = []
     previous: _Char | None = None
     for char in ink:
@@ -265,12 +284,11 @@ def _line(chars: list[_Char]) -> _Line:
             if char.text == previous.text and char.x0 - previous.x0 < (previous.x1 - previous.x0) / 2:
                 continue  # fake bold: the same glyph painted again a hair to the right
             gap = char.x0 - previous.x1
-            wide = _is_wide(char.text) or _is_wide(previous.text)
-            if gap > height or (gap > height / 5 and not wide):
+            if gap > height or (gap > height / 5 and not (_is_wide(char.text) or _is_wide(previous.text))):
                 parts.append(" ")
         parts.append(char.text)
         previous = char
-    bbox = (min(c.x0 for c in ink), min(c.top for c in ink), max(c.x1 for c in ink), max(c.bottom for c in ink))
+    bbox = (min(lefts), min(tops), max(rights), max(bottoms))
     return _Line("".join(parts).translate(_LOOKALIKES), bbox)
 
 

@@ -127,16 +127,22 @@ class _Font:
     handle: Any
     name: str
     descent: float  # per unit of font size
+    advances: dict[int, float]  # by character code, filled as met (see _advance)
 
 
-def _advance(font: _Font, code: int) -> float:
+# Called once per glyph of every table page's fonts.
+_GLYPH_WIDTH = unchecked(pdfium_c.FPDFFont_GetGlyphWidth)
+_PER_THOUSAND = ctypes.c_float(1000.0)
+
+
+def _advance(font: _Font, code: int, width: ctypes.c_float) -> float:
     """The glyph's advance per unit of font size, from the font's widths (what pdfminer's box spans;
     PDFium's own boxes follow the glyph outlines, of a substitute font when it is not embedded).
-    Negative in a vertical font: the advance is downward."""
-    width = ctypes.c_float()
-    if not pdfium_c.FPDFFont_GetGlyphWidth(font.handle, code, ctypes.c_float(1000.0), ctypes.byref(width)):
+    Negative in a vertical font: the advance is downward. `width` takes PDFium's answer."""
+    if not _GLYPH_WIDTH(font.handle, code, _PER_THOUSAND, ctypes.byref(width)):
         raise _Declined("a glyph without a width")
-    return width.value / 1000
+    advance = font.advances[code] = width.value / 1000
+    return advance
 
 
 class _Run(NamedTuple):  # a tuple: made for every text object
@@ -146,6 +152,7 @@ class _Run(NamedTuple):  # a tuple: made for every text object
     font: _Font
     size: float  # pdfminer's: the font size through the matrix
     scale: float  # horizontal: text space to page space
+    chars: list[PdfObject]  # its characters, in the order of the text page
 
 
 # Called once per text object of every table page.
@@ -154,21 +161,22 @@ _FONT_SIZE = unchecked(pdfium_c.FPDFText_GetFontSize)
 _OBJECT_FONT = unchecked(pdfium_c.FPDFTextObj_GetFont)
 
 
-def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], decimal: _Decimals) -> _Run:
-    matrix = pdfium_c.FS_MATRIX()
+def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], decimal: _Decimals, matrix: Any) -> _Run:
+    """The run of the text object `obj` that char `index` belongs to; `matrix` takes PDFium's answer."""
     if not _CHAR_MATRIX(raw, index, ctypes.byref(matrix)):
         raise _Declined("a character without a matrix")
     if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
         raise _Declined("a character that is not upright")
     handle = _OBJECT_FONT(obj)
-    font = fonts.get(_address(handle))
+    address = _address(handle)
+    font = fonts.get(address)
     if font is None:
         descent = ctypes.c_float()
         if not pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent)):
             raise _Declined("a font without metrics")
-        font = fonts[_address(handle)] = _Font(handle, _font_name(handle), descent.value / 1000)
+        font = fonts[address] = _Font(handle, _font_name(handle), descent.value / 1000, {})
     font_size = _FONT_SIZE(raw, index)
-    return _Run(rank, font, font_size * decimal(matrix.d), font_size * decimal(matrix.a))
+    return _Run(rank, font, font_size * decimal(matrix.d), font_size * decimal(matrix.a), [])
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: _Decimals) -> list[PdfObject]:
@@ -178,60 +186,62 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
     raw = textpage.raw
     fonts: dict[int, _Font] = {}
     runs: dict[int, _Run] = {}
-    advances: dict[tuple[int, int], float] = {}
-    placed: list[tuple[int, int, PdfObject]] = []
     x, y = ctypes.c_double(), ctypes.c_double()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    matrix, width = pdfium_c.FS_MATRIX(), ctypes.c_float()
     unicode_of, is_generated, map_error, origin_of, object_of = _UNICODE, _IS_GENERATED, _MAP_ERROR, _ORIGIN, _TEXT_OBJECT_ADDRESS
+    key, run = None, None  # the run of the char before: most chars continue it
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
         code = unicode_of(raw, index)
         if code <= 32 and is_generated(raw, index) != 0:
             continue  # PDFium's own spaces and line breaks (the only characters it generates)
         if code in (0, 0xFFFE, 0xFFFF) or map_error(raw, index) == 1:
             raise _Declined("a glyph without Unicode")  # pdfminer writes (cid:N)
-        key = object_of(raw, index) or 0  # no object: 0, in no order
-        run = runs.get(key)
-        if run is None:
-            if key not in order:
-                raise _Declined("text outside the page's objects")
-            rank, obj = order[key]
-            run = runs[key] = _run(raw, index, obj, rank, fonts, decimal)
+        address = object_of(raw, index) or 0  # no object: 0, in no order
+        if address != key:
+            key, run = address, runs.get(address)
+            if run is None:
+                if address not in order:
+                    raise _Declined("text outside the page's objects")
+                rank, obj = order[address]
+                run = runs[address] = _run(raw, index, obj, rank, fonts, decimal, matrix)
+        assert run is not None  # set with key
         font = run.font
-        advance = advances.get((id(font), code))
+        advance = font.advances.get(code)
         if advance is None:
-            advance = advances[id(font), code] = _advance(font, code)
+            advance = _advance(font, code, width)
         origin_of(raw, index, x_ref, y_ref)
         left = x.value
         if advance < 0:
-            size = width = _vertical_size(raw, index, run, advance, left)
+            size = width_ = _vertical_size(raw, index, run, advance, left)
             top = height - (y.value + size)
         else:
-            size, width = run.size, advance * run.scale
+            size, width_ = run.size, advance * run.scale
             # pdfminer's box spans the advance width, and the font size up from the font's descent.
             top = height - (y.value + font.descent * size + size)
-        placed.append((run.rank, index, {
+        run.chars.append({
             "object_type": "char",
             "text": chr(code),
             "fontname": font.name,
             "size": size,
             "upright": True,
             "x0": left,
-            "x1": left + width,
+            "x1": left + width_,
             "top": top,
             "bottom": top + size,
             "doctop": top,
-            "width": width,
+            "width": width_,
             "height": size,
-        }))
+        })
     given = {run.rank for run in runs.values()}
     for rank, obj in order.values():
         if rank not in given and pdfium_c.FPDFTextObj_GetText(obj, raw, None, 0) > 2:  # more than a NUL
             raise _Declined("text PDFium leaves out")
-    placed.sort(key=_DRAWING_ORDER)  # (rank, index): a place is never shared, dicts are never compared
-    return [char for _, _, char in placed]
+    # Drawing order: by run (a run's rank is its own), and in a run by index, as the chars were met.
+    return [char for run in sorted(runs.values(), key=_RANK) for char in run.chars]
 
 
-_DRAWING_ORDER = itemgetter(0, 1)
+_RANK = itemgetter(0)
 
 
 def _vertical_size(raw: Any, index: int, run: _Run, advance: float, x: float) -> float:
