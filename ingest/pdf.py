@@ -42,7 +42,18 @@ from pdfplumber.utils.text import LIGATURES, dedupe_chars, extract_text
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
 from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from xxgk.ingest.pdfium_page import GET_OBJECT, GET_TYPE, PageObjects, is_visible, read_page, unchecked
+from xxgk.ingest.pdfium_page import (
+    BOUNDS,
+    DRAW_MODE,
+    FILL_COLOUR,
+    GET_OBJECT,
+    GET_TYPE,
+    STROKE_COLOUR,
+    PageObjects,
+    is_visible,
+    read_page,
+    unchecked,
+)
 from xxgk.ingest.reader import report_id
 
 if TYPE_CHECKING:  # imported when a page needs OCR: the extra is optional
@@ -297,25 +308,45 @@ def _is_white_rgb(color: tuple[int, int, int, int]) -> bool:
     return alpha == 0 or min(red, green, blue) >= 242
 
 
-def _path_color(getter: Callable[..., int], obj: Any) -> tuple[int, int, int, int]:
-    rgba = [ctypes.c_uint() for _ in range(4)]
-    if not getter(obj, *(ctypes.byref(v) for v in rgba)):
-        return (0, 0, 0, 255)  # unknown colour: assume ink
-    red, green, blue, alpha = (v.value for v in rgba)
-    return (red, green, blue, alpha)
+class _Probe:
+    """Buffers PDFium writes its answers about a page object into, made once per page."""
 
+    def __init__(self) -> None:
+        self.bounds = (ctypes.c_float * 4)()  # left, bottom, right, top
+        self.bounds_refs = tuple(ctypes.byref(self.bounds, 4 * i) for i in range(4))
+        self.rgba = (ctypes.c_uint * 4)()
+        self.rgba_refs = tuple(ctypes.byref(self.rgba, 4 * i) for i in range(4))
+        self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.mode_refs = (ctypes.byref(self.fill_mode), ctypes.byref(self.stroke))
 
-def _is_visible_path(obj: Any) -> bool:
-    # Word and WPS exports lay an invisible white box behind every text line: signal words in a
-    # narrative page must not send it to the table finder for those.
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
-        return True
-    stroked = stroke.value and not _is_white_rgb(_path_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj))
-    filled = fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE and not _is_white_rgb(
-        _path_color(pdfium_c.FPDFPageObj_GetFillColor, obj)
-    )
-    return bool(stroked or filled)
+    def path_color(self, getter: Callable[..., int], obj: Any) -> tuple[int, int, int, int]:
+        if not getter(obj, *self.rgba_refs):
+            return (0, 0, 0, 255)  # unknown colour: assume ink
+        red, green, blue, alpha = self.rgba
+        return (red, green, blue, alpha)
+
+    def is_visible_path(self, obj: Any) -> bool:
+        # Word and WPS exports lay an invisible white box behind every text line: signal words in a
+        # narrative page must not send it to the table finder for those.
+        if not DRAW_MODE(obj, *self.mode_refs):
+            return True
+        stroked = self.stroke.value and not _is_white_rgb(self.path_color(STROKE_COLOUR, obj))
+        filled = self.fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE and not _is_white_rgb(
+            self.path_color(FILL_COLOUR, obj)
+        )
+        return bool(stroked or filled)
+
+    def is_unmeasured(self, obj: Any) -> bool:
+        if not BOUNDS(obj, *self.bounds_refs):
+            return True
+        left, bottom, right, top = self.bounds
+        return left == right and bottom == top
+
+    def image_bounds(self, obj: Any) -> tuple[float, float, float, float] | None:
+        if not BOUNDS(obj, *self.bounds_refs):
+            return None
+        left, bottom, right, top = self.bounds
+        return (left, bottom, right, top)
 
 
 @dataclass
@@ -327,31 +358,28 @@ class _Graphics:
     images: list[tuple[float, float, float, float]] = field(default_factory=list)  # PDF user space
 
 
-def _is_unmeasured(obj: Any) -> bool:
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-        return True
-    return left.value == right.value and bottom.value == top.value
-
-
 def _graphics(page: pdfium.PdfPage) -> _Graphics:
     found = _Graphics()
-    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = GET_OBJECT(page.raw, index)
+    probe = _Probe()
+    raw = page.raw
+    text, form = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+    image, path = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH
+    for index in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = GET_OBJECT(raw, index)
         kind = GET_TYPE(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+        if kind == text:
             found.texts += 1
-            if _is_unmeasured(obj):
+            if probe.is_unmeasured(obj):
                 found.unmeasured += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        elif kind == form:
             found.pictures += 1
             found.rulings += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        elif kind == image:
             found.pictures += 1
-            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-            if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-                found.images.append((left.value, bottom.value, right.value, top.value))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and _is_visible_path(obj):
+            bounds = probe.image_bounds(obj)
+            if bounds is not None:
+                found.images.append(bounds)
+        elif kind == path and probe.is_visible_path(obj):
             found.rulings += 1
     return found
 

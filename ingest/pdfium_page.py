@@ -50,21 +50,16 @@ class _Declined(Exception):
 _SINGLE = struct.Struct("<f")
 
 
-class _Decimals:
+class _Decimals(dict[float, float]):
     """The numbers of the content stream, from PDFium's single-precision copies of them.
 
     pdfminer parses "247.65" into the double nearest 247.65; PDFium keeps the float nearest it,
     which is 247.649994. The shortest decimal that rounds to that float is what was printed (a
     content stream prints at most seven significant digits, which a float keeps apart), so its
-    double is what pdfminer computed with, and boxes come out to the last bit."""
+    double is what pdfminer computed with, and boxes come out to the last bit. Indexed by PDFium's
+    number (a dict: a number met before costs a lookup, not a call)."""
 
-    def __init__(self) -> None:
-        self._known: dict[float, float] = {}
-
-    def __call__(self, value: float) -> float:
-        known = self._known.get(value)
-        if known is not None:
-            return known
+    def __missing__(self, value: float) -> float:
         packed = _SINGLE.pack(value)
         found = value
         for digits in range(1, 10):
@@ -72,15 +67,15 @@ class _Decimals:
             if _SINGLE.pack(candidate) == packed:
                 found = candidate
                 break
-        self._known[value] = found
+        self[value] = found
         return found
 
 
-def _matrix(get: Any, handle: Any, decimal: _Decimals) -> tuple[float, ...]:
-    matrix = pdfium_c.FS_MATRIX()
-    if not get(handle, matrix):
+def _matrix(handle: Any, decimal: _Decimals, matrix: Any) -> tuple[float, ...]:
+    """The page object's matrix; `matrix` takes PDFium's answer."""
+    if not _OBJECT_MATRIX(handle, ctypes.byref(matrix)):
         raise _Declined("no matrix")
-    return tuple(decimal(v) for v in (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
+    return tuple(decimal[v] for v in (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
 
 
 # Text objects by address: their place among the page's objects, and their handle.
@@ -110,6 +105,12 @@ _TEXT_OBJECT_ADDRESS = unchecked(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_
 # Called once per page object, three times a table page.
 GET_OBJECT = unchecked(pdfium_c.FPDFPage_GetObject)
 GET_TYPE = unchecked(pdfium_c.FPDFPageObj_GetType)
+# Called once per path object (or text object: BOUNDS) of every page.
+BOUNDS = unchecked(pdfium_c.FPDFPageObj_GetBounds)
+DRAW_MODE = unchecked(pdfium_c.FPDFPath_GetDrawMode)
+STROKE_COLOUR = unchecked(pdfium_c.FPDFPageObj_GetStrokeColor)
+FILL_COLOUR = unchecked(pdfium_c.FPDFPageObj_GetFillColor)
+_OBJECT_MATRIX = unchecked(pdfium_c.FPDFPageObj_GetMatrix)
 
 
 # --- characters -------------------------------------------------------------------------------
@@ -176,7 +177,7 @@ def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], dec
             raise _Declined("a font without metrics")
         font = fonts[address] = _Font(handle, _font_name(handle), descent.value / 1000, {})
     font_size = _FONT_SIZE(raw, index)
-    return _Run(rank, font, font_size * decimal(matrix.d), font_size * decimal(matrix.a), [])
+    return _Run(rank, font, font_size * decimal[matrix.d], font_size * decimal[matrix.a], [])
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: _Decimals) -> list[PdfObject]:
@@ -267,11 +268,11 @@ _PEN_TOLERANCE = 0.01
 Point = tuple[float, float]
 
 
-def _colour(get: Any, obj: Any) -> tuple[int, int, int] | None:
-    rgba = [ctypes.c_uint() for _ in range(4)]
-    if not get(obj, *(ctypes.byref(v) for v in rgba)):
+def _colour(get: Any, obj: Any, rgba: Any) -> tuple[int, int, int] | None:
+    """The path's colour by `get` (STROKE_COLOUR or FILL_COLOUR); `rgba` (four c_uint) takes its answer."""
+    if not get(obj, *(ctypes.byref(rgba, 4 * i) for i in range(4))):
         return None  # a pattern: pdfplumber holds no colour for it either, and calls it visible
-    red, green, blue = (v.value for v in rgba[:3])
+    red, green, blue = rgba[:3]
     if min(red, green, blue) in _UNSURE_COLOUR:
         raise _Declined("a path coloured near white")
     return red, green, blue
@@ -302,6 +303,14 @@ def is_visible(obj: dict[str, Any]) -> bool:
     return bool(stroked or filled)
 
 
+# Called once per segment of every path of a table page.
+_COUNT_SEGMENTS = unchecked(pdfium_c.FPDFPath_CountSegments)
+_SEGMENT = unchecked(pdfium_c.FPDFPath_GetPathSegment)
+_SEGMENT_TYPE = unchecked(pdfium_c.FPDFPathSegment_GetType)
+_SEGMENT_POINT = unchecked(pdfium_c.FPDFPathSegment_GetPoint)
+_SEGMENT_CLOSES = unchecked(pdfium_c.FPDFPathSegment_GetClose)
+
+
 def _subpaths(obj: Any, decimal: _Decimals) -> list[tuple[str, list[Point]]]:
     """The path's subpaths, each as pdfminer's shape string (m, l, c, h) and the end point of each
     operator as printed (before the CTM; an h at the subpath's start point)."""
@@ -310,12 +319,13 @@ def _subpaths(obj: Any, decimal: _Decimals) -> list[tuple[str, list[Point]]]:
     points: list[Point] = []
     start: Point = (0.0, 0.0)
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     bezier = 0
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
-        point = (decimal(x.value), decimal(y.value))
+    for index in range(_COUNT_SEGMENTS(obj)):
+        segment = _SEGMENT(obj, index)
+        kind = _SEGMENT_TYPE(segment)
+        _SEGMENT_POINT(segment, x_ref, y_ref)
+        point = (decimal[x.value], decimal[y.value])
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             if shape:
                 subpaths.append(("".join(shape), points))
@@ -331,7 +341,7 @@ def _subpaths(obj: Any, decimal: _Decimals) -> list[tuple[str, list[Point]]]:
         else:
             raise _Declined("an unknown path segment")
         points.append(point)
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        if _SEGMENT_CLOSES(segment):
             # PDFium draws h as a line back to the start (or marks the line that got there); pdfminer
             # drops such a line before an h, so both are one h at the start point.
             if shape[-1] == "l" and point == start and len(shape) > 2:
@@ -345,8 +355,7 @@ def _subpaths(obj: Any, decimal: _Decimals) -> list[tuple[str, list[Point]]]:
 
 
 def _bounds(points: list[Point]) -> tuple[float, float, float, float]:
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
+    xs, ys = zip(*points)
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -428,21 +437,24 @@ def _paths(page: pdfium.PdfPage, height: float, decimal: _Decimals, rectangles: 
     rects: list[PdfObject] = []
     curves: list[PdfObject] = []
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = GET_OBJECT(page.raw, index)
+    mode_refs = (ctypes.byref(fill_mode), ctypes.byref(stroke))
+    rgba, buffer = (ctypes.c_uint * 4)(), pdfium_c.FS_MATRIX()
+    raw = page.raw
+    for index in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = GET_OBJECT(raw, index)
         if GET_TYPE(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
-        if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        if not DRAW_MODE(obj, *mode_refs):
             raise _Declined("a path without a drawing mode")
         stroked, filled = bool(stroke.value), fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
         style = {
             "stroke": stroked,
             "fill": filled,
             # A colour the path is not painted with decides nothing.
-            "stroking_color": _plumber_colour(_colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj)) if stroked else None,
-            "non_stroking_color": _plumber_colour(_colour(pdfium_c.FPDFPageObj_GetFillColor, obj)) if filled else None,
+            "stroking_color": _plumber_colour(_colour(STROKE_COLOUR, obj, rgba)) if stroked else None,
+            "non_stroking_color": _plumber_colour(_colour(FILL_COLOUR, obj, rgba)) if filled else None,
         }
-        matrix = _matrix(pdfium_c.FPDFPageObj_GetMatrix, obj, decimal)
+        matrix = _matrix(obj, decimal, buffer)
         for shape, points in _subpaths(obj, decimal):
             if len(shape) < 2:
                 continue  # a lone m paints nothing
@@ -478,7 +490,7 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, content: Calla
     `content` gives the page's content stream, wanted for some rectangles (see _Rectangles)."""
     try:
         decimal = _Decimals()
-        left, bottom, right, top = (decimal(v) for v in page.get_mediabox())
+        left, bottom, right, top = (decimal[v] for v in page.get_mediabox())
         if page.get_rotation() != 0 or (left, bottom) != (0, 0):
             return "a rotated or shifted page"
         order = _text_objects(page)
