@@ -67,8 +67,16 @@ class _Decimals(dict[float, float]):
             if _SINGLE.pack(candidate) == packed:
                 found = candidate
                 break
+        if len(self) >= _DECIMALS_KEPT:
+            self.clear()
         self[value] = found
         return found
+
+
+# Numbers whose decimals are kept from page to page and file to file (a function of the number
+# alone): the numbers of a report's pages repeat (rulings, font sizes, margins). About 10 MB at most.
+_DECIMALS_KEPT = 1 << 16
+_DECIMALS = _Decimals()
 
 
 def _matrix(handle: Any, decimal: _Decimals, matrix: Any) -> tuple[float, ...]:
@@ -146,6 +154,9 @@ def _advance(font: _Font, code: int, width: ctypes.c_float) -> float:
     return advance
 
 
+_new_tuple = tuple.__new__  # a NamedTuple without the Python frame of its __new__
+
+
 class _Run(NamedTuple):  # a tuple: made for every text object
     """What the characters of one text object share (PDFium gives each the object's matrix)."""
 
@@ -159,7 +170,7 @@ class _Run(NamedTuple):  # a tuple: made for every text object
 # Called once per text object of every table page.
 _CHAR_MATRIX = unchecked(pdfium_c.FPDFText_GetMatrix)
 _FONT_SIZE = unchecked(pdfium_c.FPDFText_GetFontSize)
-_OBJECT_FONT = unchecked(pdfium_c.FPDFTextObj_GetFont)
+_OBJECT_FONT = unchecked(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)  # its address
 
 
 def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], decimal: _Decimals, matrix: Any) -> _Run:
@@ -168,16 +179,16 @@ def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], dec
         raise _Declined("a character without a matrix")
     if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
         raise _Declined("a character that is not upright")
-    handle = _OBJECT_FONT(obj)
-    address = _address(handle)
+    address = _OBJECT_FONT(obj) or 0
     font = fonts.get(address)
     if font is None:
+        handle = ctypes.cast(address, pdfium_c.FPDF_FONT)
         descent = ctypes.c_float()
         if not pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent)):
             raise _Declined("a font without metrics")
         font = fonts[address] = _Font(handle, _font_name(handle), descent.value / 1000, {})
     font_size = _FONT_SIZE(raw, index)
-    return _Run(rank, font, font_size * decimal[matrix.d], font_size * decimal[matrix.a], [])
+    return _new_tuple(_Run, (rank, font, font_size * decimal[matrix.d], font_size * decimal[matrix.a], []))
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: _Decimals) -> list[PdfObject]:
@@ -399,7 +410,7 @@ class _Rectangles:
 
     def __init__(self, content: Callable[[], bytes]) -> None:
         self._content = content
-        self._known: dict[tuple[bytes, ...], tuple[float, float]] | None = None
+        self._known: dict[bytes, tuple[float, float]] | None = None  # by the corners in single precision
 
     def size(self, x: float, y: float, right: float, top: float) -> tuple[float, float] | None:
         """The (w, h) of an `re` whose corners PDFium keeps as these, if the page prints one."""
@@ -407,13 +418,12 @@ class _Rectangles:
             self._known = {}
             for match in self._RE.finditer(self._content()):
                 rx, ry, rw, rh = (float(v) for v in match.groups())
-                corners = (rx, ry, _single(rx) + _single(rw), _single(ry) + _single(rh))
-                self._known[tuple(_SINGLE.pack(v) for v in corners)] = (rw, rh)
-        return self._known.get(tuple(_SINGLE.pack(v) for v in (x, y, right, top)))
+                sx, sy, sw, sh = _FOUR_SINGLES.unpack(_FOUR_SINGLES.pack(rx, ry, rw, rh))
+                self._known[_FOUR_SINGLES.pack(rx, ry, sx + sw, sy + sh)] = (rw, rh)
+        return self._known.get(_FOUR_SINGLES.pack(x, y, right, top))
 
 
-def _single(value: float) -> float:
-    return float(_SINGLE.unpack(_SINGLE.pack(value))[0])
+_FOUR_SINGLES = struct.Struct("<4f")
 
 
 def _corners(points: list[Point], visible: bool, rectangles: _Rectangles) -> list[Point]:
@@ -489,7 +499,7 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, content: Calla
     """The page's objects as pdfplumber gives them, or why PDFium cannot tell what they would be.
     `content` gives the page's content stream, wanted for some rectangles (see _Rectangles)."""
     try:
-        decimal = _Decimals()
+        decimal = _DECIMALS
         left, bottom, right, top = (decimal[v] for v in page.get_mediabox())
         if page.get_rotation() != 0 or (left, bottom) != (0, 0):
             return "a rotated or shifted page"
