@@ -20,7 +20,7 @@ import io
 import re
 import threading
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -571,15 +571,16 @@ def _nearest(bounds: tuple[float, ...], value: float) -> int:
 
 
 Texts = list[list[str | None]]  # a table's cell texts, row by row (None: no cell there)
-Extract = Callable[[Table, list[CellGroup]], Texts]
+Extract = Callable[["_CharsByHeight", Table, list[CellGroup]], Texts]  # the texts of a table, from its page's chars
 
 
-def _part(table: Table, page: int, extract: Extract) -> _Part | None:
-    """One table part, or None when the ruling only frames narrative (one column or one cell)."""
+def _part(table: Table, page: int, extract: Extract, by_height: _CharsByHeight) -> _Part | None:
+    """One table part, or None when the ruling only frames narrative (one column or one cell).
+    `by_height` holds the chars of the table's page."""
     rows = table.rows
     real = [
         (bbox, text)
-        for row, texts in zip(rows, extract(table, rows))
+        for row, texts in zip(rows, extract(by_height, table, rows))
         for bbox, text in zip(row.cells, texts)
         if bbox is not None
     ]
@@ -603,22 +604,17 @@ def _part(table: Table, page: int, extract: Extract) -> _Part | None:
         if row + rowspan == len(ys) - 1 and cell.text and not _is_numeric(cell.text):
             # The bottom row may be the upper half of a row the page break splits: whether its
             # text runs on decides whether text at the top of the next page belongs to it.
-            cell.room = _room_after(table.page.chars, cell.bbox)
+            cell.room = _room_after(by_height.ink_in(cell.bbox), cell.bbox)
         cells.append(cell)
     x0, top, x1, bottom = table.bbox
     return _Part(page=page, bbox=(x0, top, x1, bottom), xs=xs, ys=ys, cells=tuple(cells))
 
 
-def _room_after(chars: list[dict[str, Any]], box: BBox) -> float | None:
-    """The room left after the last line of the text in `box`, in widths of its characters (their
-    font size), once the cell's padding (the gap before its first line, up to MAX_CELL_PADDING) is
-    taken off: under one character, the line is full and the text wrapped there, so it runs on."""
-    inside = [
-        c for c in chars
-        if not c["text"].isspace()
-        and box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]
-        and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3]
-    ]
+def _room_after(inside: list[dict[str, Any]], box: BBox) -> float | None:
+    """The room left after the last line of the text in `box` (`inside`: its chars that are not
+    spaces, in page order; see _CharsByHeight.ink_in), in widths of its characters (their font
+    size), once the cell's padding (the gap before its first line, up to MAX_CELL_PADDING) is taken
+    off: under one character, the line is full and the text wrapped there, so it runs on."""
     if not inside:
         return None
 
@@ -656,11 +652,15 @@ def _deduped(page: PlumberPage) -> PlumberPage:
 
 def _find_parts(page: PlumberPage, number: int) -> list[_Part]:
     prepared = _deduped(page.filter(is_visible))
-    return _parts(prepared.find_tables(TABLE_SETTINGS), number, _marked_texts)
+    return _parts(prepared.find_tables(TABLE_SETTINGS), number, _marked_texts, prepared.chars)
 
 
-def _parts(tables: list[Table], number: int, extract: Extract) -> list[_Part]:
-    parts = (_part(table, number, extract) for table in sorted(tables, key=lambda t: t.bbox[1]))
+def _parts(tables: list[Table], number: int, extract: Extract, chars: list[dict[str, Any]]) -> list[_Part]:
+    """The parts of a page's tables, read by `extract` from the page's `chars`."""
+    if not tables:
+        return []  # most pages with rulings: no need to index their chars
+    by_height = _CharsByHeight(chars)
+    parts = (_part(table, number, extract, by_height) for table in sorted(tables, key=lambda t: t.bbox[1]))
     return [part for part in parts if part is not None]
 
 
@@ -748,15 +748,13 @@ def _lined_text(chars: list[dict[str, Any]]) -> str | None:
 _X0 = itemgetter("x0")
 
 
-def _marked_texts(table: Table, rows: list[CellGroup]) -> Texts:
+def _marked_texts(by_height: _CharsByHeight, table: Table, rows: list[CellGroup]) -> Texts:
     """pdfplumber's Table.extract, with note digits as superscripts (what _CharsByHeight.extract gives)."""
     texts = table.extract()
-    by_height: _CharsByHeight | None = None
     for row, line in zip(rows, texts):
         for col, (box, text) in enumerate(zip(row.cells, line)):
             if box is None or not text or not any(ch in _DIGITS for ch in text):
                 continue
-            by_height = by_height or _CharsByHeight(table.page.chars)
             marked = note_digits(by_height.cell_chars(box))
             if marked is not None:
                 line[col] = marked
@@ -781,6 +779,13 @@ class _CharsByHeight:
         x0, top, x1, bottom = box
         across, down = self._across, self._down
         return [i for i in indices if x0 <= across[i] < x1 and top <= down[i] < bottom]
+
+    def ink_in(self, box: BBox) -> list[dict[str, Any]]:
+        """The chars other than spaces whose middle is inside `box`, edges included, in page order."""
+        x0, top, x1, bottom = box
+        across, chars = self._across, self._chars
+        band = sorted(self._order[bisect_left(self._sorted, top) : bisect_right(self._sorted, bottom)])
+        return [chars[i] for i in band if x0 <= across[i] <= x1 and not chars[i]["text"].isspace()]
 
     def cell_chars(self, box: BBox) -> list[dict[str, Any]]:
         """The chars of a cell, as extract takes them."""
@@ -820,7 +825,7 @@ def _find_parts_in(objects: PageObjects, bbox: BBox, number: int) -> list[_Part]
     edges += [edge for rect in objects.rects if is_visible(rect) for edge in rect_to_edges(rect)]
     edges += [edge for curve in objects.curves if is_visible(curve) for edge in curve_to_edges(curve)]
     surface = cast(PlumberPage, _Surface(chars, edges, bbox))  # duck-typed: see _Surface
-    return _parts(_TableFinder(surface, TABLE_SETTINGS).tables, number, _CharsByHeight(chars).extract)
+    return _parts(_TableFinder(surface, TABLE_SETTINGS).tables, number, _CharsByHeight.extract, chars)
 
 
 Point = tuple[float, float]

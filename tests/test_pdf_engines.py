@@ -230,3 +230,36 @@ def test_lined_text_of_every_cell_is_what_pdfplumber_extracts(path: Path) -> Non
                         assert text == extract_text(chars)
                         read += 1
     assert read
+
+
+def _ink_by_scan(chars: list[dict[str, Any]], box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """The definition: every char of the page, in page order, whose middle is in the box, edges included."""
+    return [
+        c for c in chars
+        if not c["text"].isspace()
+        and box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]
+        and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3]
+    ]
+
+
+@pytest.mark.parametrize("path", FIXTURE_PDFS[:3], ids=lambda p: p.parent.name)
+def test_ink_of_a_box_indexed_by_height_is_the_ink_found_by_scanning_the_page(path: Path) -> None:
+    """_CharsByHeight.ink_in (what _room_after measures) against the scan it replaced, over every
+    cell of real tables and the same boxes with edges on the middles of their chars."""
+    compared = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars = page.chars
+            by_height = pdf_reader._CharsByHeight(chars)
+            for table in page.find_tables(pdf_reader.TABLE_SETTINGS):
+                for x0, top, x1, bottom in table.cells:
+                    inside = _ink_by_scan(chars, (x0, top, x1, bottom))
+                    boxes = [(x0, top, x1, bottom)]
+                    if inside:  # edges through the middles of the outermost chars: included
+                        middles = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in inside]
+                        boxes.append((min(m[0] for m in middles), min(m[1] for m in middles),
+                                      max(m[0] for m in middles), max(m[1] for m in middles)))
+                    for box in boxes:
+                        assert by_height.ink_in(box) == _ink_by_scan(chars, box)
+                        compared += bool(inside)
+    assert compared
