@@ -37,7 +37,7 @@ from pdfplumber.page import Page as PlumberPage
 from pdfplumber.pdf import PDF
 from pdfplumber.table import CellGroup, Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, obj_to_bbox, rect_to_edges
+from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 from pdfplumber.utils.text import LIGATURES, dedupe_chars, extract_text
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
@@ -851,9 +851,10 @@ def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[
     the first point below it and then the first to its right that an edge joins to it, whose
     corner (right's x, below's y) is a point joined to both. pdfplumber makes sets of the edges
     of both points for every pair it tests, and scans all later points for those below and to the
-    right; here each point's edge sets are made once, and its column and row are looked up."""
-    vertical = {point: {obj_to_bbox(edge) for edge in found["v"]} for point, found in intersections.items()}
-    horizontal = {point: {obj_to_bbox(edge) for edge in found["h"]} for point, found in intersections.items()}
+    right; here each point's edge sets are made once, its column and row are looked up, and the
+    points to its right are tested only as far as a cell needs."""
+    vertical = {point: set(map(_EDGE_BBOX, found["v"])) for point, found in intersections.items()}
+    horizontal = {point: set(map(_EDGE_BBOX, found["h"])) for point, found in intersections.items()}
 
     def joined(a: Point, b: Point) -> bool:
         return (a[0] == b[0] and not vertical[a].isdisjoint(vertical[b])) or (
@@ -863,25 +864,45 @@ def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[
     points = sorted(intersections)
     columns: dict[float, list[Point]] = {}  # by x, each from the top down (points sort by x, then y)
     rows: dict[float, list[Point]] = {}  # by y, each from left to right
+    places: list[tuple[int, int]] = []  # each point's place in its column and in its row
     for point in points:
-        columns.setdefault(point[0], []).append(point)
-        rows.setdefault(point[1], []).append(point)
+        column = columns.setdefault(point[0], [])
+        row = rows.setdefault(point[1], [])
+        places.append((len(column), len(row)))
+        column.append(point)
+        row.append(point)
     cells: list[BBox] = []
-    for point in points:
-        column, row = columns[point[0]], rows[point[1]]
-        below = column[column.index(point) + 1 :]
-        right = [corner for corner in row[row.index(point) + 1 :] if joined(point, corner)]
-        cells.extend(_smallest_cell(point, below, right, intersections, joined))
+    for point, (down, across) in zip(points, places):
+        below = columns[point[0]][down + 1 :]
+        after = rows[point[1]][across + 1 :]
+        cells.extend(_smallest_cell(point, below, after, intersections, joined))
     return cells
 
 
+_EDGE_BBOX = itemgetter("x0", "top", "x1", "bottom")  # what pdfplumber's obj_to_bbox gives
+
+
 def _smallest_cell(
-    point: Point, below: list[Point], right: list[Point], corners: dict[Point, Any], joined: Callable[[Point, Point], bool]
+    point: Point, below: list[Point], after: list[Point], corners: dict[Point, Any], joined: Callable[[Point, Point], bool]
 ) -> list[BBox]:
+    """The cell whose top-left corner is `point`, by pdfplumber's search: each point below it that
+    an edge joins to it, from the top, with each point of `after` (to its right, from the left)
+    that an edge joins to it. Those are found as the search gets to them: most cells close on
+    the first of each."""
+    right: list[Point] = []  # the points of `after` joined to `point`, as far as tested
+    untested = iter(after)
     for lower in below:
         if not joined(point, lower):
             continue
-        for beside in right:
+        tried = 0
+        while True:
+            if tried == len(right):
+                beside = next((corner for corner in untested if joined(point, corner)), None)
+                if beside is None:
+                    break
+                right.append(beside)
+            beside = right[tried]
+            tried += 1
             corner = (beside[0], lower[1])
             if corner in corners and joined(corner, beside) and joined(corner, lower):
                 return [(point[0], point[1], corner[0], corner[1])]
