@@ -41,7 +41,7 @@ from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edge
 from pdfplumber.utils.text import LIGATURES, dedupe_chars, extract_text
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
-from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
+from xxgk.ingest.document import Block, Document, Grid, Paragraph, Provenance
 from xxgk.ingest.pdfium_page import (
     BOUNDS,
     DRAW_MODE,
@@ -1149,22 +1149,24 @@ def _grid(parts: list[_Part], index: int) -> Grid:
     seen: set[int] = set()
     grid_rows = []
     rows, unsure = _table_rows(parts)
+    # The grid's fields as data, validated into models in one call (hundreds of cells: one model
+    # each, and one for its provenance, cost three times as much made one by one).
     for r, row in enumerate(rows):
-        cells = []
+        cells: list[dict[str, Any]] = []
         for c, cell in enumerate(row.slots):
             if cell is None:
                 bbox = (canonical[c], row.part.ys[row.index], canonical[c + 1], row.part.ys[row.index + 1])
-                cells.append(GridCell(text="", prov=Provenance(page=row.part.page, bbox=bbox, table=index, row=r, col=c)))
+                cells.append({"text": "", "prov": {"page": row.part.page, "bbox": bbox, "table": index, "row": r, "col": c}})
                 continue
             # Slots are visited top-left first, so a cell's first slot is where it starts.
             merged = id(cell) in seen or cell.continued
             seen.add(id(cell))
-            prov = Provenance(page=cell.page, bbox=cell.bbox, table=index, row=r, col=c)
-            cells.append(GridCell(text=cell.text, prov=prov, merged=merged))
-        grid_rows.append(tuple(cells))
+            prov = {"page": cell.page, "bbox": cell.bbox, "table": index, "row": r, "col": c}
+            cells.append({"text": cell.text, "prov": prov, "merged": merged})
+        grid_rows.append(cells)
     first = parts[0]
-    prov = Provenance(page=first.page, bbox=first.bbox, table=index)
-    return Grid(rows=tuple(grid_rows), prov=prov, may_continue=tuple(unsure))
+    prov = {"page": first.page, "bbox": first.bbox, "table": index}
+    return Grid.model_validate({"rows": grid_rows, "prov": prov, "may_continue": tuple(unsure)})
 
 
 # --- the reader -------------------------------------------------------------------------------
