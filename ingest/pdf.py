@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+import struct
 import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
@@ -220,6 +221,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform | None, heigh
     box = pdfium_c.FS_RECTF()
     box_ref = ctypes.byref(box)
     unicode_of, is_generated, loose_box, new_char = _UNICODE, _IS_GENERATED, _LOOSE_BOX, _new_tuple  # once per character
+    read_box = _FOUR_FLOATS.unpack  # FS_RECTF: left, top, right, bottom
     chars: list[_Char] = []
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
         code = unicode_of(raw, index)
@@ -232,11 +234,12 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform | None, heigh
         # Loose boxes span the font's ascent and descent, so every glyph of a line shares them.
         if not loose_box(raw, index, box_ref):
             continue
+        left, top, right, bottom = read_box(box)
         if transform is None:  # an upright page: x as it is, y down from the top
-            x0, y0, x1, y1 = box.left, height - box.top, box.right, height - box.bottom
+            x0, y0, x1, y1 = left, height - top, right, height - bottom
         else:
-            x0, y0 = transform(box.left, box.top)
-            x1, y1 = transform(box.right, box.bottom)
+            x0, y0 = transform(left, top)
+            x1, y1 = transform(right, bottom)
         # min() and max() of each pair, as they answer (the first of two equal values, or a NaN
         # first), without their calls: most boxes come in order.
         if x1 < x0:
@@ -251,6 +254,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform | None, heigh
     return chars
 
 
+_FOUR_FLOATS = struct.Struct("=4f")  # the fields of a ctypes structure of four floats, in one call
 _new_tuple = tuple.__new__  # a _Char without the Python frame of its __new__ (thousands a page)
 
 
@@ -286,19 +290,19 @@ def _line(chars: list[_Char]) -> _Line:
     ink = [c for c in chars if not c.text.isspace()]
     if not ink:
         return _Line("", (0.0, 0.0, 0.0, 0.0))
-    _, lefts, tops, rights, bottoms = zip(*ink)
+    texts, lefts, tops, rights, bottoms = zip(*ink)
     height = max(map(sub, bottoms, tops)) or 1.0
-    parts: list[str] = []
-    previous: _Char | None = None
-    for char in ink:
-        if previous is not None:
-            if char.text == previous.text and char.x0 - previous.x0 < (previous.x1 - previous.x0) / 2:
-                continue  # fake bold: the same glyph painted again a hair to the right
-            gap = char.x0 - previous.x1
-            if gap > height or (gap > height / 5 and not (_is_wide(char.text) or _is_wide(previous.text))):
-                parts.append(" ")
-        parts.append(char.text)
-        previous = char
+    narrow_gap = height / 5
+    parts = [texts[0]]
+    before, before_x0, before_x1 = texts[0], lefts[0], rights[0]  # the last char kept
+    for text, x0, x1 in zip(texts[1:], lefts[1:], rights[1:]):
+        if text == before and x0 - before_x0 < (before_x1 - before_x0) / 2:
+            continue  # fake bold: the same glyph painted again a hair to the right
+        gap = x0 - before_x1
+        if gap > height or (gap > narrow_gap and not (_is_wide(text) or _is_wide(before))):
+            parts.append(" ")
+        parts.append(text)
+        before, before_x0, before_x1 = text, x0, x1
     bbox = (min(lefts), min(tops), max(rights), max(bottoms))
     return _Line("".join(parts).translate(_LOOKALIKES), bbox)
 
@@ -339,7 +343,7 @@ class _Probe:
     def is_unmeasured(self, obj: Any) -> bool:
         if not BOUNDS(obj, *self.bounds_refs):
             return True
-        left, bottom, right, top = self.bounds
+        left, bottom, right, top = _FOUR_FLOATS.unpack(self.bounds)
         return left == right and bottom == top
 
     def image_bounds(self, obj: Any) -> tuple[float, float, float, float] | None:
