@@ -767,10 +767,11 @@ def _marked_texts(by_height: _CharsByHeight, table: Table, rows: list[CellGroup]
 
 class _CharsByHeight:
     """A page's characters sorted by the middle of their height, so that a row takes its own with
-    two bisections. `extract` gives what pdfplumber's Table.extract does (which tests every char of
-    the page against every row, and every char of the row against every cell): a char belongs to
-    a box when its middle is inside, right and bottom edges excluded; cells keep the page order.
-    Note digits become superscripts (note_digits), as _marked_texts does after Table.extract."""
+    two bisections (and a cell its own from the row's, sorted by the middle of their width).
+    `extract` gives what pdfplumber's Table.extract does (which tests every char of the page
+    against every row, and every char of the row against every cell): a char belongs to a box when
+    its middle is inside, right and bottom edges excluded; cells keep the page order. Note digits
+    become superscripts (note_digits), as _marked_texts does after Table.extract."""
 
     def __init__(self, chars: list[dict[str, Any]]) -> None:
         self._chars = chars
@@ -798,17 +799,23 @@ class _CharsByHeight:
 
     def extract(self, table: Table, rows: list[CellGroup]) -> Texts:
         texts: Texts = []
+        across, down, chars = self._across, self._down, self._chars
         for row in rows:
             top, bottom = row.bbox[1], row.bbox[3]
             band = sorted(self._order[bisect_left(self._sorted, top) : bisect_left(self._sorted, bottom)])
-            own = self._inside(band, row.bbox)
+            # The row's chars from left to right (by the middle of their width), so that each cell
+            # takes its own with two bisections.
+            own = sorted(self._inside(band, row.bbox), key=across.__getitem__)
+            lefts = [across[i] for i in own]
             line: list[str | None] = []
             for cell in row.cells:
                 if cell is None:
                     line.append(None)
                     continue
-                inside = self._inside(own, cell)
-                line.append(_cell_text([self._chars[i] for i in inside]) if inside else "")
+                x0, cell_top, x1, cell_bottom = cell
+                column = own[bisect_left(lefts, x0) : bisect_left(lefts, x1)]
+                inside = sorted(i for i in column if cell_top <= down[i] < cell_bottom)  # page order
+                line.append(_cell_text([chars[i] for i in inside]) if inside else "")
             texts.append(line)
         return texts
 
