@@ -343,7 +343,7 @@ class _Probe:
     def is_unmeasured(self, obj: Any) -> bool:
         if not BOUNDS(obj, *self.bounds_refs):
             return True
-        left, bottom, right, top = _FOUR_FLOATS.unpack(self.bounds)
+        left, bottom, right, top = cast(tuple[float, float, float, float], _FOUR_FLOATS.unpack(self.bounds))
         return left == right and bottom == top
 
     def image_bounds(self, obj: Any) -> tuple[float, float, float, float] | None:

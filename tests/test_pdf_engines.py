@@ -4,6 +4,8 @@ as the pdfplumber reference does, and hands pdfplumber the pages it cannot vouch
 from __future__ import annotations
 
 import io
+import random
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from reportlab.pdfgen import canvas
 from xxgk.ingest import pdf as pdf_reader
 from xxgk.ingest.document import Document, Grid
 from xxgk.ingest.pdf import PdfReader
-from xxgk.ingest.pdfium_page import is_visible
+from xxgk.ingest.pdfium_page import _Rectangles, is_visible, printed_rectangles
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FIXTURE_PDFS = sorted(FIXTURES.glob("**/*.pdf"))
@@ -263,3 +265,28 @@ def test_ink_of_a_box_indexed_by_height_is_the_ink_found_by_scanning_the_page(pa
                         assert by_height.ink_in(box) == _ink_by_scan(chars, box)
                         compared += bool(inside)
     assert compared
+
+
+def _matches(found: Iterator[re.Match[bytes]]) -> list[tuple[tuple[int, int], tuple[bytes | Any, ...]]]:
+    return [(match.span(), match.groups()) for match in found]
+
+
+# Pieces of content streams around `re` (numbers, signs, delimiters, operators that start with r or e).
+_PIECES = [b" ", b"\n", b"\t", b"1", b"23", b".", b"0.5", b"-", b"+", b"re", b" re ", b"re\n", b"r", b"e", b"rg",
+           b"]", b">", b")", b"}", b"[", b"(", b"<", b"/", b"%", b"m", b"q"]
+
+
+def _streams() -> Iterator[bytes]:
+    pieces = random.Random(15)
+    for _ in range(20000):
+        yield b"".join(pieces.choice(_PIECES) for _ in range(pieces.randint(0, 24)))
+    for path in FIXTURE_PDFS[:3]:
+        data = path.read_bytes()
+        with pdf_reader._Plumber(data) as plumber, pdfplumber.open(path) as pdf:
+            for number in range(1, len(pdf.pages) + 1):
+                yield plumber.content(number)
+
+
+def test_rectangles_found_near_each_operator_are_those_the_pattern_finds_in_the_whole_stream() -> None:
+    for stream in _streams():
+        assert _matches(printed_rectangles(stream)) == _matches(_Rectangles.RE.finditer(stream)), stream
