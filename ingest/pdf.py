@@ -18,13 +18,14 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+import struct
 import threading
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
-from operator import itemgetter
+from operator import itemgetter, sub
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -37,12 +38,23 @@ from pdfplumber.page import Page as PlumberPage
 from pdfplumber.pdf import PDF
 from pdfplumber.table import CellGroup, Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, obj_to_bbox, rect_to_edges
+from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 from pdfplumber.utils.text import LIGATURES, dedupe_chars, extract_text
 
 from xxgk.errors import CorruptFileError, EncryptedError, IngestError, NeedsOcrError
-from xxgk.ingest.document import Block, Document, Grid, GridCell, Paragraph, Provenance
-from xxgk.ingest.pdfium_page import GET_OBJECT, GET_TYPE, PageObjects, is_visible, read_page, unchecked
+from xxgk.ingest.document import Block, Document, Grid, Paragraph, Provenance
+from xxgk.ingest.pdfium_page import (
+    BOUNDS,
+    DRAW_MODE,
+    FILL_COLOUR,
+    GET_OBJECT,
+    GET_TYPE,
+    STROKE_COLOUR,
+    PageObjects,
+    is_visible,
+    read_page,
+    unchecked,
+)
 from xxgk.ingest.reader import report_id
 
 if TYPE_CHECKING:  # imported when a page needs OCR: the extra is optional
@@ -208,7 +220,8 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform | None, heigh
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
     box_ref = ctypes.byref(box)
-    unicode_of, is_generated, loose_box = _UNICODE, _IS_GENERATED, _LOOSE_BOX  # once per character
+    unicode_of, is_generated, loose_box, new_char = _UNICODE, _IS_GENERATED, _LOOSE_BOX, _new_tuple  # once per character
+    read_box = _FOUR_FLOATS.unpack  # FS_RECTF: left, top, right, bottom
     chars: list[_Char] = []
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
         code = unicode_of(raw, index)
@@ -221,13 +234,28 @@ def _page_chars(textpage: pdfium.PdfTextPage, transform: Transform | None, heigh
         # Loose boxes span the font's ascent and descent, so every glyph of a line shares them.
         if not loose_box(raw, index, box_ref):
             continue
+        left, top, right, bottom = read_box(box)
         if transform is None:  # an upright page: x as it is, y down from the top
-            x0, y0, x1, y1 = box.left, height - box.top, box.right, height - box.bottom
+            x0, y0, x1, y1 = left, height - top, right, height - bottom
         else:
-            x0, y0 = transform(box.left, box.top)
-            x1, y1 = transform(box.right, box.bottom)
-        chars.append(_Char(chr(code), min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+            x0, y0 = transform(left, top)
+            x1, y1 = transform(right, bottom)
+        # min() and max() of each pair, as they answer (the first of two equal values, or a NaN
+        # first), without their calls: most boxes come in order.
+        if x1 < x0:
+            x0, x1 = x1, x0
+        elif not x0 < x1:
+            x1 = x0
+        if y1 < y0:
+            y0, y1 = y1, y0
+        elif not y0 < y1:
+            y1 = y0
+        chars.append(new_char(_Char, (chr(code), x0, y0, x1, y1)))
     return chars
+
+
+_FOUR_FLOATS = struct.Struct("=4f")  # the fields of a ctypes structure of four floats, in one call
+_new_tuple = tuple.__new__  # a _Char without the Python frame of its __new__ (thousands a page)
 
 
 _UNICODE = unchecked(pdfium_c.FPDFText_GetUnicode)
@@ -239,15 +267,20 @@ def _group_lines(chars: list[_Char]) -> list[_Line]:
     """Chars that share a band of height become one line, read left to right."""
     rows: list[list[_Char]] = []
     band = (0.0, -1.0)
-    for char in sorted(chars, key=lambda c: c.top + c.bottom):
-        middle = (char.top + char.bottom) / 2
+    keys = [c.top + c.bottom for c in chars]  # twice the middle of each char's height
+    for index in sorted(range(len(chars)), key=keys.__getitem__):
+        char = chars[index]
+        middle = keys[index] / 2
         if rows and band[0] <= middle <= band[1]:
             rows[-1].append(char)
         else:
             rows.append([char])
             band = (char.top, char.bottom)
-    lines = (_line(sorted(row, key=lambda c: c.x0)) for row in rows)
+    lines = (_line(sorted(row, key=_LEFT)) for row in rows)
     return [line for line in lines if line.text]
+
+
+_LEFT = itemgetter(1)  # _Char.x0
 
 
 def _line(chars: list[_Char]) -> _Line:
@@ -257,20 +290,20 @@ def _line(chars: list[_Char]) -> _Line:
     ink = [c for c in chars if not c.text.isspace()]
     if not ink:
         return _Line("", (0.0, 0.0, 0.0, 0.0))
-    height = max(c.bottom - c.top for c in ink) or 1.0
-    parts: list[str] = []
-    previous: _Char | None = None
-    for char in ink:
-        if previous is not None:
-            if char.text == previous.text and char.x0 - previous.x0 < (previous.x1 - previous.x0) / 2:
-                continue  # fake bold: the same glyph painted again a hair to the right
-            gap = char.x0 - previous.x1
-            wide = _is_wide(char.text) or _is_wide(previous.text)
-            if gap > height or (gap > height / 5 and not wide):
-                parts.append(" ")
-        parts.append(char.text)
-        previous = char
-    bbox = (min(c.x0 for c in ink), min(c.top for c in ink), max(c.x1 for c in ink), max(c.bottom for c in ink))
+    texts, lefts, tops, rights, bottoms = zip(*ink)
+    height = max(map(sub, bottoms, tops)) or 1.0
+    narrow_gap = height / 5
+    parts = [texts[0]]
+    before, before_x0, before_x1 = texts[0], lefts[0], rights[0]  # the last char kept
+    for text, x0, x1 in zip(texts[1:], lefts[1:], rights[1:]):
+        if text == before and x0 - before_x0 < (before_x1 - before_x0) / 2:
+            continue  # fake bold: the same glyph painted again a hair to the right
+        gap = x0 - before_x1
+        if gap > height or (gap > narrow_gap and not (_is_wide(text) or _is_wide(before))):
+            parts.append(" ")
+        parts.append(text)
+        before, before_x0, before_x1 = text, x0, x1
+    bbox = (min(lefts), min(tops), max(rights), max(bottoms))
     return _Line("".join(parts).translate(_LOOKALIKES), bbox)
 
 
@@ -279,25 +312,45 @@ def _is_white_rgb(color: tuple[int, int, int, int]) -> bool:
     return alpha == 0 or min(red, green, blue) >= 242
 
 
-def _path_color(getter: Callable[..., int], obj: Any) -> tuple[int, int, int, int]:
-    rgba = [ctypes.c_uint() for _ in range(4)]
-    if not getter(obj, *(ctypes.byref(v) for v in rgba)):
-        return (0, 0, 0, 255)  # unknown colour: assume ink
-    red, green, blue, alpha = (v.value for v in rgba)
-    return (red, green, blue, alpha)
+class _Probe:
+    """Buffers PDFium writes its answers about a page object into, made once per page."""
 
+    def __init__(self) -> None:
+        self.bounds = (ctypes.c_float * 4)()  # left, bottom, right, top
+        self.bounds_refs = tuple(ctypes.byref(self.bounds, 4 * i) for i in range(4))
+        self.rgba = (ctypes.c_uint * 4)()
+        self.rgba_refs = tuple(ctypes.byref(self.rgba, 4 * i) for i in range(4))
+        self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.mode_refs = (ctypes.byref(self.fill_mode), ctypes.byref(self.stroke))
 
-def _is_visible_path(obj: Any) -> bool:
-    # Word and WPS exports lay an invisible white box behind every text line: signal words in a
-    # narrative page must not send it to the table finder for those.
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
-        return True
-    stroked = stroke.value and not _is_white_rgb(_path_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj))
-    filled = fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE and not _is_white_rgb(
-        _path_color(pdfium_c.FPDFPageObj_GetFillColor, obj)
-    )
-    return bool(stroked or filled)
+    def path_color(self, getter: Callable[..., int], obj: Any) -> tuple[int, int, int, int]:
+        if not getter(obj, *self.rgba_refs):
+            return (0, 0, 0, 255)  # unknown colour: assume ink
+        red, green, blue, alpha = self.rgba
+        return (red, green, blue, alpha)
+
+    def is_visible_path(self, obj: Any) -> bool:
+        # Word and WPS exports lay an invisible white box behind every text line: signal words in a
+        # narrative page must not send it to the table finder for those.
+        if not DRAW_MODE(obj, *self.mode_refs):
+            return True
+        stroked = self.stroke.value and not _is_white_rgb(self.path_color(STROKE_COLOUR, obj))
+        filled = self.fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE and not _is_white_rgb(
+            self.path_color(FILL_COLOUR, obj)
+        )
+        return bool(stroked or filled)
+
+    def is_unmeasured(self, obj: Any) -> bool:
+        if not BOUNDS(obj, *self.bounds_refs):
+            return True
+        left, bottom, right, top = cast(tuple[float, float, float, float], _FOUR_FLOATS.unpack(self.bounds))
+        return left == right and bottom == top
+
+    def image_bounds(self, obj: Any) -> tuple[float, float, float, float] | None:
+        if not BOUNDS(obj, *self.bounds_refs):
+            return None
+        left, bottom, right, top = self.bounds
+        return (left, bottom, right, top)
 
 
 @dataclass
@@ -309,31 +362,28 @@ class _Graphics:
     images: list[tuple[float, float, float, float]] = field(default_factory=list)  # PDF user space
 
 
-def _is_unmeasured(obj: Any) -> bool:
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-        return True
-    return left.value == right.value and bottom.value == top.value
-
-
 def _graphics(page: pdfium.PdfPage) -> _Graphics:
     found = _Graphics()
-    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = GET_OBJECT(page.raw, index)
+    probe = _Probe()
+    raw = page.raw
+    text, form = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+    image, path = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH
+    for index in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = GET_OBJECT(raw, index)
         kind = GET_TYPE(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+        if kind == text:
             found.texts += 1
-            if _is_unmeasured(obj):
+            if probe.is_unmeasured(obj):
                 found.unmeasured += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        elif kind == form:
             found.pictures += 1
             found.rulings += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        elif kind == image:
             found.pictures += 1
-            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-            if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-                found.images.append((left.value, bottom.value, right.value, top.value))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and _is_visible_path(obj):
+            bounds = probe.image_bounds(obj)
+            if bounds is not None:
+                found.images.append(bounds)
+        elif kind == path and probe.is_visible_path(obj):
             found.rulings += 1
     return found
 
@@ -525,15 +575,16 @@ def _nearest(bounds: tuple[float, ...], value: float) -> int:
 
 
 Texts = list[list[str | None]]  # a table's cell texts, row by row (None: no cell there)
-Extract = Callable[[Table, list[CellGroup]], Texts]
+Extract = Callable[["_CharsByHeight", Table, list[CellGroup]], Texts]  # the texts of a table, from its page's chars
 
 
-def _part(table: Table, page: int, extract: Extract) -> _Part | None:
-    """One table part, or None when the ruling only frames narrative (one column or one cell)."""
+def _part(table: Table, page: int, extract: Extract, by_height: _CharsByHeight) -> _Part | None:
+    """One table part, or None when the ruling only frames narrative (one column or one cell).
+    `by_height` holds the chars of the table's page."""
     rows = table.rows
     real = [
         (bbox, text)
-        for row, texts in zip(rows, extract(table, rows))
+        for row, texts in zip(rows, extract(by_height, table, rows))
         for bbox, text in zip(row.cells, texts)
         if bbox is not None
     ]
@@ -557,22 +608,17 @@ def _part(table: Table, page: int, extract: Extract) -> _Part | None:
         if row + rowspan == len(ys) - 1 and cell.text and not _is_numeric(cell.text):
             # The bottom row may be the upper half of a row the page break splits: whether its
             # text runs on decides whether text at the top of the next page belongs to it.
-            cell.room = _room_after(table.page.chars, cell.bbox)
+            cell.room = _room_after(by_height.ink_in(cell.bbox), cell.bbox)
         cells.append(cell)
     x0, top, x1, bottom = table.bbox
     return _Part(page=page, bbox=(x0, top, x1, bottom), xs=xs, ys=ys, cells=tuple(cells))
 
 
-def _room_after(chars: list[dict[str, Any]], box: BBox) -> float | None:
-    """The room left after the last line of the text in `box`, in widths of its characters (their
-    font size), once the cell's padding (the gap before its first line, up to MAX_CELL_PADDING) is
-    taken off: under one character, the line is full and the text wrapped there, so it runs on."""
-    inside = [
-        c for c in chars
-        if not c["text"].isspace()
-        and box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]
-        and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3]
-    ]
+def _room_after(inside: list[dict[str, Any]], box: BBox) -> float | None:
+    """The room left after the last line of the text in `box` (`inside`: its chars that are not
+    spaces, in page order; see _CharsByHeight.ink_in), in widths of its characters (their font
+    size), once the cell's padding (the gap before its first line, up to MAX_CELL_PADDING) is taken
+    off: under one character, the line is full and the text wrapped there, so it runs on."""
     if not inside:
         return None
 
@@ -610,11 +656,15 @@ def _deduped(page: PlumberPage) -> PlumberPage:
 
 def _find_parts(page: PlumberPage, number: int) -> list[_Part]:
     prepared = _deduped(page.filter(is_visible))
-    return _parts(prepared.find_tables(TABLE_SETTINGS), number, _marked_texts)
+    return _parts(prepared.find_tables(TABLE_SETTINGS), number, _marked_texts, prepared.chars)
 
 
-def _parts(tables: list[Table], number: int, extract: Extract) -> list[_Part]:
-    parts = (_part(table, number, extract) for table in sorted(tables, key=lambda t: t.bbox[1]))
+def _parts(tables: list[Table], number: int, extract: Extract, chars: list[dict[str, Any]]) -> list[_Part]:
+    """The parts of a page's tables, read by `extract` from the page's `chars`."""
+    if not tables:
+        return []  # most pages with rulings: no need to index their chars
+    by_height = _CharsByHeight(chars)
+    parts = (_part(table, number, extract, by_height) for table in sorted(tables, key=lambda t: t.bbox[1]))
     return [part for part in parts if part is not None]
 
 
@@ -702,15 +752,13 @@ def _lined_text(chars: list[dict[str, Any]]) -> str | None:
 _X0 = itemgetter("x0")
 
 
-def _marked_texts(table: Table, rows: list[CellGroup]) -> Texts:
+def _marked_texts(by_height: _CharsByHeight, table: Table, rows: list[CellGroup]) -> Texts:
     """pdfplumber's Table.extract, with note digits as superscripts (what _CharsByHeight.extract gives)."""
     texts = table.extract()
-    by_height: _CharsByHeight | None = None
     for row, line in zip(rows, texts):
         for col, (box, text) in enumerate(zip(row.cells, line)):
             if box is None or not text or not any(ch in _DIGITS for ch in text):
                 continue
-            by_height = by_height or _CharsByHeight(table.page.chars)
             marked = note_digits(by_height.cell_chars(box))
             if marked is not None:
                 line[col] = marked
@@ -719,10 +767,11 @@ def _marked_texts(table: Table, rows: list[CellGroup]) -> Texts:
 
 class _CharsByHeight:
     """A page's characters sorted by the middle of their height, so that a row takes its own with
-    two bisections. `extract` gives what pdfplumber's Table.extract does (which tests every char of
-    the page against every row, and every char of the row against every cell): a char belongs to
-    a box when its middle is inside, right and bottom edges excluded; cells keep the page order.
-    Note digits become superscripts (note_digits), as _marked_texts does after Table.extract."""
+    two bisections (and a cell its own from the row's, sorted by the middle of their width).
+    `extract` gives what pdfplumber's Table.extract does (which tests every char of the page
+    against every row, and every char of the row against every cell): a char belongs to a box when
+    its middle is inside, right and bottom edges excluded; cells keep the page order. Note digits
+    become superscripts (note_digits), as _marked_texts does after Table.extract."""
 
     def __init__(self, chars: list[dict[str, Any]]) -> None:
         self._chars = chars
@@ -736,6 +785,13 @@ class _CharsByHeight:
         across, down = self._across, self._down
         return [i for i in indices if x0 <= across[i] < x1 and top <= down[i] < bottom]
 
+    def ink_in(self, box: BBox) -> list[dict[str, Any]]:
+        """The chars other than spaces whose middle is inside `box`, edges included, in page order."""
+        x0, top, x1, bottom = box
+        across, chars = self._across, self._chars
+        band = sorted(self._order[bisect_left(self._sorted, top) : bisect_right(self._sorted, bottom)])
+        return [chars[i] for i in band if x0 <= across[i] <= x1 and not chars[i]["text"].isspace()]
+
     def cell_chars(self, box: BBox) -> list[dict[str, Any]]:
         """The chars of a cell, as extract takes them."""
         band = sorted(self._order[bisect_left(self._sorted, box[1]) : bisect_left(self._sorted, box[3])])
@@ -743,17 +799,23 @@ class _CharsByHeight:
 
     def extract(self, table: Table, rows: list[CellGroup]) -> Texts:
         texts: Texts = []
+        across, down, chars = self._across, self._down, self._chars
         for row in rows:
             top, bottom = row.bbox[1], row.bbox[3]
             band = sorted(self._order[bisect_left(self._sorted, top) : bisect_left(self._sorted, bottom)])
-            own = self._inside(band, row.bbox)
+            # The row's chars from left to right (by the middle of their width), so that each cell
+            # takes its own with two bisections.
+            own = sorted(self._inside(band, row.bbox), key=across.__getitem__)
+            lefts = [across[i] for i in own]
             line: list[str | None] = []
             for cell in row.cells:
                 if cell is None:
                     line.append(None)
                     continue
-                inside = self._inside(own, cell)
-                line.append(_cell_text([self._chars[i] for i in inside]) if inside else "")
+                x0, cell_top, x1, cell_bottom = cell
+                column = own[bisect_left(lefts, x0) : bisect_left(lefts, x1)]
+                inside = sorted(i for i in column if cell_top <= down[i] < cell_bottom)  # page order
+                line.append(_cell_text([chars[i] for i in inside]) if inside else "")
             texts.append(line)
         return texts
 
@@ -774,7 +836,7 @@ def _find_parts_in(objects: PageObjects, bbox: BBox, number: int) -> list[_Part]
     edges += [edge for rect in objects.rects if is_visible(rect) for edge in rect_to_edges(rect)]
     edges += [edge for curve in objects.curves if is_visible(curve) for edge in curve_to_edges(curve)]
     surface = cast(PlumberPage, _Surface(chars, edges, bbox))  # duck-typed: see _Surface
-    return _parts(_TableFinder(surface, TABLE_SETTINGS).tables, number, _CharsByHeight(chars).extract)
+    return _parts(_TableFinder(surface, TABLE_SETTINGS).tables, number, _CharsByHeight.extract, chars)
 
 
 Point = tuple[float, float]
@@ -800,9 +862,10 @@ def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[
     the first point below it and then the first to its right that an edge joins to it, whose
     corner (right's x, below's y) is a point joined to both. pdfplumber makes sets of the edges
     of both points for every pair it tests, and scans all later points for those below and to the
-    right; here each point's edge sets are made once, and its column and row are looked up."""
-    vertical = {point: {obj_to_bbox(edge) for edge in found["v"]} for point, found in intersections.items()}
-    horizontal = {point: {obj_to_bbox(edge) for edge in found["h"]} for point, found in intersections.items()}
+    right; here each point's edge sets are made once, its column and row are looked up, and the
+    points to its right are tested only as far as a cell needs."""
+    vertical = {point: set(map(_EDGE_BBOX, found["v"])) for point, found in intersections.items()}
+    horizontal = {point: set(map(_EDGE_BBOX, found["h"])) for point, found in intersections.items()}
 
     def joined(a: Point, b: Point) -> bool:
         return (a[0] == b[0] and not vertical[a].isdisjoint(vertical[b])) or (
@@ -812,25 +875,45 @@ def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[
     points = sorted(intersections)
     columns: dict[float, list[Point]] = {}  # by x, each from the top down (points sort by x, then y)
     rows: dict[float, list[Point]] = {}  # by y, each from left to right
+    places: list[tuple[int, int]] = []  # each point's place in its column and in its row
     for point in points:
-        columns.setdefault(point[0], []).append(point)
-        rows.setdefault(point[1], []).append(point)
+        column = columns.setdefault(point[0], [])
+        row = rows.setdefault(point[1], [])
+        places.append((len(column), len(row)))
+        column.append(point)
+        row.append(point)
     cells: list[BBox] = []
-    for point in points:
-        column, row = columns[point[0]], rows[point[1]]
-        below = column[column.index(point) + 1 :]
-        right = [corner for corner in row[row.index(point) + 1 :] if joined(point, corner)]
-        cells.extend(_smallest_cell(point, below, right, intersections, joined))
+    for point, (down, across) in zip(points, places):
+        below = columns[point[0]][down + 1 :]
+        after = rows[point[1]][across + 1 :]
+        cells.extend(_smallest_cell(point, below, after, intersections, joined))
     return cells
 
 
+_EDGE_BBOX = itemgetter("x0", "top", "x1", "bottom")  # what pdfplumber's obj_to_bbox gives
+
+
 def _smallest_cell(
-    point: Point, below: list[Point], right: list[Point], corners: dict[Point, Any], joined: Callable[[Point, Point], bool]
+    point: Point, below: list[Point], after: list[Point], corners: dict[Point, Any], joined: Callable[[Point, Point], bool]
 ) -> list[BBox]:
+    """The cell whose top-left corner is `point`, by pdfplumber's search: each point below it that
+    an edge joins to it, from the top, with each point of `after` (to its right, from the left)
+    that an edge joins to it. Those are found as the search gets to them: most cells close on
+    the first of each."""
+    right: list[Point] = []  # the points of `after` joined to `point`, as far as tested
+    untested = iter(after)
     for lower in below:
         if not joined(point, lower):
             continue
-        for beside in right:
+        tried = 0
+        while True:
+            if tried == len(right):
+                beside = next((corner for corner in untested if joined(point, corner)), None)
+                if beside is None:
+                    break
+                right.append(beside)
+            beside = right[tried]
+            tried += 1
             corner = (beside[0], lower[1])
             if corner in corners and joined(corner, beside) and joined(corner, lower):
                 return [(point[0], point[1], corner[0], corner[1])]
@@ -1077,22 +1160,24 @@ def _grid(parts: list[_Part], index: int) -> Grid:
     seen: set[int] = set()
     grid_rows = []
     rows, unsure = _table_rows(parts)
+    # The grid's fields as data, validated into models in one call (hundreds of cells: one model
+    # each, and one for its provenance, cost three times as much made one by one).
     for r, row in enumerate(rows):
-        cells = []
+        cells: list[dict[str, Any]] = []
         for c, cell in enumerate(row.slots):
             if cell is None:
                 bbox = (canonical[c], row.part.ys[row.index], canonical[c + 1], row.part.ys[row.index + 1])
-                cells.append(GridCell(text="", prov=Provenance(page=row.part.page, bbox=bbox, table=index, row=r, col=c)))
+                cells.append({"text": "", "prov": {"page": row.part.page, "bbox": bbox, "table": index, "row": r, "col": c}})
                 continue
             # Slots are visited top-left first, so a cell's first slot is where it starts.
             merged = id(cell) in seen or cell.continued
             seen.add(id(cell))
-            prov = Provenance(page=cell.page, bbox=cell.bbox, table=index, row=r, col=c)
-            cells.append(GridCell(text=cell.text, prov=prov, merged=merged))
-        grid_rows.append(tuple(cells))
+            prov = {"page": cell.page, "bbox": cell.bbox, "table": index, "row": r, "col": c}
+            cells.append({"text": cell.text, "prov": prov, "merged": merged})
+        grid_rows.append(cells)
     first = parts[0]
-    prov = Provenance(page=first.page, bbox=first.bbox, table=index)
-    return Grid(rows=tuple(grid_rows), prov=prov, may_continue=tuple(unsure))
+    prov = {"page": first.page, "bbox": first.bbox, "table": index}
+    return Grid.model_validate({"rows": grid_rows, "prov": prov, "may_continue": tuple(unsure)})
 
 
 # --- the reader -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ctypes
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
@@ -50,21 +50,16 @@ class _Declined(Exception):
 _SINGLE = struct.Struct("<f")
 
 
-class _Decimals:
+class _Decimals(dict[float, float]):
     """The numbers of the content stream, from PDFium's single-precision copies of them.
 
     pdfminer parses "247.65" into the double nearest 247.65; PDFium keeps the float nearest it,
     which is 247.649994. The shortest decimal that rounds to that float is what was printed (a
     content stream prints at most seven significant digits, which a float keeps apart), so its
-    double is what pdfminer computed with, and boxes come out to the last bit."""
+    double is what pdfminer computed with, and boxes come out to the last bit. Indexed by PDFium's
+    number (a dict: a number met before costs a lookup, not a call)."""
 
-    def __init__(self) -> None:
-        self._known: dict[float, float] = {}
-
-    def __call__(self, value: float) -> float:
-        known = self._known.get(value)
-        if known is not None:
-            return known
+    def __missing__(self, value: float) -> float:
         packed = _SINGLE.pack(value)
         found = value
         for digits in range(1, 10):
@@ -72,15 +67,23 @@ class _Decimals:
             if _SINGLE.pack(candidate) == packed:
                 found = candidate
                 break
-        self._known[value] = found
+        if len(self) >= _DECIMALS_KEPT:
+            self.clear()
+        self[value] = found
         return found
 
 
-def _matrix(get: Any, handle: Any, decimal: _Decimals) -> tuple[float, ...]:
-    matrix = pdfium_c.FS_MATRIX()
-    if not get(handle, matrix):
+# Numbers whose decimals are kept from page to page and file to file (a function of the number
+# alone): the numbers of a report's pages repeat (rulings, font sizes, margins). About 10 MB at most.
+_DECIMALS_KEPT = 1 << 16
+_DECIMALS = _Decimals()
+
+
+def _matrix(handle: Any, decimal: _Decimals, matrix: Any) -> tuple[float, ...]:
+    """The page object's matrix; `matrix` takes PDFium's answer."""
+    if not _OBJECT_MATRIX(handle, ctypes.byref(matrix)):
         raise _Declined("no matrix")
-    return tuple(decimal(v) for v in (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
+    return tuple(decimal[v] for v in (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
 
 
 # Text objects by address: their place among the page's objects, and their handle.
@@ -110,6 +113,12 @@ _TEXT_OBJECT_ADDRESS = unchecked(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_
 # Called once per page object, three times a table page.
 GET_OBJECT = unchecked(pdfium_c.FPDFPage_GetObject)
 GET_TYPE = unchecked(pdfium_c.FPDFPageObj_GetType)
+# Called once per path object (or text object: BOUNDS) of every page.
+BOUNDS = unchecked(pdfium_c.FPDFPageObj_GetBounds)
+DRAW_MODE = unchecked(pdfium_c.FPDFPath_GetDrawMode)
+STROKE_COLOUR = unchecked(pdfium_c.FPDFPageObj_GetStrokeColor)
+FILL_COLOUR = unchecked(pdfium_c.FPDFPageObj_GetFillColor)
+_OBJECT_MATRIX = unchecked(pdfium_c.FPDFPageObj_GetMatrix)
 
 
 # --- characters -------------------------------------------------------------------------------
@@ -127,16 +136,25 @@ class _Font:
     handle: Any
     name: str
     descent: float  # per unit of font size
+    advances: dict[int, float]  # by character code, filled as met (see _advance)
 
 
-def _advance(font: _Font, code: int) -> float:
+# Called once per glyph of every table page's fonts.
+_GLYPH_WIDTH = unchecked(pdfium_c.FPDFFont_GetGlyphWidth)
+_PER_THOUSAND = ctypes.c_float(1000.0)
+
+
+def _advance(font: _Font, code: int, width: ctypes.c_float) -> float:
     """The glyph's advance per unit of font size, from the font's widths (what pdfminer's box spans;
     PDFium's own boxes follow the glyph outlines, of a substitute font when it is not embedded).
-    Negative in a vertical font: the advance is downward."""
-    width = ctypes.c_float()
-    if not pdfium_c.FPDFFont_GetGlyphWidth(font.handle, code, ctypes.c_float(1000.0), ctypes.byref(width)):
+    Negative in a vertical font: the advance is downward. `width` takes PDFium's answer."""
+    if not _GLYPH_WIDTH(font.handle, code, _PER_THOUSAND, ctypes.byref(width)):
         raise _Declined("a glyph without a width")
-    return width.value / 1000
+    advance = font.advances[code] = width.value / 1000
+    return advance
+
+
+_new_tuple = tuple.__new__  # a NamedTuple without the Python frame of its __new__
 
 
 class _Run(NamedTuple):  # a tuple: made for every text object
@@ -146,29 +164,31 @@ class _Run(NamedTuple):  # a tuple: made for every text object
     font: _Font
     size: float  # pdfminer's: the font size through the matrix
     scale: float  # horizontal: text space to page space
+    chars: list[PdfObject]  # its characters, in the order of the text page
 
 
 # Called once per text object of every table page.
 _CHAR_MATRIX = unchecked(pdfium_c.FPDFText_GetMatrix)
 _FONT_SIZE = unchecked(pdfium_c.FPDFText_GetFontSize)
-_OBJECT_FONT = unchecked(pdfium_c.FPDFTextObj_GetFont)
+_OBJECT_FONT = unchecked(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)  # its address
 
 
-def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], decimal: _Decimals) -> _Run:
-    matrix = pdfium_c.FS_MATRIX()
+def _run(raw: Any, index: int, obj: Any, rank: int, fonts: dict[int, _Font], decimal: _Decimals, matrix: Any) -> _Run:
+    """The run of the text object `obj` that char `index` belongs to; `matrix` takes PDFium's answer."""
     if not _CHAR_MATRIX(raw, index, ctypes.byref(matrix)):
         raise _Declined("a character without a matrix")
     if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
         raise _Declined("a character that is not upright")
-    handle = _OBJECT_FONT(obj)
-    font = fonts.get(_address(handle))
+    address = _OBJECT_FONT(obj) or 0
+    font = fonts.get(address)
     if font is None:
+        handle = ctypes.cast(address, pdfium_c.FPDF_FONT)
         descent = ctypes.c_float()
         if not pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent)):
             raise _Declined("a font without metrics")
-        font = fonts[_address(handle)] = _Font(handle, _font_name(handle), descent.value / 1000)
+        font = fonts[address] = _Font(handle, _font_name(handle), descent.value / 1000, {})
     font_size = _FONT_SIZE(raw, index)
-    return _Run(rank, font, font_size * decimal(matrix.d), font_size * decimal(matrix.a))
+    return _new_tuple(_Run, (rank, font, font_size * decimal[matrix.d], font_size * decimal[matrix.a], []))
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: _Decimals) -> list[PdfObject]:
@@ -178,60 +198,62 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, order: _Order, decimal: 
     raw = textpage.raw
     fonts: dict[int, _Font] = {}
     runs: dict[int, _Run] = {}
-    advances: dict[tuple[int, int], float] = {}
-    placed: list[tuple[int, int, PdfObject]] = []
     x, y = ctypes.c_double(), ctypes.c_double()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    matrix, width = pdfium_c.FS_MATRIX(), ctypes.c_float()
     unicode_of, is_generated, map_error, origin_of, object_of = _UNICODE, _IS_GENERATED, _MAP_ERROR, _ORIGIN, _TEXT_OBJECT_ADDRESS
+    key, run = None, None  # the run of the char before: most chars continue it
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
         code = unicode_of(raw, index)
         if code <= 32 and is_generated(raw, index) != 0:
             continue  # PDFium's own spaces and line breaks (the only characters it generates)
         if code in (0, 0xFFFE, 0xFFFF) or map_error(raw, index) == 1:
             raise _Declined("a glyph without Unicode")  # pdfminer writes (cid:N)
-        key = object_of(raw, index) or 0  # no object: 0, in no order
-        run = runs.get(key)
-        if run is None:
-            if key not in order:
-                raise _Declined("text outside the page's objects")
-            rank, obj = order[key]
-            run = runs[key] = _run(raw, index, obj, rank, fonts, decimal)
+        address = object_of(raw, index) or 0  # no object: 0, in no order
+        if address != key:
+            key, run = address, runs.get(address)
+            if run is None:
+                if address not in order:
+                    raise _Declined("text outside the page's objects")
+                rank, obj = order[address]
+                run = runs[address] = _run(raw, index, obj, rank, fonts, decimal, matrix)
+        assert run is not None  # set with key
         font = run.font
-        advance = advances.get((id(font), code))
+        advance = font.advances.get(code)
         if advance is None:
-            advance = advances[id(font), code] = _advance(font, code)
+            advance = _advance(font, code, width)
         origin_of(raw, index, x_ref, y_ref)
         left = x.value
         if advance < 0:
-            size = width = _vertical_size(raw, index, run, advance, left)
+            size = width_ = _vertical_size(raw, index, run, advance, left)
             top = height - (y.value + size)
         else:
-            size, width = run.size, advance * run.scale
+            size, width_ = run.size, advance * run.scale
             # pdfminer's box spans the advance width, and the font size up from the font's descent.
             top = height - (y.value + font.descent * size + size)
-        placed.append((run.rank, index, {
+        run.chars.append({
             "object_type": "char",
             "text": chr(code),
             "fontname": font.name,
             "size": size,
             "upright": True,
             "x0": left,
-            "x1": left + width,
+            "x1": left + width_,
             "top": top,
             "bottom": top + size,
             "doctop": top,
-            "width": width,
+            "width": width_,
             "height": size,
-        }))
+        })
     given = {run.rank for run in runs.values()}
     for rank, obj in order.values():
         if rank not in given and pdfium_c.FPDFTextObj_GetText(obj, raw, None, 0) > 2:  # more than a NUL
             raise _Declined("text PDFium leaves out")
-    placed.sort(key=_DRAWING_ORDER)  # (rank, index): a place is never shared, dicts are never compared
-    return [char for _, _, char in placed]
+    # Drawing order: by run (a run's rank is its own), and in a run by index, as the chars were met.
+    return [char for run in sorted(runs.values(), key=_RANK) for char in run.chars]
 
 
-_DRAWING_ORDER = itemgetter(0, 1)
+_RANK = itemgetter(0)
 
 
 def _vertical_size(raw: Any, index: int, run: _Run, advance: float, x: float) -> float:
@@ -257,11 +279,11 @@ _PEN_TOLERANCE = 0.01
 Point = tuple[float, float]
 
 
-def _colour(get: Any, obj: Any) -> tuple[int, int, int] | None:
-    rgba = [ctypes.c_uint() for _ in range(4)]
-    if not get(obj, *(ctypes.byref(v) for v in rgba)):
+def _colour(get: Any, obj: Any, rgba: Any) -> tuple[int, int, int] | None:
+    """The path's colour by `get` (STROKE_COLOUR or FILL_COLOUR); `rgba` (four c_uint) takes its answer."""
+    if not get(obj, *(ctypes.byref(rgba, 4 * i) for i in range(4))):
         return None  # a pattern: pdfplumber holds no colour for it either, and calls it visible
-    red, green, blue = (v.value for v in rgba[:3])
+    red, green, blue = rgba[:3]
     if min(red, green, blue) in _UNSURE_COLOUR:
         raise _Declined("a path coloured near white")
     return red, green, blue
@@ -292,6 +314,14 @@ def is_visible(obj: dict[str, Any]) -> bool:
     return bool(stroked or filled)
 
 
+# Called once per segment of every path of a table page.
+_COUNT_SEGMENTS = unchecked(pdfium_c.FPDFPath_CountSegments)
+_SEGMENT = unchecked(pdfium_c.FPDFPath_GetPathSegment)
+_SEGMENT_TYPE = unchecked(pdfium_c.FPDFPathSegment_GetType)
+_SEGMENT_POINT = unchecked(pdfium_c.FPDFPathSegment_GetPoint)
+_SEGMENT_CLOSES = unchecked(pdfium_c.FPDFPathSegment_GetClose)
+
+
 def _subpaths(obj: Any, decimal: _Decimals) -> list[tuple[str, list[Point]]]:
     """The path's subpaths, each as pdfminer's shape string (m, l, c, h) and the end point of each
     operator as printed (before the CTM; an h at the subpath's start point)."""
@@ -300,12 +330,13 @@ def _subpaths(obj: Any, decimal: _Decimals) -> list[tuple[str, list[Point]]]:
     points: list[Point] = []
     start: Point = (0.0, 0.0)
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     bezier = 0
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
-        point = (decimal(x.value), decimal(y.value))
+    for index in range(_COUNT_SEGMENTS(obj)):
+        segment = _SEGMENT(obj, index)
+        kind = _SEGMENT_TYPE(segment)
+        _SEGMENT_POINT(segment, x_ref, y_ref)
+        point = (decimal[x.value], decimal[y.value])
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             if shape:
                 subpaths.append(("".join(shape), points))
@@ -321,7 +352,7 @@ def _subpaths(obj: Any, decimal: _Decimals) -> list[tuple[str, list[Point]]]:
         else:
             raise _Declined("an unknown path segment")
         points.append(point)
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        if _SEGMENT_CLOSES(segment):
             # PDFium draws h as a line back to the start (or marks the line that got there); pdfminer
             # drops such a line before an h, so both are one h at the start point.
             if shape[-1] == "l" and point == start and len(shape) > 2:
@@ -335,8 +366,7 @@ def _subpaths(obj: Any, decimal: _Decimals) -> list[tuple[str, list[Point]]]:
 
 
 def _bounds(points: list[Point]) -> tuple[float, float, float, float]:
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
+    xs, ys = zip(*points)
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -376,25 +406,50 @@ class _Rectangles:
     keeps `180.15 80.05 l`; pdfminer adds x + w in double precision: 180.14999999999998. Only the
     content stream says which was printed; it is read only for a page with a visible rectangle."""
 
-    _RE = re.compile(rb"(?<![^\s\]>)}])" + rb"\s+".join([rb"([+-]?(?:\d+\.?\d*|\.\d+))"] * 4) + rb"\s+re(?![^\s/\[<(%])")
+    RE = re.compile(rb"(?<![^\s\]>)}])" + rb"\s+".join([rb"([+-]?(?:\d+\.?\d*|\.\d+))"] * 4) + rb"\s+re(?![^\s/\[<(%])")
 
     def __init__(self, content: Callable[[], bytes]) -> None:
         self._content = content
-        self._known: dict[tuple[bytes, ...], tuple[float, float]] | None = None
+        self._known: dict[bytes, tuple[float, float]] | None = None  # by the corners in single precision
 
     def size(self, x: float, y: float, right: float, top: float) -> tuple[float, float] | None:
         """The (w, h) of an `re` whose corners PDFium keeps as these, if the page prints one."""
         if self._known is None:
             self._known = {}
-            for match in self._RE.finditer(self._content()):
+            for match in printed_rectangles(self._content()):
                 rx, ry, rw, rh = (float(v) for v in match.groups())
-                corners = (rx, ry, _single(rx) + _single(rw), _single(ry) + _single(rh))
-                self._known[tuple(_SINGLE.pack(v) for v in corners)] = (rw, rh)
-        return self._known.get(tuple(_SINGLE.pack(v) for v in (x, y, right, top)))
+                sx, sy, sw, sh = _FOUR_SINGLES.unpack(_FOUR_SINGLES.pack(rx, ry, rw, rh))
+                self._known[_FOUR_SINGLES.pack(rx, ry, sx + sw, sy + sh)] = (rw, rh)
+        return self._known.get(_FOUR_SINGLES.pack(x, y, right, top))
 
 
-def _single(value: float) -> float:
-    return float(_SINGLE.unpack(_SINGLE.pack(value))[0])
+_FOUR_SINGLES = struct.Struct("<4f")
+# The `re` operator (as _Rectangles.RE ends), and what cannot stand between it and the numbers before it.
+_RE_OPERATOR = re.compile(rb"re(?![^\s/\[<(%])")
+_NOT_IN_NUMBERS = re.compile(rb"[^0-9.+\-\s]")
+_WHITESPACE = frozenset(b" \t\n\r\x0b\x0c")  # what \s matches in bytes
+
+
+def printed_rectangles(content: bytes) -> Iterator[re.Match[bytes]]:
+    """What _Rectangles.RE.finditer(content) finds, in a tenth of the time: its engine tries every
+    byte of the stream as the start of four numbers. A match ends at an `re` operator after
+    whitespace, and starts after the last byte before it that no number or whitespace holds: only
+    that stretch is searched, from the end of the match before (lookbehind and lookahead see the
+    whole stream; the operator's own lookahead is the pattern's)."""
+    reversed_content: bytes | None = None
+    searched = 0
+    for operator in _RE_OPERATOR.finditer(content):
+        at = operator.start()
+        if at == 0 or content[at - 1] not in _WHITESPACE:
+            continue
+        if reversed_content is None:
+            reversed_content = content[::-1]
+        stop = _NOT_IN_NUMBERS.search(reversed_content, len(content) - at)
+        start = 0 if stop is None else len(content) - stop.start()
+        match = _Rectangles.RE.search(content, max(searched, start), operator.end())
+        if match is not None:
+            yield match
+            searched = match.end()
 
 
 def _corners(points: list[Point], visible: bool, rectangles: _Rectangles) -> list[Point]:
@@ -418,21 +473,24 @@ def _paths(page: pdfium.PdfPage, height: float, decimal: _Decimals, rectangles: 
     rects: list[PdfObject] = []
     curves: list[PdfObject] = []
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = GET_OBJECT(page.raw, index)
+    mode_refs = (ctypes.byref(fill_mode), ctypes.byref(stroke))
+    rgba, buffer = (ctypes.c_uint * 4)(), pdfium_c.FS_MATRIX()
+    raw = page.raw
+    for index in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = GET_OBJECT(raw, index)
         if GET_TYPE(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
-        if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        if not DRAW_MODE(obj, *mode_refs):
             raise _Declined("a path without a drawing mode")
         stroked, filled = bool(stroke.value), fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
         style = {
             "stroke": stroked,
             "fill": filled,
             # A colour the path is not painted with decides nothing.
-            "stroking_color": _plumber_colour(_colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj)) if stroked else None,
-            "non_stroking_color": _plumber_colour(_colour(pdfium_c.FPDFPageObj_GetFillColor, obj)) if filled else None,
+            "stroking_color": _plumber_colour(_colour(STROKE_COLOUR, obj, rgba)) if stroked else None,
+            "non_stroking_color": _plumber_colour(_colour(FILL_COLOUR, obj, rgba)) if filled else None,
         }
-        matrix = _matrix(pdfium_c.FPDFPageObj_GetMatrix, obj, decimal)
+        matrix = _matrix(obj, decimal, buffer)
         for shape, points in _subpaths(obj, decimal):
             if len(shape) < 2:
                 continue  # a lone m paints nothing
@@ -467,8 +525,8 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, content: Calla
     """The page's objects as pdfplumber gives them, or why PDFium cannot tell what they would be.
     `content` gives the page's content stream, wanted for some rectangles (see _Rectangles)."""
     try:
-        decimal = _Decimals()
-        left, bottom, right, top = (decimal(v) for v in page.get_mediabox())
+        decimal = _DECIMALS
+        left, bottom, right, top = (decimal[v] for v in page.get_mediabox())
         if page.get_rotation() != 0 or (left, bottom) != (0, 0):
             return "a rotated or shifted page"
         order = _text_objects(page)
